@@ -1,0 +1,120 @@
+"""The sandbox interface: a backend starts a harness, a channel talks to it.
+
+A backend (``process``, ``docker``) knows how to start ``python -m harness``
+isolated from the host and how to end it with everything it started. What
+is said over the channel, the deadlines and the restarts after a crash are
+the same for every backend and live in ``grader.backends.session``.
+"""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use; declared per Aufgabe in ``assignment.toml``."""
+
+    memory: int = 1 << 30
+    """Bytes of memory (docker: memory = memory+swap; process: address space)."""
+    pids: int = 64
+    """Processes at once (docker pids limit; process: RLIMIT_NPROC where it applies)."""
+    cpus: float = 1.0
+    """CPUs the container may use (docker only)."""
+    fsize: int = 64 << 20
+    """Largest file a case may write."""
+    nofile: int = 256
+    """Open files per process."""
+    scratch: int = 256 << 20
+    """Size of the writable scratch space (docker tmpfs)."""
+    stream_cap: int = 8 << 20
+    """Bytes a case may print to stdout or stderr before it is stopped."""
+    result_cap: int = 64 << 20
+    """Bytes a case's result (arrays and figures) may have."""
+
+
+@dataclass
+class Job:
+    """One submission's run: which module, which cases, with what."""
+
+    submission: Path
+    """Host folder holding the module file (already unpacked and checked)."""
+    module: str
+    """Module name, e.g. ``perceptron`` for ``perceptron.py``."""
+    cases_source: str
+    """Source of the Aufgabe's case module: sent over the channel, never a file."""
+    timeouts: dict[str, float]
+    """Case name -> wall-clock seconds, in the order the cases run."""
+    resources: dict[str, bytes] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+
+    def header(self, cases: list[str], scratch: str, submission: str, wipe: list[str]) -> dict:
+        """The job frame for the harness, for the cases still to run."""
+        return {
+            "type": "job",
+            "module": self.module,
+            "submission": submission,
+            "cases_source": self.cases_source,
+            "cases": cases,
+            "timeouts": {name: self.timeouts[name] for name in cases},
+            "resources": list(self.resources),
+            "scratch": scratch,
+            "wipe": wipe,
+            "limits": self.harness_limits(),
+            "stream_cap": self.limits.stream_cap,
+            "result_cap": self.limits.result_cap,
+        }
+
+    def harness_limits(self) -> dict:
+        """rlimits the harness sets in each case process (the backend may add more)."""
+        return {"fsize": self.limits.fsize, "nofile": self.limits.nofile}
+
+
+class ChannelTimeout(Exception):
+    """No complete frame arrived before the deadline."""
+
+
+@dataclass
+class ExitInfo:
+    """How a harness ended, as far as the backend could tell."""
+
+    exit_code: int | None = None
+    oom_killed: bool = False
+    stderr: str = ""
+
+
+class Channel(abc.ABC):
+    """A running harness: bytes in on its stdin, frames out on its stdout."""
+
+    @abc.abstractmethod
+    def send(self, data: bytes) -> None:
+        """Write ``data`` to the harness's stdin, then close it."""
+
+    @abc.abstractmethod
+    def read_exactly(self, n: int, deadline: float) -> bytes:
+        """``n`` bytes of the harness's stdout; ChannelTimeout after ``deadline``
+        (``time.monotonic()``), EOFError when the harness ended first."""
+
+    @abc.abstractmethod
+    def close(self) -> ExitInfo:
+        """Kill the harness and everything it started; free all it used. Idempotent."""
+
+
+class Backend(abc.ABC):
+    """Starts harnesses in one kind of sandbox."""
+
+    name: str
+
+    @abc.abstractmethod
+    def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
+        """Start a harness for ``cases`` of ``job``; returns the channel and the job
+        frame's header (paths as the harness sees them)."""
+
+    def describe(self) -> dict:
+        """Facts about the isolation for the report (e.g. network, image)."""
+        return {"sandbox": self.name}
+
+    def close(self) -> None:
+        """Release what the backend holds for a whole batch."""

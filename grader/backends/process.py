@@ -1,0 +1,176 @@
+"""The ``process`` sandbox: a harness in its own process group on this machine.
+
+For machines without a Docker engine (a student's laptop, a quick demo). The
+harness runs with a whitelisted environment in a private temporary folder
+that holds a read-only copy of the submission; each case process gets
+rlimits (address space, file size, open files, processes); where the kernel
+allows it the harness gives up the network (a new, empty network
+namespace). It is weaker than ``docker`` — student code runs as the
+grader's own user — and every report says which sandbox graded it.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import harness
+from harness import reaper
+
+from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job
+
+STDERR_KEEP = 16 * 1024
+HARNESS_PARENT = str(Path(harness.__file__).resolve().parent.parent)
+BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from harness.runner import main; main()"
+)
+
+
+class ProcessChannel(Channel):
+    def __init__(self, popen: subprocess.Popen, workdir: Path):
+        self.popen = popen
+        self.workdir = workdir
+        self.buffer = bytearray()
+        self.stderr = bytearray()
+        self.selector = selectors.DefaultSelector()
+        for stream in (popen.stdout, popen.stderr):
+            os.set_blocking(stream.fileno(), False)
+            self.selector.register(stream.fileno(), selectors.EVENT_READ, stream)
+        self.info: ExitInfo | None = None
+
+    def send(self, data: bytes) -> None:
+        try:
+            self.popen.stdin.write(data)
+            self.popen.stdin.close()
+        except BrokenPipeError:
+            pass  # the harness died already; reading will say so
+
+    def read_exactly(self, n: int, deadline: float) -> bytes:
+        while len(self.buffer) < n:
+            if not self.selector.get_map():
+                raise EOFError("the harness ended")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ChannelTimeout()
+            for key, _ in self.selector.select(left):
+                try:
+                    chunk = os.read(key.fd, 1 << 16)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    self.selector.unregister(key.fd)
+                elif key.data is self.popen.stdout:
+                    self.buffer += chunk
+                elif len(self.stderr) < STDERR_KEEP:
+                    self.stderr += chunk[: STDERR_KEEP - len(self.stderr)]
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data
+
+    def close(self) -> ExitInfo:
+        if self.info is None:
+            kill_tree(self.popen.pid)
+            self.popen.wait()
+            self.selector.close()
+            for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
+                stream.close()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.info = ExitInfo(
+                exit_code=self.popen.returncode,
+                stderr=bytes(self.stderr).decode("utf-8", "replace"),
+            )
+        return self.info
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL everything below ``pid`` (while it still adopts orphans), then ``pid``."""
+    for _ in range(50):
+        below = reaper.descendants(pid)
+        if not below:
+            break
+        for child in below:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.01)
+    reaper.kill_group(pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class ProcessBackend(Backend):
+    name = "process"
+
+    def __init__(self, isolate_network: bool = True):
+        self.isolate_network = isolate_network
+
+    def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
+        workdir = Path(tempfile.mkdtemp(prefix="gnn-sandbox-"))
+        submission = workdir / "submission"
+        shutil.copytree(job.submission, submission, symlinks=False)
+        for path in [submission, *submission.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        scratch = workdir / "scratch"
+        scratch.mkdir()
+        header = job.header(cases, str(scratch), str(submission), wipe=[])
+        limits = header["limits"]
+        limits["memory"] = job.limits.memory
+        if os.geteuid() != 0:  # RLIMIT_NPROC counts all of a user's processes
+            limits["nproc"] = _user_processes() + job.limits.pids
+        header["isolate_network"] = self.isolate_network
+        popen = subprocess.Popen(
+            [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=workdir,
+            env=environment(scratch),
+            start_new_session=True,
+        )
+        return ProcessChannel(popen, workdir), header
+
+    def describe(self) -> dict:
+        return {"sandbox": self.name, "network": "isolated where the kernel allows"}
+
+
+def environment(scratch: Path) -> dict[str, str]:
+    """Nothing of the grader's environment but what Python needs to run."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gnn-grader"
+    mpl = cache / "matplotlib"
+    mpl.mkdir(parents=True, exist_ok=True)
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": str(scratch),
+        "TMPDIR": str(scratch),
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(mpl),
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def _user_processes() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if entry.stat().st_uid == uid:
+                count += 1
+        except OSError:
+            continue
+    return count

@@ -1,0 +1,177 @@
+"""Check what came out of a sandbox before anything on the host uses it.
+
+Everything here is untrusted: the frame header, the ``.npz`` of the result
+and the PNGs were written by a process that ran student code. Arrays must be
+plain float64 ``ndarray`` loaded with ``allow_pickle=False`` from an
+uncompressed archive whose member names and sizes are checked first; PNGs
+must be PNGs of a sane size; strings are capped. Anything else makes the case
+``invalid`` with a message, never an exception on the host.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+MAX_MEMBERS = 4096
+MAX_ELEMENTS = 20_000_000
+MAX_TEXT = 64 * 1024
+MAX_DEPTH = 40
+MAX_PNG_SIDE = 4096
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_MEMBER = re.compile(r"a\d{1,6}\.npy")
+
+HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "no-result"}
+RESULT_STATUSES = {"ok", "exception", "not-plain"}
+
+
+@dataclass
+class CaseRun:
+    """What came back for one case, validated, before it is judged."""
+
+    name: str
+    status: str
+    """``ok``, ``exception``, ``not-plain``, ``timeout``, ``overflow``, ``oom``,
+    ``no-result``, ``invalid`` (malformed output) or ``sandbox`` (the sandbox failed)."""
+    value: object = None
+    figures: list = field(default_factory=list)
+    """Per figure: {"data": plotted data, "png": bytes}."""
+    stdout: str = ""
+    stderr: str = ""
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
+    seconds: float = 0.0
+    exit_code: int | None = None
+    message: str = ""
+    """For ``exception``: the exception text; for ``invalid``/``sandbox``: what went wrong."""
+    exception: str = ""
+    stage: str = ""
+    traceback: str = ""
+
+
+
+class Invalid(Exception):
+    """The output breaks a rule; the message says which (German)."""
+
+
+def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
+    """A validated CaseRun from one case frame of the harness."""
+    status = frame.get("status")
+    run = CaseRun(
+        name,
+        status if status in HARNESS_STATUSES else "invalid",
+        stdout=_text(frame.get("stdout")),
+        stderr=_text(frame.get("stderr")),
+        stdout_bytes=_count(frame.get("stdout_bytes")),
+        stderr_bytes=_count(frame.get("stderr_bytes")),
+        seconds=_number(frame.get("seconds")),
+        exit_code=frame.get("exit") if type(frame.get("exit")) is int else None,
+    )
+    if status != "finished":
+        return run
+    result = frame.get("result")
+    if not isinstance(result, dict) or result.get("status") not in RESULT_STATUSES:
+        run.status, run.message = "invalid", "Das Ergebnis des Falls ist unlesbar."
+        return run
+    run.status = result["status"]
+    run.message = _text(result.get("message"))
+    if run.status == "exception":
+        run.exception = _text(result.get("exception"))[:200]
+        run.stage = _text(result.get("stage"))[:20]
+        run.traceback = _text(result.get("traceback"))
+        return run
+    if run.status == "ok":
+        try:
+            arrays = load_arrays(blobs[0] if blobs else b"")
+            data = decode(result.get("data"), arrays)
+            if not isinstance(data, dict):
+                raise Invalid("Das Ergebnis hat nicht die erwartete Form.")
+            run.value = data.get("value")
+            figure_data = data.get("figures") or []
+            pngs = blobs[1:]
+            if not isinstance(figure_data, list) or len(figure_data) != len(pngs):
+                raise Invalid("Die Abbildungen passen nicht zu ihren Bildern.")
+            run.figures = [{"data": d, "png": check_png(p)} for d, p in zip(figure_data, pngs)]
+        except Invalid as exc:
+            run.status, run.message, run.value, run.figures = "invalid", str(exc), None, []
+    return run
+
+
+def load_arrays(blob: bytes) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` from the sandbox, checked member by member."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(blob))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise Invalid(f"Die Ergebnis-Arrays sind kein gültiges .npz-Archiv ({exc}).") from None
+    if len(members) > MAX_MEMBERS:
+        raise Invalid("Das Ergebnis enthält zu viele Arrays.")
+    arrays = {}
+    for member in members:
+        if not _MEMBER.fullmatch(member.filename) or member.compress_type != zipfile.ZIP_STORED:
+            raise Invalid(f"Unerwarteter Eintrag {member.filename[:60]!r} im Ergebnis-Archiv.")
+        if member.file_size > 8 * MAX_ELEMENTS + 4096:
+            raise Invalid("Ein Ergebnis-Array ist zu groß.")
+        try:
+            with archive.open(member) as handle:
+                array = np.lib.format.read_array(handle, allow_pickle=False)
+        except Exception as exc:  # malformed .npy of any kind
+            raise Invalid(f"Ein Ergebnis-Array ist nicht lesbar ({type(exc).__name__}).") from None
+        if type(array) is not np.ndarray or array.dtype != np.float64:
+            raise Invalid(f"Ein Ergebnis-Array hat den Typ {array.dtype}, erlaubt ist float64.")
+        if array.size > MAX_ELEMENTS or array.ndim > 8:
+            raise Invalid("Ein Ergebnis-Array ist zu groß.")
+        arrays[member.filename[:-4]] = array
+    return arrays
+
+
+def decode(structure, arrays: dict[str, np.ndarray], depth: int = 0):
+    """Replace ``{"$array": key}`` and ``{"$float": "nan"}`` markers by their values."""
+    if depth > MAX_DEPTH:
+        raise Invalid("Das Ergebnis ist zu tief verschachtelt.")
+    if structure is None or type(structure) in (bool, int, float):
+        return structure
+    if type(structure) is str:
+        return structure[:MAX_TEXT]
+    if type(structure) is list:
+        return [decode(x, arrays, depth + 1) for x in structure]
+    if type(structure) is dict:
+        if set(structure) == {"$array"}:
+            key = structure["$array"]
+            if not isinstance(key, str) or key not in arrays:
+                raise Invalid("Das Ergebnis verweist auf ein fehlendes Array.")
+            return arrays[key]
+        if set(structure) == {"$float"}:
+            if structure["$float"] not in ("nan", "inf", "-inf"):
+                raise Invalid("Das Ergebnis enthält eine ungültige Zahl.")
+            return float(structure["$float"])
+        return {str(k)[:200]: decode(v, arrays, depth + 1) for k, v in structure.items()}
+    raise Invalid("Das Ergebnis enthält einen unbekannten Wert.")
+
+
+def check_png(blob: bytes) -> bytes:
+    """``blob`` if it is a PNG of at most MAX_PNG_SIDE pixels a side."""
+    if len(blob) < 24 or not blob.startswith(PNG_SIGNATURE) or blob[12:16] != b"IHDR":
+        raise Invalid("Eine Abbildung ist kein PNG-Bild.")
+    width, height = struct.unpack(">II", blob[16:24])
+    if not (0 < width <= MAX_PNG_SIDE and 0 < height <= MAX_PNG_SIDE):
+        raise Invalid("Eine Abbildung ist zu groß.")
+    return blob
+
+
+def _text(value) -> str:
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _count(value) -> int:
+    return value if type(value) is int and value >= 0 else 0
+
+
+def _number(value) -> float:
+    return float(value) if type(value) in (int, float) and value >= 0 else 0.0

@@ -1,0 +1,1 @@
+"""The harness: what runs inside the sandbox. Needs only numpy and matplotlib."""

@@ -1,0 +1,93 @@
+"""What a case module of an Aufgabe uses: the ``@case`` decorator and the context.
+
+A case is a small function ``f(m, ctx)`` that calls the module under test ``m``
+(the student's or the reference's) and returns plain data: a dict of numbers,
+arrays, strings, lists and dicts. It runs once against the reference on the
+host (its output is the expected value) and once against each submission
+inside the sandbox. The decorator records how the output is judged; the
+function itself never sees an expected value.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .checks import Close, Fields, Property, Trajectory
+
+__all__ = ["Case", "Context", "case", "collect", "Close", "Fields", "Property", "Trajectory"]
+
+VISIBILITIES = ("public", "hidden")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One graded check of an Aufgabe."""
+
+    name: str
+    """``<contract function>/<short description>``, e.g. ``pool2d/max-odd-shape``."""
+    func: Callable[[types.ModuleType, "Context"], Any] = field(repr=False)
+    points: float
+    visibility: str
+    """``public``: inputs, expected and got values appear in the report and the
+    student kit; ``hidden``: only verdict and points."""
+    timeout: float
+    """Wall-clock seconds, enforced from outside the case's process."""
+    check: Any
+    """A declaration from ``harness.checks`` (or a ``Fields`` of them)."""
+    about: str = ""
+    """One German sentence for the student: what this case tries."""
+
+
+def case(
+    name: str,
+    *,
+    points: float = 1.0,
+    visibility: str = "public",
+    timeout: float = 10.0,
+    check: Any = Close(),
+    about: str = "",
+) -> Callable:
+    """Mark ``f(m, ctx)`` as a case of the module it is defined in."""
+    if "/" not in name:
+        raise ValueError(f"case name {name!r} must read '<function>/<what>'")
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"visibility of {name!r} must be one of {VISIBILITIES}")
+    if points < 0 or timeout <= 0:
+        raise ValueError(f"case {name!r}: points must be >= 0 and timeout > 0")
+
+    def mark(func: Callable) -> Callable:
+        func.__case__ = Case(name, func, float(points), visibility, float(timeout), check, about)
+        return func
+
+    return mark
+
+
+def collect(module: types.ModuleType) -> list[Case]:
+    """The cases of a case module, in the order they are defined."""
+    cases = [f.__case__ for f in vars(module).values() if hasattr(f, "__case__")]
+    names = [c.name for c in cases]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate case names: {sorted(duplicates)}")
+    return cases
+
+
+class Context:
+    """What a running case may use besides the module under test."""
+
+    def __init__(self, scratch: Path, resources: dict[str, bytes]):
+        self.scratch = scratch
+        """An empty directory of this case's own."""
+        self._resources = resources
+
+    def resource(self, name: str) -> Path:
+        """Path of a fresh copy of one of the Aufgabe's data files."""
+        if name not in self._resources:
+            raise KeyError(f"the Aufgabe has no data file {name!r}")
+        path = self.scratch / "data" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(self._resources[name])
+        return path

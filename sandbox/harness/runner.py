@@ -1,0 +1,336 @@
+"""The warm parent: reads one job, runs each case in a fresh forked child.
+
+The parent imports numpy and matplotlib once, then for every case forks a
+child that imports the student's module anew, calls the case function and
+writes its plain result into a pipe. The parent never runs student code. It
+watches each child from outside: a wall-clock deadline on a monotonic clock,
+caps on what the child prints and returns, and afterwards SIGKILL of every
+process the case left behind (the parent is a child subreaper, so orphans
+come back to it) and an empty scratch directory for the next case.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import resource
+import selectors
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import figures, plain, protocol, reaper
+from .api import Context, collect
+
+STREAM_KEEP = 16 * 1024  # bytes of stdout/stderr kept for the report
+
+
+class Job:
+    """The job frame sent by the host, see ``grader.sandbox_session``."""
+
+    def __init__(self, header: dict, blobs: list[bytes]):
+        self.module = header["module"]
+        self.submission = Path(header["submission"])
+        self.cases_source = header["cases_source"]
+        self.case_names = header["cases"]
+        self.timeouts = header["timeouts"]
+        self.resources = dict(zip(header["resources"], blobs))
+        self.scratch = Path(header["scratch"])
+        self.wipe = [Path(p) for p in header.get("wipe", [])]
+        self.limits = header.get("limits", {})
+        self.stream_cap = header.get("stream_cap", 8 << 20)
+        self.result_cap = header.get("result_cap", 64 << 20)
+
+
+def load_cases(source: str):
+    """The case module, compiled from the source the host sent (never a file here)."""
+    import types
+
+    module = types.ModuleType("aufgabe_cases")
+    exec(compile(source, "<cases>", "exec"), module.__dict__)
+    return {c.name: c for c in collect(module)}
+
+
+def main() -> None:
+    # The protocol owns the real stdout; nothing else may write to it.
+    channel_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    header, blobs = protocol.read(protocol.stream_reader(sys.stdin.buffer))
+    job = Job(header, blobs)
+    # Before numpy starts threads: unshare() needs a single-threaded process.
+    network = reaper.leave_network() if header.get("isolate_network") else "sandbox"
+    os.environ["MPLBACKEND"] = "Agg"
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401  (warm: every child inherits it)
+    import numpy
+
+    reaper.become_subreaper()
+    cases = load_cases(job.cases_source)
+    protocol.write(
+        channel_out,
+        {
+            "type": "ready",
+            "versions": {
+                "python": sys.version.split()[0],
+                "numpy": numpy.__version__,
+                "matplotlib": matplotlib.__version__,
+            },
+            "network": network,
+        },
+    )
+    for name in job.case_names:
+        report, blobs = run_case(job, cases[name], job.timeouts[name])
+        protocol.write(channel_out, dict(report, type="case", name=name), blobs)
+        clean_up(job)
+    protocol.write(channel_out, {"type": "done"})
+
+
+def clean_up(job: Job) -> None:
+    """Kill what the case left running; empty every directory it could write."""
+    reaper.kill_descendants()
+    for directory in [job.scratch, *job.wipe]:
+        if not directory.is_dir():
+            continue
+        for entry in directory.iterdir():
+            reaper.remove_tree(entry)
+
+
+def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
+    """Fork a child for one case and watch it; returns (report, blobs)."""
+    scratch = job.scratch / f"case-{os.urandom(4).hex()}"
+    scratch.mkdir(mode=0o700)
+    pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, result
+    oom_before = reaper.oom_kills()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child, reported through the pipe
+        try:
+            os.setsid()
+            for read_end, _ in pipes:
+                os.close(read_end)
+            child(job, case, scratch, [w for _, w in pipes])
+        finally:
+            os._exit(70)
+    for _, write_end in pipes:
+        os.close(write_end)
+    watch = Watch(pid, [r for r, _ in pipes], job.stream_cap, job.result_cap)
+    outcome = watch.run(start + timeout)
+    seconds = time.monotonic() - start
+    report = {
+        "seconds": round(seconds, 3),
+        "stdout": watch.excerpt(0),
+        "stderr": watch.excerpt(1),
+        "stdout_bytes": watch.totals[0],
+        "stderr_bytes": watch.totals[1],
+        "exit": watch.exit_status,
+    }
+    if outcome == "finished" and reaper.oom_kills() > oom_before and watch.exit_status != 0:
+        outcome = "oom"
+    if outcome != "finished":
+        return dict(report, status=outcome), []
+    try:
+        result, blobs = protocol.read(_bytes_reader(bytes(watch.buffers[2])))
+    except (EOFError, protocol.ProtocolError):
+        return dict(report, status="no-result"), []
+    return dict(report, status="finished", result=result), blobs
+
+
+def _bytes_reader(data: bytes):
+    view = memoryview(data)
+    position = 0
+
+    def read_exactly(n: int) -> bytes:
+        nonlocal position
+        if position + n > len(view):
+            raise EOFError("result ends early")
+        chunk = bytes(view[position : position + n])
+        position += n
+        return chunk
+
+    return read_exactly
+
+
+class Watch:
+    """Read a child's three pipes until it ends, a deadline passes or a cap is hit."""
+
+    def __init__(self, pid: int, fds: list[int], stream_cap: int, result_cap: int):
+        self.pid = pid
+        self.fds = fds
+        self.caps = [stream_cap, stream_cap, result_cap]
+        self.buffers = [bytearray(), bytearray(), bytearray()]
+        self.totals = [0, 0, 0]
+        self.exit_status: int | None = None
+
+    def excerpt(self, index: int) -> str:
+        return bytes(self.buffers[index][:STREAM_KEEP]).decode("utf-8", "replace")
+
+    def run(self, deadline: float) -> str:
+        """'finished', 'timeout' or 'overflow'."""
+        selector = selectors.DefaultSelector()
+        for index, fd in enumerate(self.fds):
+            os.set_blocking(fd, False)
+            selector.register(fd, selectors.EVENT_READ, index)
+        open_fds = len(self.fds)
+        exited_at = None
+        try:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    self._kill()
+                    return "timeout"
+                if exited_at is not None and (open_fds == 0 or now - exited_at > 1.0):
+                    return "finished"
+                for key, _ in selector.select(min(deadline - now, 0.05)):
+                    index = key.data
+                    chunk = self._read(key.fd)
+                    if chunk is None:
+                        continue
+                    if not chunk:
+                        selector.unregister(key.fd)
+                        open_fds -= 1
+                        continue
+                    self.totals[index] += len(chunk)
+                    if self.totals[index] > self.caps[index]:
+                        self._kill()
+                        return "overflow"
+                    keep = STREAM_KEEP if index < 2 else self.caps[2]
+                    if len(self.buffers[index]) < keep:
+                        self.buffers[index] += chunk[: keep - len(self.buffers[index])]
+                if exited_at is None and self._reaped():
+                    exited_at = time.monotonic()
+                    # Leftover processes of the case must not keep the pipes open.
+                    reaper.kill_descendants()
+        finally:
+            selector.close()
+            for fd in self.fds:
+                os.close(fd)
+            if self.exit_status is None:
+                self._kill()
+
+    @staticmethod
+    def _read(fd: int) -> bytes | None:
+        """A chunk, b"" at end of file, None when nothing is there yet."""
+        try:
+            return os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return None
+
+    def _reaped(self) -> bool:
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            return False
+        self.exit_status = os.waitstatus_to_exitcode(status)
+        return True
+
+    def _kill(self) -> None:
+        reaper.kill_group(self.pid)
+        reaper.kill_descendants()
+        if self.exit_status is None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                self.exit_status = os.waitstatus_to_exitcode(status)
+            except ChildProcessError:
+                pass
+
+
+def child(job: Job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
+    """Runs in the forked child: import the student's module, run the case, report."""
+    stdout_fd, stderr_fd, result_fd = fds
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
+        signal.signal(sig, signal.SIG_DFL)
+    os.dup2(stdout_fd, 1)
+    os.dup2(stderr_fd, 2)
+    os.close(stdout_fd)
+    os.close(stderr_fd)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    apply_limits(job.limits)
+    os.chdir(scratch)
+    os.environ.update(HOME=str(scratch), TMPDIR=str(scratch))
+    sys.dont_write_bytecode = True
+    result = os.fdopen(result_fd, "wb")
+    header, blobs = execute(job, case, scratch)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    result.write(protocol.encode(header, blobs))
+    result.flush()
+    os._exit(0)
+
+
+def execute(job: Job, case, scratch: Path) -> tuple[dict, list[bytes]]:  # pragma: no cover
+    """Import, run, capture: (result header, blobs) for the parent."""
+    stage = "import"
+    try:
+        module = import_submission(job.submission, job.module)
+        stage = "case"
+        value = case.func(module, Context(scratch, job.resources))
+        stage = "figures"
+        captured = figures.capture(extra=[value])
+        if hasattr(value, "savefig"):
+            value = {"$figure": 0}
+        structure, npz = plain.encode({"value": value, "figures": [d for d, _ in captured]})
+    except plain.NotPlain as exc:
+        return {"status": "not-plain", "message": str(exc)}, []
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+        return {
+            "status": "exception",
+            "stage": stage,
+            "exception": type(exc).__name__,
+            "message": _safe_str(exc),
+            "traceback": student_traceback(exc, job.submission),
+        }, []
+    return {"status": "ok", "data": structure}, [npz] + [png for _, png in captured]
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)[:2000]
+    except Exception:  # a student's exception whose __str__ raises
+        return "<Nachricht nicht lesbar>"
+
+
+def import_submission(directory: Path, name: str):  # pragma: no cover
+    path = directory / f"{name}.py"
+    sys.path.insert(0, str(directory))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def student_traceback(exc: BaseException, submission: Path) -> str:
+    """The traceback of the student's own code: grader frames left out."""
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith(str(submission))
+    ]
+    for frame in frames:
+        frame.filename = os.path.relpath(frame.filename, submission)
+    lines = traceback.format_list(frames)
+    try:
+        lines += traceback.format_exception_only(type(exc), exc)
+    except Exception:
+        lines.append(type(exc).__name__ + "\n")
+    return "".join(lines)[-8000:]
+
+
+def apply_limits(limits: dict) -> None:  # pragma: no cover
+    """rlimits of the case process, given by the host for its backend."""
+    pairs = {
+        "fsize": resource.RLIMIT_FSIZE,
+        "nofile": resource.RLIMIT_NOFILE,
+        "nproc": resource.RLIMIT_NPROC,
+        "cpu": resource.RLIMIT_CPU,
+    }
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    for key, which in pairs.items():
+        if limits.get(key):
+            resource.setrlimit(which, (limits[key], limits[key]))
+    if limits.get("memory"):
+        room = reaper.virtual_size() + limits["memory"]
+        resource.setrlimit(resource.RLIMIT_AS, (room, room))
