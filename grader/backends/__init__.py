@@ -1,0 +1,33 @@
+"""Sandbox backends: ``docker`` (the real one) and ``process`` (embedded fallback)."""
+
+from __future__ import annotations
+
+from .base import Backend
+
+CHOICES = ("auto", "docker", "process")
+
+
+class SandboxUnavailable(RuntimeError):
+    """The requested sandbox cannot run here; the message says why and what to do."""
+
+
+def make_backend(choice: str = "auto", *, log=print) -> Backend:
+    """The backend for ``--sandbox``: ``auto`` takes docker where an engine answers.
+
+    ``auto`` falling back to ``process`` is said out loud (``log``) and stated
+    in every report; it is never silent.
+    """
+    if choice not in CHOICES:
+        raise ValueError(f"unknown sandbox {choice!r}")
+    if choice in ("auto", "docker"):
+        from .docker import DockerBackend, docker_unavailable_reason
+
+        reason = docker_unavailable_reason()
+        if reason is None:
+            return DockerBackend()
+        if choice == "docker":
+            raise SandboxUnavailable(reason)
+        log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird im process-Sandbox.")
+    from .process import ProcessBackend
+
+    return ProcessBackend()

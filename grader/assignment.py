@@ -1,0 +1,119 @@
+"""Load an Aufgabe from ``assignments/aufgabeN/``.
+
+An Aufgabe folder holds ``assignment.toml`` (title, module, Testat threshold,
+limits, data files the cases may use), ``cases.py`` (the cases, see
+``harness.api``), optionally ``checks.py`` (host-only property checks) and
+``data/``, the German task text ``README.md`` and the student ``skeleton/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import tomllib
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.api import Case, collect
+
+from .backends.base import Limits
+
+PROJECT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = PROJECT / "assignments"
+REFERENCE = PROJECT / "reference"
+HARNESS = PROJECT / "sandbox" / "harness"
+
+
+class UnknownAufgabe(LookupError):
+    pass
+
+
+@dataclass
+class Assignment:
+    number: int
+    title: str
+    module: str
+    """The contract's module name, e.g. ``perceptron`` (file ``perceptron.py``)."""
+    folder: Path
+    threshold: float
+    """Share of the points needed for the Testat."""
+    limits: Limits
+    cases: list[Case]
+    cases_source: str
+    resources: dict[str, bytes] = field(default_factory=dict)
+    properties: dict = field(default_factory=dict)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.cases)
+
+    @property
+    def reference(self) -> Path:
+        return REFERENCE / self.folder.name
+
+    def case(self, name: str) -> Case:
+        return next(c for c in self.cases if c.name == name)
+
+    def fingerprint(self) -> str:
+        """Hash of everything that decides the expected values and the verdicts."""
+        digest = hashlib.sha256()
+        for root in (self.folder, self.reference, HARNESS):
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    digest.update(str(path.relative_to(root)).encode())
+                    digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+
+def available() -> list[int]:
+    numbers = []
+    for folder in ASSIGNMENTS.glob("aufgabe*"):
+        suffix = folder.name.removeprefix("aufgabe")
+        if suffix.isdigit() and (folder / "assignment.toml").is_file():
+            numbers.append(int(suffix))
+    return sorted(numbers)
+
+
+def load(number: int) -> Assignment:
+    folder = ASSIGNMENTS / f"aufgabe{number}"
+    if not (folder / "assignment.toml").is_file():
+        raise UnknownAufgabe(number)
+    spec = tomllib.loads((folder / "assignment.toml").read_text(encoding="utf-8"))
+    source = (folder / "cases.py").read_text(encoding="utf-8")
+    module = types.ModuleType(f"aufgabe{number}_cases")
+    exec(compile(source, str(folder / "cases.py"), "exec"), module.__dict__)
+    limits = spec.get("limits", {})
+    return Assignment(
+        number=number,
+        title=spec["title"],
+        module=spec["module"],
+        folder=folder,
+        threshold=float(spec.get("threshold", 1.0)),
+        limits=Limits(
+            memory=int(limits.get("memory_mb", 1024)) << 20,
+            pids=int(limits.get("pids", 64)),
+            cpus=float(limits.get("cpus", 1.0)),
+        ),
+        cases=collect(module),
+        cases_source=source,
+        resources={name: (folder / "data" / name).read_bytes() for name in spec.get("resources", [])},
+        properties=_properties(folder / "checks.py"),
+    )
+
+
+def _properties(path: Path) -> dict:
+    """The public functions of the Aufgabe's host-only ``checks.py``."""
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"{path.parent.name}_checks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {
+        name: function
+        for name, function in vars(module).items()
+        if inspect.isfunction(function)
+        and function.__module__ == module.__name__
+        and not name.startswith("_")
+    }

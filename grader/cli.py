@@ -1,0 +1,133 @@
+"""``grader``: the command line. Each command is a thin shell over ``grader.grading``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import assignment as assignments
+from .backends import CHOICES, SandboxUnavailable
+from .expected import ReferenceBroken
+from .grading import NoSubmissions, grade_path, run
+
+EXIT_FAILED = 1
+EXIT_UNKNOWN_AUFGABE = 3
+EXIT_NO_SUBMISSIONS = 4
+EXIT_NO_SANDBOX = 5
+EXIT_REFERENCE = 6
+EXIT_INTERRUPTED = 130
+
+
+class GraderError(click.ClickException):
+    """An error the user can fix: one line, a hint, a fixed exit code."""
+
+    def __init__(self, message: str, hint: str, exit_code: int):
+        super().__init__(f"{message}\n  Hinweis: {hint}")
+        self.exit_code = exit_code
+
+
+def _errors(func):
+    """Map the API's exceptions to GraderErrors with their exit codes."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except assignments.UnknownAufgabe as exc:
+            known = ", ".join(map(str, assignments.available()))
+            raise GraderError(f"Aufgabe {exc} gibt es nicht.", f"bekannt sind: {known} (siehe `grader list`).", EXIT_UNKNOWN_AUFGABE)
+        except NoSubmissions as exc:
+            raise GraderError(
+                f"In {exc} liegt keine Abgabe.",
+                "erwartet wird je Studierendem ein Ordner oder eine .zip-Datei mit der Datei der Aufgabe.",
+                EXIT_NO_SUBMISSIONS,
+            )
+        except SandboxUnavailable as exc:
+            raise GraderError(
+                f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
+                "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
+                EXIT_NO_SANDBOX,
+            )
+        except ReferenceBroken as exc:
+            raise GraderError(str(exc), "die Referenz unter reference/ oder die Fälle prüfen.", EXIT_REFERENCE)
+        except KeyboardInterrupt:
+            click.echo("\nAbgebrochen; bereits geschriebene Ergebnisse bleiben erhalten.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group()
+def main() -> None:
+    """Automatische Testat-Bewertung für „Grundlagen Neuronale Netze“."""
+
+
+@main.command("run")
+@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ausgabeordner.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
+@click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
+@_errors
+def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sandbox: str) -> None:
+    """Alle Abgaben in SUBMISSIONS bewerten: results.json, Berichte, index.html, grades.csv."""
+    bar = None
+
+    def progress(result, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"Aufgabe {aufgabe}", show_eta=True, show_pos=True, file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, progress=progress, log=lambda m: click.echo(m, err=True))
+    passed = sum(s.passed for s in outcome.submissions)
+    errors = sum(s.status == "error" for s in outcome.submissions)
+    click.echo(
+        f"{len(outcome.submissions)} Abgaben bewertet ({outcome.sandbox}): {passed} Testate bestanden, "
+        f"{errors} nicht bewertbar. Übersicht: {out / 'index.html'}"
+    )
+
+
+@main.command("check")
+@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
+@_errors
+def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
+    """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip oder .py) laufen lassen."""
+    result = grade_path(aufgabe=aufgabe, path=path, sandbox=sandbox, public_only=True, log=lambda m: click.echo(m, err=True))
+    if result.status == "error":
+        click.secho(f"Nicht bewertbar: {result.message}", fg="red")
+        sys.exit(EXIT_FAILED)
+    marks = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"), "timeout": ("⧗", "yellow")}
+    for case in result.cases:
+        mark, colour = marks[case.status]
+        click.secho(f"{mark} {case.name} ({case.score:g}/{case.max_score:g})", fg=colour)
+        if case.status != "passed":
+            click.echo(f"    {case.message}")
+            if case.traceback:
+                click.echo("    " + case.traceback.rstrip().replace("\n", "\n    "))
+    good = sum(c.status == "passed" for c in result.cases)
+    click.echo(f"{good} von {len(result.cases)} öffentlichen Fällen bestanden ({result.sandbox}-Sandbox).")
+    if good < len(result.cases):
+        sys.exit(EXIT_FAILED)
+    click.echo("Alle öffentlichen Fälle bestanden. Verdeckte Fälle werden erst bei der Abgabe geprüft.")
+
+
+@main.command("list")
+def list_command() -> None:
+    """Die Aufgaben mit Titel, Datei, Fällen und Testat-Schwelle."""
+    for number in assignments.available():
+        a = assignments.load(number)
+        public = sum(c.visibility == "public" for c in a.cases)
+        click.echo(
+            f"Aufgabe {number}: {a.title} — {a.module}.py, {len(a.cases)} Fälle ({public} öffentlich), "
+            f"{a.max_score:g} Punkte, Testat ab {a.threshold:.0%}"
+        )

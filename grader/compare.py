@@ -1,0 +1,231 @@
+"""Judge a case's output against the reference's: the comparators.
+
+Runs on the host, on plain data that ``grader.validate`` has checked: dicts,
+lists, str, int, float, bool, None and float64 arrays. Needs nothing but
+numpy, so that the student kit can use the very same messages.
+
+Every message is German and names the value it speaks of. For a hidden case
+(``reveal=False``) it says what is wrong (shape, how many values differ) but
+never an expected value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from harness.checks import Close, Fields, Property, Trajectory
+
+
+@dataclass(frozen=True)
+class Judgement:
+    passed: bool
+    message: str
+
+
+PropertyCheck = Callable[..., Judgement]
+
+
+def judge(
+    check: Any,
+    expected: Any,
+    got: Any,
+    *,
+    reveal: bool,
+    properties: dict[str, PropertyCheck] | None = None,
+    figures: tuple[list, list] = ([], []),
+) -> Judgement:
+    """Apply the declaration ``check`` of a case (see ``harness.checks``).
+
+    ``figures`` are (student's, reference's) captured figures, each a list of
+    {"data": plotted data, "png": bytes}; property checks receive them.
+    """
+    if isinstance(check, Close):
+        problems = differences(expected, got, "", check.rtol, check.atol, reveal)
+        return _verdict(problems)
+    if isinstance(check, Fields):
+        return _judge_fields(check, expected, got, reveal, properties, figures)
+    if isinstance(check, Trajectory):
+        return trajectory(check, expected, got, reveal)
+    if isinstance(check, Property):
+        if not properties or check.name not in properties:
+            raise LookupError(f"the Aufgabe defines no property check {check.name!r}")
+        return properties[check.name](
+            got, expected, reveal=reveal, figures=figures[0], expected_figures=figures[1], **check.params
+        )
+    raise TypeError(f"unknown check {check!r}")
+
+
+def _judge_fields(check: Fields, expected, got, reveal, properties, figures) -> Judgement:
+    if not isinstance(got, dict) or not isinstance(expected, dict):
+        return _verdict(differences(expected, got, "", 1e-7, 1e-9, reveal))
+    messages = []
+    for key, value in expected.items():
+        sub = check.checks.get(key, Close())
+        if key not in got:
+            messages.append(f"'{key}' fehlt im Ergebnis.")
+            continue
+        if isinstance(sub, Close):
+            messages += differences(value, got[key], key, sub.rtol, sub.atol, reveal)
+            continue
+        judgement = judge(sub, value, got[key], reveal=reveal, properties=properties, figures=figures)
+        if not judgement.passed:
+            messages.append(f"'{key}': {judgement.message}")
+    return _verdict(messages)
+
+
+def _verdict(problems: list[str]) -> Judgement:
+    if problems:
+        shown = problems[:5]
+        if len(problems) > 5:
+            shown.append(f"… und {len(problems) - 5} weitere Abweichungen.")
+        return Judgement(False, " ".join(shown))
+    return Judgement(True, "Richtig.")
+
+
+def _name(path: str) -> str:
+    return f"'{path}'" if path else "Der Rückgabewert"
+
+
+def _is_number(x) -> bool:
+    return type(x) in (int, float, bool) or (isinstance(x, np.ndarray) and x.ndim == 0)
+
+
+def _as_array(x) -> np.ndarray | None:
+    """A float array from plain got-data (lists of numbers or arrays), else None."""
+    if isinstance(x, np.ndarray):
+        return x
+    try:
+        array = np.array(x, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return array if array.dtype == np.float64 else None
+
+
+def _describe(x) -> str:
+    if x is None:
+        return "nichts (None)"
+    if isinstance(x, np.ndarray):
+        return f"ein Array der Form {x.shape}"
+    if isinstance(x, dict):
+        return "ein dict"
+    if isinstance(x, list):
+        return f"eine Liste der Länge {len(x)}"
+    if isinstance(x, str):
+        return "ein Text"
+    return "eine Zahl"
+
+
+def differences(expected, got, path: str, rtol: float, atol: float, reveal: bool) -> list[str]:
+    """German sentences, one per difference between ``got`` and ``expected``."""
+    name = _name(path)
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return [f"{name} ist {_describe(got)}, erwartet ein dict."]
+        problems = []
+        for key, value in expected.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in got:
+                problems.append(f"'{sub}' fehlt.")
+            else:
+                problems += differences(value, got[key], sub, rtol, atol, reveal)
+        return problems
+    if isinstance(expected, list):
+        if not isinstance(got, (list, np.ndarray)) or len(got) != len(expected):
+            return [f"{name} ist {_describe(got)}, erwartet eine Liste der Länge {len(expected)}."]
+        problems = []
+        for index, value in enumerate(expected):
+            problems += differences(value, got[index], f"{path}[{index}]", rtol, atol, reveal)
+        return problems
+    if isinstance(expected, np.ndarray):
+        return _array_differences(expected, got, name, rtol, atol, reveal)
+    if isinstance(expected, str) or expected is None:
+        if got == expected and type(got) is type(expected):
+            return []
+        return [f"{name} ist falsch" + (f": erwartet {expected!r}, erhalten {got!r}." if reveal else ".")]
+    # A number. Integers (and bools) must match exactly, floats within the tolerance.
+    if not _is_number(got):
+        return [f"{name} ist {_describe(got)}, erwartet eine Zahl."]
+    value = float(got)
+    exact = type(expected) in (int, bool)
+    if exact:
+        ok = value == float(expected)
+    else:
+        ok = bool(np.isclose(value, expected, rtol=rtol, atol=atol)) or (
+            np.isnan(value) and np.isnan(expected)
+        )
+    if ok:
+        return []
+    if reveal:
+        shown = int(value) if exact and value.is_integer() else value
+        return [f"{name} ist {shown!r}, erwartet {expected!r}."]
+    return [f"{name} ist falsch."]
+
+
+def _array_differences(expected, got, name, rtol, atol, reveal) -> list[str]:
+    array = _as_array(got)
+    if array is None:
+        return [f"{name} ist {_describe(got)}, erwartet ein Array der Form {expected.shape}."]
+    if array.shape != expected.shape:
+        return [f"{name} hat die Form {array.shape}, erwartet {expected.shape}."]
+    close = np.isclose(array, expected, rtol=rtol, atol=atol) | (
+        np.isnan(array) & np.isnan(expected)
+    )
+    wrong = int(close.size - np.count_nonzero(close))
+    if wrong == 0:
+        return []
+    if not reveal:
+        return [f"{name} weicht an {wrong} von {close.size} Stellen ab."]
+    deviation = np.where(close, 0.0, np.abs(np.nan_to_num(array - expected, nan=np.inf)))
+    index = np.unravel_index(int(np.argmax(deviation)), deviation.shape) if deviation.ndim else ()
+    where = f" an Index {tuple(int(i) for i in index)}" if index else ""
+    return [
+        f"{name} weicht an {wrong} von {close.size} Stellen ab; die größte Abweichung{where}: "
+        f"erwartet {expected[index]:.6g}, erhalten {array[index]:.6g}."
+    ]
+
+
+def trajectory(check: Trajectory, expected, got, reveal: bool) -> Judgement:
+    """Tight on the first steps, then the attractors as point clouds."""
+    array = _as_array(got)
+    if array is None or array.shape != expected.shape:
+        shape = None if array is None else array.shape
+        return Judgement(False, f"Die Trajektorie hat die Form {shape}, erwartet {expected.shape}.")
+    if not np.all(np.isfinite(array)):
+        return Judgement(False, "Die Trajektorie enthält NaN oder unendliche Werte.")
+    head = min(check.tight_steps + 1, len(expected))
+    early = differences(expected[:head], array[:head], "", 0.0, check.atol, reveal)
+    if early:
+        steps = np.flatnonzero(np.any(~np.isclose(array[:head], expected[:head], rtol=0, atol=check.atol), axis=-1))
+        return Judgement(
+            False,
+            f"Schon in den ersten {head - 1} Schritten weicht die Trajektorie ab, zuerst in "
+            f"Schritt {int(steps[0])}. " + (early[0] if reveal else ""),
+        )
+    tail_expected, tail_got = expected[head:], array[head:]
+    if len(tail_expected) == 0:
+        return Judgement(True, "Richtig.")
+    missed = _uncovered_share(tail_got, tail_expected, check.cloud_tol)
+    unreached = _uncovered_share(tail_expected, tail_got, check.cloud_tol)
+    if missed > check.outlier_share or unreached > check.outlier_share:
+        return Judgement(
+            False,
+            f"Die ersten {head - 1} Schritte stimmen, danach liegt die Trajektorie nicht auf dem "
+            f"Attraktor der Referenz: {missed:.0%} der Punkte liegen abseits, "
+            f"{unreached:.0%} des Attraktors werden nicht erreicht (Toleranz {check.cloud_tol}).",
+        )
+    return Judgement(True, f"Richtig: die ersten {head - 1} Schritte genau, danach derselbe Attraktor.")
+
+
+def _uncovered_share(points: np.ndarray, cloud: np.ndarray, tol: float) -> float:
+    """Share of ``points`` farther than ``tol`` from every point of ``cloud``."""
+    points = points.reshape(len(points), -1)
+    cloud = cloud.reshape(len(cloud), -1)
+    far = 0
+    for start in range(0, len(points), 512):
+        block = points[start : start + 512]
+        distances = np.sqrt(((block[:, None, :] - cloud[None, :, :]) ** 2).sum(-1))
+        far += int(np.count_nonzero(distances.min(axis=1) > tol))
+    return far / len(points)

@@ -1,0 +1,112 @@
+"""The expected values: every case run once against the reference, cached on disk.
+
+The reference of Aufgabe N (``reference/aufgabeN/``) is graded like a
+submission, through the same harness, on the host (``process`` sandbox: it is
+our own code). Its outputs are stored under the cache folder, keyed by the
+fingerprint of the Aufgabe, the reference and the harness, so they are
+computed once per assignment version. The cache never goes into a sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import plain
+
+from . import validate
+from .assignment import Assignment
+from .backends.base import Job
+from .backends.process import ProcessBackend
+from .backends.session import run_job
+
+
+class ReferenceBroken(RuntimeError):
+    """The reference does not pass its own cases: an instructor's problem."""
+
+
+@dataclass
+class Expected:
+    values: dict[str, object]
+    figures: dict[str, list]
+    """Case name -> list of {"data": ..., "png": bytes}."""
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("GRADER_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")
+    ) / "gnn-grader"
+    return Path(root)
+
+
+def expected_for(assignment: Assignment) -> Expected:
+    """The reference's outputs for every case of ``assignment`` (cached)."""
+    folder = cache_dir() / "expected" / f"aufgabe{assignment.number}-{assignment.fingerprint()}"
+    if (folder / "values.json").is_file():
+        return _load(folder)
+    expected = compute(assignment)
+    _store(folder, expected)
+    return expected
+
+
+def compute(assignment: Assignment) -> Expected:
+    job = Job(
+        submission=assignment.reference,
+        module=assignment.module,
+        cases_source=assignment.cases_source,
+        timeouts={c.name: c.timeout for c in assignment.cases},
+        resources=assignment.resources,
+        limits=assignment.limits,
+    )
+    runs = run_job(ProcessBackend(isolate_network=False), job).cases
+    broken = [f"{run.name}: {run.status} {run.message} {run.traceback}" for run in runs.values() if run.status != "ok"]
+    if broken:
+        raise ReferenceBroken(
+            f"Die Referenz von Aufgabe {assignment.number} besteht ihre eigenen Fälle nicht:\n"
+            + "\n".join(broken)
+        )
+    return Expected(
+        values={name: run.value for name, run in runs.items()},
+        figures={name: run.figures for name, run in runs.items()},
+    )
+
+
+def _store(folder: Path, expected: Expected) -> None:
+    """Write atomically: a half-written cache must never be read."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
+    everything = {
+        "values": expected.values,
+        "figures": {name: [f["data"] for f in figs] for name, figs in expected.figures.items()},
+    }
+    structure, npz = plain.encode(everything)
+    (work / "arrays.npz").write_bytes(npz)
+    for name, figs in expected.figures.items():
+        for index, figure in enumerate(figs):
+            (work / _png_name(name, index)).write_bytes(figure["png"])
+    (work / "values.json").write_text(json.dumps(structure))
+    try:
+        work.rename(folder)
+    except OSError:  # another process stored it first
+        pass
+
+
+def _load(folder: Path) -> Expected:
+    arrays = validate.load_arrays((folder / "arrays.npz").read_bytes())
+    everything = validate.decode(json.loads((folder / "values.json").read_text()), arrays)
+    figures = {
+        name: [
+            {"data": data, "png": (folder / _png_name(name, index)).read_bytes()}
+            for index, data in enumerate(datas)
+        ]
+        for name, datas in everything["figures"].items()
+    }
+    return Expected(values=everything["values"], figures=figures)
+
+
+def _png_name(case: str, index: int) -> str:
+    return f"{case.replace('/', '__')}-{index}.png"
+

@@ -1,0 +1,180 @@
+"""Grade submissions: the keyword-only functions behind ``grader run`` and ``grader check``.
+
+The CLI is a thin shell over these; the tests call them directly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import assignment as assignments
+from . import report
+from .assignment import Assignment
+from .backends import Backend, make_backend
+from .backends.base import Job
+from .backends.session import run_job
+from .expected import Expected, expected_for
+from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
+from .submissions import Submission, discover, open_submission
+from .verdicts import verdict
+
+
+class NoSubmissions(LookupError):
+    """The folder holds nothing that looks like a submission."""
+
+
+def grade_submission(
+    assignment: Assignment,
+    expected: Expected,
+    backend: Backend,
+    submission: Submission,
+    *,
+    public_only: bool = False,
+    figures_dir: Path | None = None,
+) -> SubmissionResult:
+    """Grade one submission; never raises for anything the submission does."""
+    started = time.monotonic()
+    cases = [c for c in assignment.cases if c.visibility == "public" or not public_only]
+    result = SubmissionResult(
+        id=submission.id,
+        status="graded",
+        score=0.0,
+        max_score=sum(c.points for c in cases),
+        passed=False,
+        cases=[],
+        sandbox=backend.name,
+        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    if submission.error:
+        result.status, result.message = "error", submission.error
+        result.cases = [
+            CaseResult(c.name, c.visibility, "error", 0.0, c.points, submission.error, c.about)
+            for c in cases
+        ]
+        return result
+    job = Job(
+        submission=submission.folder,
+        module=assignment.module,
+        cases_source=assignment.cases_source,
+        timeouts={c.name: c.timeout for c in cases},
+        resources=assignment.resources,
+        limits=assignment.limits,
+    )
+    job_run = run_job(backend, job)
+    result.versions = job_run.versions
+    for case in cases:
+        run = job_run.cases[case.name]
+        status, message = verdict(
+            case, run, assignment, expected.values[case.name], expected.figures[case.name]
+        )
+        public = case.visibility == "public"
+        case_result = CaseResult(
+            name=case.name,
+            visibility=case.visibility,
+            status=status,
+            score=case.points if status == "passed" else 0.0,
+            max_score=case.points,
+            message=message,
+            about=case.about,
+            seconds=run.seconds,
+            # What a hidden case printed could carry its inputs: it stays out of the report.
+            stdout=run.stdout if public else "",
+            stderr=run.stderr if public else "",
+            traceback=run.traceback if public else "",
+        )
+        if figures_dir is not None and public:
+            case_result.figures = _save_figures(figures_dir, submission.id, case.name, run.figures)
+            case_result.expected_figures = _save_figures(
+                figures_dir, "_reference", case.name, expected.figures[case.name]
+            )
+        result.cases.append(case_result)
+    result.score = sum(c.score for c in result.cases)
+    result.passed = result.score >= assignment.threshold * result.max_score - 1e-9
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def _save_figures(root: Path, owner: str, case: str, figures: list) -> list[str]:
+    names = []
+    for index, figure in enumerate(figures):
+        relative = Path(owner) / f"{case.replace('/', '__')}-{index}.png"
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(figure["png"])
+        names.append(str(relative))
+    return names
+
+
+def grade_path(
+    *,
+    aufgabe: int,
+    path: Path,
+    sandbox: str = "auto",
+    public_only: bool = True,
+    log: Callable[[str], None] = print,
+) -> SubmissionResult:
+    """Grade one submission (folder, zip or the module file) — ``grader check``."""
+    assignment = assignments.load(aufgabe)
+    expected = expected_for(assignment)
+    backend = make_backend(sandbox, log=log)
+    with tempfile.TemporaryDirectory(prefix="gnn-check-") as work:
+        submission = open_submission(Path(path), assignment.module, Path(work))
+        try:
+            return grade_submission(assignment, expected, backend, submission, public_only=public_only)
+        finally:
+            backend.close()
+
+
+def run(
+    *,
+    aufgabe: int,
+    submissions: Path,
+    out: Path,
+    jobs: int | None = None,
+    sandbox: str = "auto",
+    progress: Callable[[SubmissionResult, int, int], None] | None = None,
+    log: Callable[[str], None] = print,
+) -> RunResult:
+    """Grade every submission in ``submissions``; write results, reports and gradebook to ``out``."""
+    assignment = assignments.load(aufgabe)
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
+        found = discover(Path(submissions), assignment.module, Path(work))
+        if not found:
+            raise NoSubmissions(submissions)
+        backend = make_backend(sandbox, log=log)
+        expected = expected_for(assignment)
+        figures_dir = out / "reports" / "figures"
+        shutil.rmtree(figures_dir, ignore_errors=True)
+        graded: dict[str, SubmissionResult] = {}
+        try:
+            with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+                futures = {
+                    pool.submit(
+                        grade_submission, assignment, expected, backend, s, figures_dir=figures_dir
+                    ): s
+                    for s in found
+                }
+                for future in as_completed(futures):
+                    result = future.result()
+                    graded[result.id] = result
+                    if progress:
+                        progress(result, len(graded), len(found))
+        finally:
+            backend.close()
+    outcome = RunResult(
+        aufgabe=assignment.number,
+        title=assignment.title,
+        threshold=assignment.threshold,
+        submissions=[graded[s.id] for s in found if s.id in graded],
+        sandbox=backend.name,
+    )
+    report.write_all(outcome, assignment, out)
+    write_json_atomic(out / "results.json", outcome.to_json())
+    return outcome

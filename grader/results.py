@@ -1,0 +1,108 @@
+"""The results of a run, and ``results.json`` exactly as the contract fixes it.
+
+The contract's fields (``../shared/contract/AUFGABEN.md``) come first and are
+never renamed; the extra fields (timings, sandbox, versions, captured output)
+serve the reports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class CaseResult:
+    name: str
+    visibility: str
+    """``public`` or ``hidden``."""
+    status: str
+    """``passed``, ``failed``, ``error`` or ``timeout``."""
+    score: float
+    max_score: float
+    message: str
+    """German, for the student; never an expected value of a hidden case."""
+    about: str = ""
+    seconds: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    traceback: str = ""
+    figures: list[str] = field(default_factory=list)
+    """File names (beside the report) of the student's figures."""
+    expected_figures: list[str] = field(default_factory=list)
+    """File names of the reference's figures (public cases only)."""
+
+
+@dataclass
+class SubmissionResult:
+    id: str
+    status: str
+    """``graded`` or ``error`` (nothing could be graded)."""
+    score: float
+    max_score: float
+    passed: bool
+    """The Testat verdict."""
+    cases: list[CaseResult]
+    message: str = ""
+    sandbox: str = ""
+    versions: dict = field(default_factory=dict)
+    graded_at: str = ""
+    seconds: float = 0.0
+    report: str = ""
+    """Path of the HTML report, relative to the output folder."""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["cases"] = [asdict(c) for c in self.cases]
+        return data
+
+
+@dataclass
+class RunResult:
+    aufgabe: int
+    title: str
+    threshold: float
+    submissions: list[SubmissionResult]
+    sandbox: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "aufgabe": self.aufgabe,
+            "title": self.title,
+            "threshold": self.threshold,
+            "sandbox": self.sandbox,
+            "submissions": [s.to_json() for s in self.submissions],
+        }
+
+
+def write_json_atomic(path: Path, data) -> None:
+    """Write, fsync, rename: a reader sees the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, ensure_ascii=False, indent=1)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path) -> RunResult:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    submissions = []
+    for entry in data["submissions"]:
+        cases = [CaseResult(**c) for c in entry.pop("cases")]
+        submissions.append(SubmissionResult(cases=cases, **entry))
+    return RunResult(
+        aufgabe=data["aufgabe"],
+        title=data.get("title", ""),
+        threshold=data.get("threshold", 1.0),
+        submissions=submissions,
+        sandbox=data.get("sandbox", ""),
+    )

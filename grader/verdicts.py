@@ -1,0 +1,113 @@
+"""Turn what came back for a case into a verdict and a message a student understands.
+
+"Your code raised an error" and "the grader failed" are different outcomes,
+worded differently. Every case ends with passed, failed, error or timeout.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+
+from harness.api import Case
+
+from .assignment import Assignment
+from .compare import judge
+from .validate import CaseRun
+
+
+def verdict(
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
+) -> tuple[str, str]:
+    """(status, German message) of one case."""
+    module = f"{assignment.module}.py"
+    if run.status == "ok":
+        try:
+            judgement = judge(
+                case.check,
+                expected_value,
+                run.value,
+                reveal=case.visibility == "public",
+                properties=assignment.properties,
+                figures=(run.figures, expected_figures),
+            )
+        except Exception as exc:  # a bug of ours must not look like the student's
+            return "error", (
+                "Der Grader konnte diesen Fall nicht bewerten (interner Fehler: "
+                f"{type(exc).__name__}). Bitte den Lehrenden melden."
+            )
+        return ("passed" if judgement.passed else "failed"), judgement.message
+    if run.status == "exception":
+        return "error", exception_message(run, module, assignment)
+    if run.status == "timeout":
+        return "timeout", (
+            f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
+            "(Endlosschleife, blockierender Aufruf wie input() oder plt.show(), oder zu langsam?)."
+        )
+    if run.status == "overflow":
+        return "error", (
+            "Zu viel Ausgabe: der Fall schrieb mehr als "
+            f"{assignment.limits.stream_cap >> 20} MB auf stdout/stderr oder lieferte ein "
+            f"Ergebnis über {assignment.limits.result_cap >> 20} MB und wurde abgebrochen."
+        )
+    if run.status == "oom":
+        return "error", (
+            f"Speicherlimit von {assignment.limits.memory >> 20} MB überschritten; "
+            "der Prozess wurde beendet."
+        )
+    if run.status == "no-result":
+        return "error", "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
+    if run.status == "not-plain":
+        return "error", run.message
+    if run.status == "invalid":
+        return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen: {run.message}"
+    return "error", run.message or "Die Sandbox ist ausgefallen."
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "."
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"Signal {-code}"
+        hint = " (meist: Speicherlimit überschritten)" if name == "SIGKILL" else ""
+        return f": er wurde durch {name} beendet{hint}."
+    return (
+        f" (Exit-Code {code}). Häufige Ursache: os._exit() oder ein Absturz; "
+        "Funktionen sollen Ergebnisse zurückgeben, nicht den Prozess beenden."
+    )
+
+
+_MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
+
+
+def exception_message(run: CaseRun, module: str, assignment: Assignment) -> str:
+    where = f"beim Import von {module}" if run.stage == "import" else "beim Aufruf Ihres Codes"
+    name, text = run.exception, run.message
+    if name == "SystemExit":
+        return (
+            f"sys.exit() bzw. exit() wurde {where} aufgerufen. Funktionen sollen Ergebnisse "
+            "zurückgeben; Code, der nur beim direkten Start laufen soll, gehört unter "
+            "if __name__ == '__main__':"
+        )
+    if name == "KeyboardInterrupt":
+        return f"KeyboardInterrupt wurde {where} ausgelöst."
+    if name == "MemoryError":
+        return f"Speicher erschöpft (MemoryError) {where}; Limit {assignment.limits.memory >> 20} MB."
+    if name == "NotImplementedError":
+        return "Noch nicht implementiert (NotImplementedError): diese Funktion der Vorlage fehlt noch."
+    if name in ("SyntaxError", "IndentationError", "TabError"):
+        return f"{module} enthält einen Syntaxfehler und lässt sich nicht importieren: {text}"
+    if name in ("ImportError", "ModuleNotFoundError"):
+        return (
+            f"Import fehlgeschlagen ({text}). In der Sandbox stehen nur numpy, matplotlib "
+            "und die Standardbibliothek zur Verfügung."
+        )
+    if name == "BlockingIOError" or "Resource temporarily unavailable" in text:
+        return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
+    missing = _MISSING.fullmatch(text) if name == "AttributeError" else None
+    if missing and missing.group(1) == assignment.module:
+        return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
+    return f"Ihr Code löste {where} eine Ausnahme aus: {name}: {text}"

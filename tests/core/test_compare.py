@@ -1,0 +1,100 @@
+import numpy as np
+import pytest
+
+from grader.compare import Judgement, judge
+from harness.checks import Close, Fields, Property, Trajectory
+
+
+def test_close_passes_within_tolerance_and_names_the_difference():
+    expected = {"w": np.array([[1.0, 2.0], [3.0, 4.0]]), "epochs": 3}
+    assert judge(Close(), expected, {"w": expected["w"] + 1e-12, "epochs": 3}, reveal=True).passed
+    j = judge(Close(), expected, {"w": np.array([[1.0, 2.0], [3.0, 4.5]]), "epochs": 3}, reveal=True)
+    assert not j.passed
+    assert "'w'" in j.message and "(1, 1)" in j.message and "4.5" in j.message and "erwartet 4" in j.message
+
+
+def test_hidden_message_never_shows_expected_values():
+    expected = {"w": np.array([1.25, 2.75]), "epochs": 17}
+    j = judge(Close(), expected, {"w": np.array([1.0, 2.0]), "epochs": 4}, reveal=False)
+    assert not j.passed
+    assert "1.25" not in j.message and "2.75" not in j.message and "17" not in j.message
+    assert "2 von 2" in j.message
+
+
+def test_shape_mismatch_says_both_shapes():
+    j = judge(Close(), {"w": np.zeros((3, 4))}, {"w": np.zeros((4, 3))}, reveal=False)
+    assert "(4, 3)" in j.message and "(3, 4)" in j.message
+
+
+def test_integers_are_exact_and_accept_integral_floats_and_0d_arrays():
+    assert judge(Close(), {"o": 1}, {"o": 1.0}, reveal=True).passed
+    assert judge(Close(), {"o": 1}, {"o": np.array(1.0)}, reveal=True).passed
+    assert not judge(Close(), {"o": 1}, {"o": 1.0 + 1e-12}, reveal=True).passed
+    assert not judge(Close(), {"o": 1}, {"o": np.array([1.0])}, reveal=True).passed
+
+
+def test_lists_of_numbers_count_as_arrays_and_nan_never_equals_a_number():
+    assert judge(Close(), {"a": np.array([1.0, 2.0])}, {"a": [1.0, 2.0]}, reveal=True).passed
+    assert not judge(Close(), {"a": np.array([1.0, 2.0])}, {"a": np.array([1.0, np.nan])}, reveal=True).passed
+    assert not judge(Close(), {"a": np.array([1.0])}, {"a": "1.0"}, reveal=True).passed
+    assert not judge(Close(), {"a": np.array([1.0])}, None, reveal=True).passed
+
+
+def test_fields_use_their_own_checks():
+    check = Fields(loose=Close(rtol=0, atol=0.1))
+    expected = {"loose": np.array([1.0]), "tight": np.array([1.0])}
+    assert judge(check, expected, {"loose": np.array([1.05]), "tight": np.array([1.0])}, reveal=True).passed
+    j = judge(check, expected, {"loose": np.array([1.05]), "tight": np.array([1.05])}, reveal=True)
+    assert not j.passed and "'tight'" in j.message and "'loose'" not in j.message
+
+
+def _map(steps, W, bias, order=False):
+    o = np.zeros(2)
+    out = [o]
+    for _ in range(steps):
+        phi = W @ o + bias if not order else np.array([W[0, 1] * o[1] + W[0, 0] * o[0], W[1, 1] * o[1] + W[1, 0] * o[0]]) + bias
+        o = 2 / (1 + np.exp(-2 * phi)) - 1
+        out.append(o)
+    return np.array(out)
+
+
+W = np.array([[-4.0, 1.5], [-1.5, 0.0]])
+B = np.array([-3.37, 0.125])
+
+
+def test_trajectory_accepts_other_summation_order_and_rejects_transposed_weights():
+    reference = np.array([o for o in _iterate(1000, W, B)])
+    assert judge(Trajectory(), reference, _map(1000, W, B, order=True), reveal=False).passed
+    j = judge(Trajectory(), reference, _map(1000, W.T, B), reveal=False)
+    assert not j.passed and "Schritt" in j.message
+
+
+def _iterate(steps, W, bias):
+    o = np.zeros(2)
+    yield o
+    for _ in range(steps):
+        o = np.tanh(W @ o + bias)
+        yield o
+
+
+def test_trajectory_rejects_a_different_attractor_with_a_correct_start():
+    reference = np.array(list(_iterate(600, W, B)))
+    fake = reference.copy()
+    fake[100:] = fake[100]  # stuck on one point after a correct start
+    j = judge(Trajectory(), reference, fake, reveal=False)
+    assert not j.passed and "Attraktor" in j.message
+
+
+def test_property_gets_params_and_figures():
+    seen = {}
+
+    def at_least(got, expected, *, reveal, figures, expected_figures, minimum):
+        seen.update(figures=figures, minimum=minimum)
+        return Judgement(got >= minimum, "zu klein")
+
+    props = {"at_least": at_least}
+    assert judge(Property("at_least", minimum=3), None, 5, reveal=True, properties=props, figures=(["f"], [])).passed
+    assert seen == {"figures": ["f"], "minimum": 3}
+    assert not judge(Property("at_least", minimum=3), None, 1, reveal=True, properties=props).passed
+    with pytest.raises(LookupError):
+        judge(Property("nope"), None, 1, reveal=True, properties=props)

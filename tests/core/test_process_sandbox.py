@@ -1,0 +1,190 @@
+"""The process sandbox and the session, driven by submissions that misbehave."""
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.backends.base import Job, Limits
+from grader.backends.process import ProcessBackend
+from grader.backends.session import run_job
+
+CASES = textwrap.dedent(
+    """
+    from harness.api import case
+
+    @case("f/first", timeout=3)
+    def first(m, ctx):
+        return {"y": m.f(1)}
+
+    @case("f/second", timeout=3)
+    def second(m, ctx):
+        return {"y": m.f(2)}
+    """
+)
+
+
+def run(tmp_path: Path, source: str, cases: str = CASES, **limits):
+    folder = tmp_path / "submission"
+    folder.mkdir(exist_ok=True)
+    (folder / "student.py").write_text(textwrap.dedent(source))
+    import types
+
+    from harness.api import collect
+
+    module = types.ModuleType("c")
+    exec(cases, module.__dict__)
+    job = Job(folder, "student", cases, {c.name: c.timeout for c in collect(module)}, limits=Limits(**limits))
+    return run_job(ProcessBackend(), job)
+
+
+def test_good_submission_returns_values_and_output(tmp_path):
+    result = run(tmp_path, "def f(x):\n    print('hallo', x)\n    return x * 2\n")
+    first, second = result.cases.values()
+    assert (first.status, first.value, first.stdout) == ("ok", {"y": 2}, "hallo 1\n")
+    assert second.value == {"y": 4}
+    assert result.versions["numpy"]
+
+
+def test_syntax_error_is_an_exception_at_import(tmp_path):
+    result = run(tmp_path, "def f(x)\n    return x\n")
+    for case in result.cases.values():
+        assert (case.status, case.exception, case.stage) == ("exception", "SyntaxError", "import")
+        assert "student.py" in case.traceback
+
+
+def test_sys_exit_and_keyboard_interrupt_are_caught(tmp_path):
+    result = run(tmp_path, "import sys\ndef f(x):\n    if x == 1:\n        sys.exit(0)\n    raise KeyboardInterrupt\n")
+    first, second = result.cases.values()
+    assert (first.status, first.exception, first.stage) == ("exception", "SystemExit", "case")
+    assert (second.status, second.exception) == ("exception", "KeyboardInterrupt")
+
+
+def test_os_exit_at_import_gives_no_result_with_exit_code(tmp_path):
+    result = run(tmp_path, "import os\nos._exit(0)\n")
+    for case in result.cases.values():
+        assert (case.status, case.exit_code) == ("no-result", 0)
+
+
+def test_endless_loop_times_out_and_the_next_case_still_runs(tmp_path):
+    start = time.monotonic()
+    result = run(tmp_path, "def f(x):\n    while x == 1:\n        pass\n    return x\n")
+    first, second = result.cases.values()
+    assert first.status == "timeout" and 3 <= first.seconds < 4
+    assert (second.status, second.value) == ("ok", {"y": 2})
+    assert time.monotonic() - start < 10
+
+
+def test_sleep_is_a_timeout_too(tmp_path):
+    result = run(tmp_path, "import time\ndef f(x):\n    time.sleep(60)\n")
+    assert [c.status for c in result.cases.values()] == ["timeout", "timeout"]
+
+
+def test_child_ignoring_sigterm_does_not_outlive_its_case(tmp_path):
+    marker = tmp_path / "alive"
+    source = f"""
+    import os, signal, time
+    def f(x):
+        if x == 1 and os.fork() == 0:
+            os.setsid()
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            if os.fork() == 0:
+                while True:
+                    open({str(marker)!r}, "a").write("x")
+                    time.sleep(0.05)
+            os._exit(0)
+        return x
+    """
+    result = run(tmp_path, source)
+    assert [c.status for c in result.cases.values()] == ["ok", "ok"]
+    time.sleep(0.3)
+    size = marker.stat().st_size if marker.exists() else 0
+    time.sleep(0.3)
+    assert (marker.stat().st_size if marker.exists() else 0) == size, "a process of the case is still running"
+
+
+def test_flood_of_stdout_is_stopped_as_overflow(tmp_path):
+    result = run(tmp_path, "import sys\ndef f(x):\n    while True:\n        sys.stdout.write('x' * 65536)\n", stream_cap=1 << 20)
+    first = result.cases["f/first"]
+    assert first.status == "overflow" and first.stdout_bytes > 1 << 20 and len(first.stdout) <= 16 * 1024
+
+
+def test_memory_bomb_is_stopped(tmp_path):
+    result = run(tmp_path, "def f(x):\n    return len(bytearray(2 << 30))\n", memory=256 << 20)
+    first = result.cases["f/first"]
+    assert (first.status, first.exception) == ("exception", "MemoryError")
+
+
+def test_files_written_in_one_case_are_gone_in_the_next(tmp_path):
+    source = """
+    import os
+    def f(x):
+        if x == 1:
+            open(os.path.join(os.environ["HOME"], "note"), "w").write("secret")
+            open("../left-behind", "w").write("secret")
+            return 0
+        return int(os.path.exists(os.path.join(os.environ["HOME"], "note")) or os.path.exists("../left-behind"))
+    """
+    result = run(tmp_path, source)
+    assert result.cases["f/second"].value == {"y": 0}
+
+
+def test_submission_copy_is_read_only_and_original_untouched(tmp_path):
+    source = """
+    import os
+    def f(x):
+        try:
+            open(__file__, "w").write("overwritten")
+            return 1
+        except OSError:
+            return 0
+    """
+    result = run(tmp_path, source)
+    assert os.geteuid() == 0 or result.cases["f/first"].value == {"y": 0}
+    assert (tmp_path / "submission" / "student.py").read_text() == textwrap.dedent(source)
+
+
+def test_monkeypatching_numpy_in_one_case_does_not_reach_the_next(tmp_path):
+    source = """
+    import numpy as np
+    def f(x):
+        if x == 1:
+            np.sum = lambda *a, **k: 42
+            return 0
+        return int(np.sum([1, 2]))
+    """
+    assert run(tmp_path, source).cases["f/second"].value == {"y": 3}
+
+
+def test_network_is_isolated_where_the_kernel_allows(tmp_path):
+    source = """
+    import socket
+    def f(x):
+        s = socket.socket()
+        s.settimeout(1)
+        try:
+            s.connect(("127.0.0.1", 22 if x == 1 else 80))
+            return "connected"
+        except OSError as exc:
+            return type(exc).__name__
+    """
+    result = run(tmp_path, source)
+    for case in result.cases.values():
+        assert case.value["y"] != "connected"
+
+
+def test_killing_the_harness_costs_only_that_case(tmp_path):
+    source = """
+    import os, signal
+    def f(x):
+        if x == 1:
+            os.kill(os.getppid(), signal.SIGKILL)
+        return x
+    """
+    result = run(tmp_path, source)
+    first, second = result.cases.values()
+    assert first.status == "sandbox"
+    assert (second.status, second.value) == ("ok", {"y": 2})
+    assert result.restarts == 1
