@@ -132,7 +132,7 @@ def build_image(client: docker.DockerClient, from_debian: bool | None, log: Log 
         client,
         "Dockerfile",
         tag,
-        {"BASE": base, **pinned},
+        {"BASE": base, "NUMPY_VERSION": pinned["NUMPY_VERSION"], "MATPLOTLIB_VERSION": pinned["MATPLOTLIB_VERSION"]},
         labels={
             "gnn-grader.content-hash": content_hash(),
             "gnn-grader.numpy": pinned["NUMPY_VERSION"],

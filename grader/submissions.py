@@ -139,5 +139,5 @@ def _check_member(member: zipfile.ZipInfo) -> None:
     mode = member.external_attr >> 16
     if stat.S_ISLNK(mode):
         raise UnsafeArchive(f"symbolischer Link {name!r}")
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
         raise UnsafeArchive(f"besondere Datei {name!r}")

@@ -27,7 +27,7 @@ MAX_PNG_SIDE = 4096
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MEMBER = re.compile(r"a\d{1,6}\.npy")
 
-HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "no-result"}
+HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "pids", "no-result"}
 RESULT_STATUSES = {"ok", "exception", "not-plain"}
 
 
@@ -38,7 +38,7 @@ class CaseRun:
     name: str
     status: str
     """``ok``, ``exception``, ``not-plain``, ``timeout``, ``overflow``, ``oom``,
-    ``no-result``, ``invalid`` (malformed output) or ``sandbox`` (the sandbox failed)."""
+    ``pids`` (the process limit was hit), ``no-result``, ``invalid`` (malformed output) or ``sandbox`` (the sandbox failed)."""
     value: object = None
     figures: list = field(default_factory=list)
     """Per figure: {"data": plotted data, "png": bytes}."""

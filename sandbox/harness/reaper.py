@@ -99,13 +99,27 @@ def _reap_all() -> None:
 
 def oom_kills() -> int:
     """How often the kernel's OOM killer struck in this cgroup (0 where unknown)."""
-    try:
-        for line in Path("/sys/fs/cgroup/memory.events").read_text().splitlines():
-            key, value = line.split()
-            if key == "oom_kill":
-                return int(value)
-    except (OSError, ValueError):
-        pass
+    # cgroup v2 counts in memory.events; v1 (e.g. Debian's docker.io on a v1
+    # host) in memory.oom_control of the container's memory controller.
+    return _cgroup_counter(
+        ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"], "oom_kill"
+    )
+
+
+def fork_failures() -> int:
+    """How often a fork failed on this cgroup's pids limit (0 where unknown)."""
+    return _cgroup_counter(["/sys/fs/cgroup/pids.events", "/sys/fs/cgroup/pids/pids.events"], "max")
+
+
+def _cgroup_counter(files: list[str], key: str) -> int:
+    for name in files:
+        try:
+            for line in Path(name).read_text().splitlines():
+                field, value = line.split()
+                if field == key:
+                    return int(value)
+        except (OSError, ValueError):
+            continue
     return 0
 
 

@@ -105,6 +105,7 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
     scratch.mkdir(mode=0o700)
     pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, result
     oom_before = reaper.oom_kills()
+    forks_before = reaper.fork_failures()
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child, reported through the pipe
@@ -130,12 +131,19 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
     }
     if outcome == "finished" and reaper.oom_kills() > oom_before and watch.exit_status != 0:
         outcome = "oom"
+    # A case that hit the sandbox's process limit and did not end well is
+    # reported as such, not as the timeout or exception that followed from it.
+    hit_pids_limit = reaper.fork_failures() > forks_before
+    if outcome == "timeout" and hit_pids_limit:
+        outcome = "pids"
     if outcome != "finished":
         return dict(report, status=outcome), []
     try:
         result, blobs = protocol.read(_bytes_reader(bytes(watch.buffers[2])))
     except (EOFError, protocol.ProtocolError):
-        return dict(report, status="no-result"), []
+        return dict(report, status="pids" if hit_pids_limit else "no-result"), []
+    if hit_pids_limit and result.get("status") != "ok":
+        return dict(report, status="pids"), []
     return dict(report, status="finished", result=result), blobs
 
 
@@ -175,6 +183,10 @@ class Watch:
             os.set_blocking(fd, False)
             selector.register(fd, selectors.EVENT_READ, index)
         open_fds = len(self.fds)
+        # A pidfd wakes us the moment the child ends; without one, poll.
+        pidfd = _pidfd(self.pid)
+        if pidfd is not None:
+            selector.register(pidfd, selectors.EVENT_READ, "exit")
         exited_at = None
         try:
             while True:
@@ -184,7 +196,13 @@ class Watch:
                     return "timeout"
                 if exited_at is not None and (open_fds == 0 or now - exited_at > 1.0):
                     return "finished"
-                for key, _ in selector.select(min(deadline - now, 0.05)):
+                wait = deadline - now
+                if pidfd is None or exited_at is not None:
+                    wait = min(wait, 0.05)
+                for key, _ in selector.select(wait):
+                    if key.data == "exit":
+                        selector.unregister(pidfd)
+                        continue
                     index = key.data
                     chunk = self._read(key.fd)
                     if chunk is None:
@@ -208,6 +226,8 @@ class Watch:
             selector.close()
             for fd in self.fds:
                 os.close(fd)
+            if pidfd is not None:
+                os.close(pidfd)
             if self.exit_status is None:
                 self._kill()
 
@@ -237,6 +257,13 @@ class Watch:
                 pass
 
 
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 def child(job: Job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
     """Runs in the forked child: import the student's module, run the case, report."""
     stdout_fd, stderr_fd, result_fd = fds
@@ -247,6 +274,10 @@ def child(job: Job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no 
     os.close(stdout_fd)
     os.close(stderr_fd)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    # fork() copies every descriptor of the parent, the host's protocol channel
+    # included: student code must not be able to forge frames on it.
+    os.closerange(3, result_fd)
+    os.closerange(result_fd + 1, os.sysconf("SC_OPEN_MAX"))
     apply_limits(job.limits)
     os.chdir(scratch)
     os.environ.update(HOME=str(scratch), TMPDIR=str(scratch))
