@@ -53,7 +53,9 @@ def _errors(func):
         except ReferenceBroken as exc:
             raise GraderError(str(exc), "die Referenz unter reference/ oder die Fälle prüfen.", EXIT_REFERENCE)
         except KeyboardInterrupt:
-            click.echo("\nAbgebrochen; bereits geschriebene Ergebnisse bleiben erhalten.", err=True)
+            click.echo(
+                "\nAbgebrochen. Was bewertet war, ist gespeichert; derselbe Aufruf setzt fort.", err=True
+            )
             sys.exit(EXIT_INTERRUPTED)
 
     wrapper.__name__ = func.__name__
@@ -72,8 +74,9 @@ def main() -> None:
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ausgabeordner.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
 @click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
+@click.option("--regrade", is_flag=True, help="Auch unveränderte, schon bewertete Abgaben neu bewerten.")
 @_errors
-def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sandbox: str) -> None:
+def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sandbox: str, regrade: bool) -> None:
     """Alle Abgaben in SUBMISSIONS bewerten: results.json, Berichte, index.html, grades.csv."""
     bar = None
 
@@ -86,7 +89,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sa
         if done == total:
             bar.__exit__(None, None, None)
 
-    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, progress=progress, log=lambda m: click.echo(m, err=True))
+    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, regrade=regrade, progress=progress, log=lambda m: click.echo(m, err=True))
     passed = sum(s.passed for s in outcome.submissions)
     errors = sum(s.status == "error" for s in outcome.submissions)
     click.echo(
@@ -131,3 +134,7 @@ def list_command() -> None:
             f"Aufgabe {number}: {a.title} — {a.module}.py, {len(a.cases)} Fälle ({public} öffentlich), "
             f"{a.max_score:g} Punkte, Testat ab {a.threshold:.0%}"
         )
+
+
+if __name__ == "__main__":
+    main()

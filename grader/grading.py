@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from .backends.base import Job
 from .backends.session import run_job
 from .expected import Expected, expected_for
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
+from .store import ResultStore, submission_hash
 from .submissions import Submission, discover, open_submission
 from .verdicts import verdict
 
@@ -92,7 +94,7 @@ def grade_submission(
         if figures_dir is not None and public:
             case_result.figures = _save_figures(figures_dir, submission.id, case.name, run.figures)
             case_result.expected_figures = _save_figures(
-                figures_dir, "_reference", case.name, expected.figures[case.name]
+                figures_dir, ".reference", case.name, expected.figures[case.name]
             )
         result.cases.append(case_result)
     result.score = sum(c.score for c in result.cases)
@@ -131,6 +133,14 @@ def grade_path(
             backend.close()
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; ``outcome`` holds what was graded before it."""
+
+    def __init__(self, outcome: RunResult):
+        super().__init__()
+        self.outcome = outcome
+
+
 def run(
     *,
     aufgabe: int,
@@ -138,36 +148,66 @@ def run(
     out: Path,
     jobs: int | None = None,
     sandbox: str = "auto",
+    regrade: bool = False,
     progress: Callable[[SubmissionResult, int, int], None] | None = None,
     log: Callable[[str], None] = print,
 ) -> RunResult:
-    """Grade every submission in ``submissions``; write results, reports and gradebook to ``out``."""
+    """Grade every submission in ``submissions``; write results, reports and gradebook to ``out``.
+
+    Each result is stored as soon as it is graded; a rerun on the same ``out``
+    skips submissions graded under the same key (see ``grader.store``) unless
+    ``regrade``. Ctrl-C kills the running sandboxes, writes the overview of
+    what was graded and raises Interrupted.
+    """
     assignment = assignments.load(aufgabe)
     out = Path(out)
+    store = ResultStore(out / "submissions")
+    figures_dir = out / "reports" / "figures"
+    graded: dict[str, SubmissionResult] = {}
     with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
         found = discover(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
         backend = make_backend(sandbox, log=log)
-        expected = expected_for(assignment)
-        figures_dir = out / "reports" / "figures"
-        shutil.rmtree(figures_dir, ignore_errors=True)
-        graded: dict[str, SubmissionResult] = {}
+        fingerprint = assignment.fingerprint()
+        keys = {s.id: f"{fingerprint}:{backend.name}:{submission_hash(s)}" for s in found}
+        todo = []
+        for s in found:
+            stored = None if regrade else store.get(s.id, keys[s.id])
+            if stored is None:
+                todo.append(s)
+            else:
+                graded[s.id] = stored
+        if graded:
+            log(f"{len(graded)} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
+        stopping = threading.Event()
+
+        def grade(submission: Submission) -> SubmissionResult:
+            shutil.rmtree(figures_dir / submission.id, ignore_errors=True)
+            result = grade_submission(
+                assignment, expected, backend, submission, figures_dir=figures_dir
+            )
+            if not stopping.is_set():  # results of killed sandboxes are not results
+                store.put(submission.id, keys[submission.id], result)
+            return result
+
+        interrupted = False
+        pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
         try:
-            with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-                futures = {
-                    pool.submit(
-                        grade_submission, assignment, expected, backend, s, figures_dir=figures_dir
-                    ): s
-                    for s in found
-                }
-                for future in as_completed(futures):
-                    result = future.result()
-                    graded[result.id] = result
-                    if progress:
-                        progress(result, len(graded), len(found))
+            expected = expected_for(assignment) if todo else None
+            futures = [pool.submit(grade, s) for s in todo]
+            for future in as_completed(futures):
+                result = future.result()
+                graded[result.id] = result
+                if progress:
+                    progress(result, len(graded), len(found))
+        except KeyboardInterrupt:
+            interrupted = True
+            stopping.set()
         finally:
-            backend.close()
+            pool.shutdown(wait=False, cancel_futures=True)
+            backend.close()  # kills what still runs, so the workers end at once
+            pool.shutdown(wait=True)
     outcome = RunResult(
         aufgabe=assignment.number,
         title=assignment.title,
@@ -177,4 +217,6 @@ def run(
     )
     report.write_all(outcome, assignment, out)
     write_json_atomic(out / "results.json", outcome.to_json())
+    if interrupted:
+        raise Interrupted(outcome)
     return outcome

@@ -44,6 +44,7 @@ SCRATCH = "/tmp"
 after each case, so it is the scratch root itself, not a folder inside it."""
 SHM_BYTES = 16 << 20
 STDERR_KEEP = 16 * 1024
+POOL_SIZE = 32
 SEED_FONT_CACHE = (
     "import shutil; shutil.copytree('/opt/mplconfig', '/tmp/matplotlib'); "
 )
@@ -195,7 +196,9 @@ class DockerBackend(Backend):
     name = "docker"
 
     def __init__(self, client: docker.DockerClient | None = None, image: str | None = None):
-        self.client = client or docker.from_env()
+        # Each running container holds one connection (its attach stream): a
+        # pool big enough for many parallel jobs spares reconnecting.
+        self.client = client or docker.from_env(max_pool_size=POOL_SIZE)
         self.image = image or sandbox_image.ensure_image(self.client)
         self.own_client = client is None
         if threading.current_thread() is threading.main_thread() and (

@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,9 +36,10 @@ BOOT = (
 
 
 class ProcessChannel(Channel):
-    def __init__(self, popen: subprocess.Popen, workdir: Path):
+    def __init__(self, popen: subprocess.Popen, workdir: Path, on_close=lambda channel: None):
         self.popen = popen
         self.workdir = workdir
+        self.on_close = on_close
         self.buffer = bytearray()
         self.stderr = bytearray()
         self.selector = selectors.DefaultSelector()
@@ -75,8 +77,13 @@ class ProcessChannel(Channel):
         del self.buffer[:n]
         return data
 
+    def kill(self) -> None:
+        """Kill the harness and its processes; safe from any thread. The reader then sees EOF."""
+        kill_tree(self.popen.pid)
+
     def close(self) -> ExitInfo:
         if self.info is None:
+            self.on_close(self)
             kill_tree(self.popen.pid)
             self.popen.wait()
             self.selector.close()
@@ -114,8 +121,14 @@ class ProcessBackend(Backend):
 
     def __init__(self, isolate_network: bool = True):
         self.isolate_network = isolate_network
+        self._channels: set[ProcessChannel] = set()
+        self._lock = threading.Lock()
+        self._closed = False
 
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the sandbox is shutting down")
         workdir = Path(tempfile.mkdtemp(prefix="gnn-sandbox-"))
         submission = workdir / "submission"
         shutil.copytree(job.submission, submission, symlinks=False)
@@ -138,7 +151,25 @@ class ProcessBackend(Backend):
             env=environment(scratch),
             start_new_session=True,
         )
-        return ProcessChannel(popen, workdir), header
+        channel = ProcessChannel(popen, workdir, on_close=self._forget)
+        with self._lock:
+            self._channels.add(channel)
+            closed = self._closed
+        if closed:  # close() ran while this harness started
+            channel.kill()
+        return channel, header
+
+    def _forget(self, channel: "ProcessChannel") -> None:
+        with self._lock:
+            self._channels.discard(channel)
+
+    def close(self) -> None:
+        """Kill every harness still running (Ctrl-C, an error of the grader)."""
+        with self._lock:
+            self._closed = True
+            channels = list(self._channels)
+        for channel in channels:
+            channel.kill()
 
     def describe(self) -> dict:
         return {"sandbox": self.name, "network": "isolated where the kernel allows"}

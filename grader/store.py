@@ -1,0 +1,52 @@
+"""Each submission's result on disk, written the moment it is graded.
+
+``OUT/submissions/<id>.json`` holds the result and the key it was graded
+under: a hash of the submission's files, the Aufgabe's fingerprint (cases,
+reference, harness) and the sandbox. A rerun on the same ``--out`` reuses a
+result whose key still matches, so a killed run loses nothing it had graded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from .results import CaseResult, SubmissionResult, write_json_atomic
+from .submissions import Submission
+
+
+def submission_hash(submission: Submission) -> str:
+    """Hash of what was handed in: the archive's bytes or the folder's files."""
+    digest = hashlib.sha256()
+    origin = submission.origin
+    paths = [origin] if origin.is_file() else sorted(p for p in origin.rglob("*") if p.is_file())
+    for path in paths:
+        digest.update(str(path.relative_to(origin.parent)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class ResultStore:
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, submission_id: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_"
+        return self.folder / f"{safe}.json"
+
+    def get(self, submission_id: str, key: str) -> SubmissionResult | None:
+        """The stored result when it was graded under ``key``; None otherwise or when unreadable."""
+        try:
+            data = json.loads(self._path(submission_id).read_text(encoding="utf-8"))
+            if data["key"] != key or data["result"]["id"] != submission_id:
+                return None
+            entry = dict(data["result"])
+            cases = [CaseResult(**c) for c in entry.pop("cases")]
+            return SubmissionResult(cases=cases, **entry)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or corrupt: grade again
+
+    def put(self, submission_id: str, key: str, result: SubmissionResult) -> None:
+        write_json_atomic(self._path(submission_id), {"key": key, "result": result.to_json()})

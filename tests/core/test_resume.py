@@ -1,0 +1,127 @@
+"""Nothing lost: results stored as graded, reruns resume, Ctrl-C and SIGKILL of the grader."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import assignment as assignments
+from grader.grading import run
+
+REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
+SLOW = REFERENCE.replace("def train(", "def _train(") + (
+    "\nimport time\n\ndef train(X, T, w0, max_epochs=100):\n    if len(X) == 2:\n        time.sleep(2)\n    return _train(X, T, w0, max_epochs)\n"
+)
+
+
+def make_class(root: Path, slow: int = 0, good: int = 3) -> Path:
+    for i in range(good):
+        (root / f"good{i}").mkdir(parents=True)
+        (root / f"good{i}" / "perceptron.py").write_text(REFERENCE)
+    for i in range(slow):
+        (root / f"slow{i}").mkdir(parents=True)
+        (root / f"slow{i}" / "perceptron.py").write_text(SLOW)
+    return root
+
+
+def comparable(out: Path) -> list:
+    data = json.loads((out / "results.json").read_text())
+    return sorted(
+        (s["id"], s["status"], s["score"], s["passed"], tuple((c["name"], c["status"], c["message"]) for c in s["cases"]))
+        for s in data["submissions"]
+    )
+
+
+def test_rerun_skips_unchanged_and_regrades_changed(tmp_path):
+    subs = make_class(tmp_path / "subs")
+    out = tmp_path / "out"
+    messages = []
+    first = run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=messages.append)
+    (subs / "good1" / "perceptron.py").write_text(REFERENCE.replace("w = w + (", "w = w - ("))
+    second = run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=messages.append)
+    assert any("2 Abgaben unverändert" in m for m in messages), messages
+    by_id = {s.id: s for s in second.submissions}
+    assert by_id["good0"].graded_at == first.submissions[0].graded_at
+    assert by_id["good1"].score < by_id["good0"].score
+    third = run(aufgabe=1, submissions=subs, out=out, sandbox="process", regrade=True, log=messages.append)
+    assert all(s.graded_at >= by_id["good0"].graded_at for s in third.submissions)
+
+
+def test_corrupt_stored_result_is_graded_again(tmp_path):
+    subs = make_class(tmp_path / "subs", good=1)
+    out = tmp_path / "out"
+    run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=lambda m: None)
+    (out / "submissions" / "good0.json").write_text("{ not json")
+    result = run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=lambda m: None)
+    assert result.submissions[0].passed
+
+
+def grader_process(subs: Path, out: Path, tmp: Path | None = None) -> subprocess.Popen:
+    """``grader run`` as a process; its sandboxes live under ``tmp`` (to find leftovers)."""
+    env = dict(os.environ)
+    if tmp is not None:
+        tmp.mkdir()
+        env["TMPDIR"] = str(tmp)
+    return subprocess.Popen(
+        [sys.executable, "-m", "grader.cli", "run", "--aufgabe", "1", str(subs), "--out", str(out), "--sandbox", "process", "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+
+
+def processes_working_in(folder: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if Path(os.readlink(entry / "cwd")).is_relative_to(folder):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def wait_for_results(out: Path, count: int, limit: float = 60) -> None:
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if len(list((out / "submissions").glob("*.json"))) >= count:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the grader stored nothing in time")
+
+
+def test_sigkill_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path):
+    subs = make_class(tmp_path / "subs", slow=2, good=2)
+    clean = tmp_path / "clean"
+    run(aufgabe=1, submissions=subs, out=clean, sandbox="process", log=lambda m: None)
+    out = tmp_path / "out"
+    process = grader_process(subs, out)
+    wait_for_results(out, 1)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate()
+    stored = len(list((out / "submissions").glob("*.json")))
+    assert 1 <= stored < 4
+    run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=lambda m: None)
+    assert comparable(out) == comparable(clean)
+
+
+def test_ctrl_c_keeps_what_was_graded_and_leaves_no_process(tmp_path):
+    subs = make_class(tmp_path / "subs", slow=3, good=1)
+    out = tmp_path / "out"
+    process = grader_process(subs, out, tmp_path / "tmp")
+    wait_for_results(out, 1)
+    time.sleep(0.5)  # a slow submission is now running in its sandbox
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr.decode()
+    assert "Abgebrochen" in stderr.decode()
+    assert not processes_working_in(tmp_path / "tmp")
+    assert not list((tmp_path / "tmp").glob("gnn-sandbox-*")), "a sandbox folder was left behind"
+    data = json.loads((out / "results.json").read_text())
+    assert 1 <= len(data["submissions"]) < 4
+    assert all(s["status"] == "graded" and s["passed"] == (s["id"].startswith("good")) or s["id"].startswith("slow") for s in data["submissions"])
