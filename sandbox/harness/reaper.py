@@ -26,6 +26,24 @@ def become_subreaper() -> bool:
         return False
 
 
+PR_SET_DUMPABLE = 4
+
+
+def forbid_inspection() -> bool:
+    """Make this process (and the cases it forks) non-dumpable.
+
+    Cases run as the harness's own user, and with no Yama LSM the kernel lets
+    a process ptrace, read the memory and reopen the descriptors
+    (``/proc/1/fd/1``: the channel to the host) of any process of its user.
+    Non-dumpable processes are out of that reach; forked children inherit it.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 
@@ -46,8 +64,27 @@ def leave_network() -> str:
     return "shared"
 
 
-def descendants(root: int) -> list[int]:
-    """Pids of every process below ``root`` (empty where there is no /proc)."""
+def _children(pid: int) -> list[int] | None:
+    """Direct children from /proc/PID/task/*/children; None where the kernel lacks it."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(x) for x in handle.read().split()]
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{task}"):
+                continue  # the thread ended meanwhile
+            return None
+        except OSError:
+            continue
+    return found
+
+
+def _all_parents() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
@@ -57,11 +94,21 @@ def descendants(root: int) -> list[int]:
         # The command name may contain spaces and parentheses: split after the last ')'.
         ppid = int(text[text.rindex(")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def descendants(root: int) -> list[int]:
+    """Pids of every process below ``root`` (empty where there is no /proc)."""
+    table = None
     found, todo = [], [root]
     while todo:
-        for pid in children.get(todo.pop(), []):
-            found.append(pid)
-            todo.append(pid)
+        pid = todo.pop()
+        below = _children(pid) if table is None else table.get(pid, [])
+        if below is None:  # no children files: scan the whole process table once
+            table = _all_parents()
+            below = table.get(pid, [])
+        found += below
+        todo += below
     return found
 
 

@@ -69,6 +69,7 @@ def main() -> None:
     import numpy
 
     reaper.become_subreaper()
+    reaper.forbid_inspection()
     cases = load_cases(job.cases_source)
     protocol.write(
         channel_out,
