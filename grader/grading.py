@@ -133,6 +133,20 @@ def grade_path(
             backend.close()
 
 
+def affordable_jobs(jobs: int, memory_per_job: int, log: Callable[[str], None]) -> int:
+    """``jobs``, lowered so that the sandboxes' memory limits fit into this machine's memory."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return jobs
+    # Leave a quarter for the grader itself and the system.
+    fitting = max(1, int(total * 0.75) // max(memory_per_job, 1))
+    if fitting < jobs:
+        log(f"Hinweis: nur {fitting} Abgaben gleichzeitig, damit die Speicherlimits in den Arbeitsspeicher passen.")
+        return fitting
+    return jobs
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a run; ``outcome`` holds what was graded before it."""
 
@@ -192,7 +206,8 @@ def run(
             return result
 
         interrupted = False
-        pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+        workers = affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
+        pool = ThreadPoolExecutor(max_workers=workers)
         try:
             expected = expected_for(assignment) if todo else None
             futures = [pool.submit(grade, s) for s in todo]

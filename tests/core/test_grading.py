@@ -1,6 +1,7 @@
 """End to end: `grader run` / `grader check` on real Aufgaben, good and broken submissions."""
 
 import json
+import os
 import shutil
 import textwrap
 import zipfile
@@ -169,3 +170,12 @@ def test_cli_errors_are_one_clear_line_with_fixed_codes(tmp_path):
     assert unknown.exit_code == 3 and "Aufgabe 9 gibt es nicht" in unknown.output and "Hinweis" in unknown.output
     empty = runner.invoke(main, ["run", "--aufgabe", "1", str(tmp_path), "--sandbox", "process"])
     assert empty.exit_code == 4 and "keine Abgabe" in empty.output
+
+
+def test_jobs_never_oversubscribe_memory():
+    from grader.grading import affordable_jobs
+
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    notes = []
+    assert affordable_jobs(4, 1 << 20, notes.append) == 4 and not notes
+    assert affordable_jobs(64, total // 2, notes.append) == 1 and notes

@@ -1,0 +1,71 @@
+"""What the docker sandbox costs: N trivial submissions graded with docker and with process.
+
+    .venv/bin/python bench/sandbox_overhead.py [-n 20]
+
+Prints seconds per submission for each backend and their ratio. A trivial
+submission has one case that returns at once, so the time is the sandbox's:
+starting it, importing numpy and matplotlib, forking the case, cleaning up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from grader.backends.base import Backend, Job  # noqa: E402
+from grader.backends.docker import DockerBackend, docker_unavailable_reason  # noqa: E402
+from grader.backends.process import ProcessBackend  # noqa: E402
+from grader.backends.session import run_job  # noqa: E402
+
+CASES = """
+from harness.api import case
+
+@case("f/trivial", timeout=10)
+def trivial(m, ctx):
+    return {"y": m.f(1.0)}
+"""
+
+
+def seconds_per_submission(backend: Backend, folders: list[Path]) -> float:
+    started = time.monotonic()
+    for folder in folders:
+        run = run_job(backend, Job(folder, "student", CASES, {"f/trivial": 10.0}))
+        if run.cases["f/trivial"].status != "ok":
+            raise SystemExit(f"{backend.name}: the trivial case failed: {run.cases['f/trivial']}")
+    return (time.monotonic() - started) / len(folders)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=20, help="submissions per backend")
+    args = parser.parse_args()
+    reason = docker_unavailable_reason()
+    if reason:
+        raise SystemExit(reason)
+    with tempfile.TemporaryDirectory() as work:
+        folders = []
+        for i in range(args.n):
+            folder = Path(work) / f"student{i}"
+            folder.mkdir()
+            (folder / "student.py").write_text("def f(x):\n    return 2 * x\n")
+            folders.append(folder)
+        docker_backend = DockerBackend()
+        try:
+            run_job(docker_backend, Job(folders[0], "student", CASES, {"f/trivial": 10.0}))  # warm caches
+            docker_seconds = seconds_per_submission(docker_backend, folders)
+        finally:
+            docker_backend.close()
+        process_seconds = seconds_per_submission(ProcessBackend(), folders)
+    print(f"{args.n} trivial submissions, one case each, one after another")
+    print(f"docker:  {docker_seconds:.2f} s per submission ({docker_backend.image})")
+    print(f"process: {process_seconds:.2f} s per submission")
+    print(f"ratio docker/process: {docker_seconds / process_seconds:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Throughput benchmark: grade a generated class per Aufgabe and compare with the floor.
+
+For each Aufgabe a class of ``--count`` submissions is generated from the
+reference and the example submissions (correct and wrong), graded with
+``grader.grading.run`` in each requested sandbox, and compared with the
+floor: the same cases run in one plain Python process, without any sandbox,
+divided by the number of jobs. Prints seconds per submission, submissions per
+minute, the peak of the machine's used memory during the run, the ratio of
+wall time to the floor, and the overhead per submission.
+
+    .venv/bin/python bench/throughput.py --count 100 --sandbox process docker
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader import assignment as assignments  # noqa: E402
+from grader.expected import expected_for  # noqa: E402
+from grader.grading import run  # noqa: E402
+from harness import plain  # noqa: E402
+from harness.api import Context  # noqa: E402
+
+
+def sources(number: int) -> list[Path]:
+    """Folders of the reference and of every example submission of Aufgabe ``number``."""
+    a = assignments.load(number)
+    found = [a.reference]
+    examples = ROOT / "examples" / "submissions" / f"aufgabe{number}"
+    if examples.is_dir():
+        found += [p for p in sorted(examples.iterdir()) if p.is_dir() and (p / f"{a.module}.py").is_file()]
+    return found
+
+
+def make_class(number: int, count: int, root: Path) -> list[Path]:
+    folders = []
+    for index, source in zip(range(count), itertools.cycle(sources(number))):
+        target = root / f"student{index:03d}"
+        shutil.copytree(source, target)
+        folders.append(target)
+    return folders
+
+
+def floor_seconds(number: int, folders: list[Path]) -> float:
+    """Every case of every submission in this process, no sandbox, no fork."""
+    a = assignments.load(number)
+    total = 0.0
+    for index, folder in enumerate(folders):
+        spec = importlib.util.spec_from_file_location(f"bench_{number}_{index}", folder / f"{a.module}.py")
+        start = time.perf_counter()
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for case in a.cases:
+            with tempfile.TemporaryDirectory() as scratch:
+                try:
+                    plain.encode(case.func(module, Context(Path(scratch), a.resources)))
+                except Exception:
+                    pass  # a wrong submission's error costs what it costs
+            import matplotlib.pyplot as plt
+
+            plt.close("all")
+        total += time.perf_counter() - start
+    return total
+
+
+class MemoryPeak:
+    """Peak of (MemTotal - MemAvailable) above the level at the start, sampled every 50 ms."""
+
+    def __init__(self):
+        self.base = self._used()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _used() -> int:
+        info = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+        kib = lambda key: int(info[key].split()[0])  # noqa: E731
+        return (kib("MemTotal") - kib("MemAvailable")) * 1024
+
+    def _sample(self):
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._used() - self.base)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aufgabe", type=int, nargs="*", default=None)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--sandbox", nargs="+", default=["process"], choices=["process", "docker"])
+    args = parser.parse_args()
+    numbers = args.aufgabe or assignments.available()
+    print(f"{'Aufgabe':>7} {'sandbox':>8} {'n':>4} {'wall s':>8} {'s/sub':>7} {'subs/min':>9} "
+          f"{'peak MB':>8} {'floor s':>8} {'ratio':>6} {'overhead s/sub':>15}")
+    for number in numbers:
+        with tempfile.TemporaryDirectory(prefix="gnn-bench-") as work:
+            root = Path(work) / "class"
+            root.mkdir()
+            folders = make_class(number, args.count, root)
+            expected_for(assignments.load(number))  # the cache is warm in a real course too
+            floor = floor_seconds(number, folders) / args.jobs
+            for sandbox in args.sandbox:
+                out = Path(work) / f"out-{sandbox}"
+                with MemoryPeak() as memory:
+                    start = time.monotonic()
+                    run(aufgabe=number, submissions=root, out=out, sandbox=sandbox, jobs=args.jobs,
+                        log=lambda m: None)
+                    wall = time.monotonic() - start
+                n = len(folders)
+                print(f"{number:>7} {sandbox:>8} {n:>4} {wall:>8.1f} {wall / n:>7.2f} {60 * n / wall:>9.1f} "
+                      f"{memory.peak / 2**20:>8.0f} {floor:>8.1f} {wall / floor:>6.2f} "
+                      f"{(wall - floor) * args.jobs / n:>15.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

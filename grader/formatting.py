@@ -1,0 +1,75 @@
+"""Short text forms of case values for the report: arrays shortened, long text capped.
+
+A report shows what a public case expected and what the student's code
+returned. Those values can be 28x28 images or trajectories of 5000 steps; the
+report needs their shape and a few numbers at each edge, not all of them.
+Works on the plain data that ``grader.validate`` produced (dicts, lists, str,
+int, float, bool, None, float64 arrays).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_CHARS = 2000
+"""A value's text is cut after this many characters."""
+EDGE_ITEMS = 3
+THRESHOLD = 24
+"""Arrays with more elements than this are summarised with ``EDGE_ITEMS`` per edge."""
+
+
+def compact(value, *, max_chars: int = MAX_CHARS) -> str:
+    """A short, readable text of ``value``; at most ``max_chars`` characters (plus a cut mark)."""
+    return cap(_text(value, indent=""), max_chars)
+
+
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with a mark that says how much there was."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit} weitere Zeichen)"
+
+
+def _text(value, indent: str) -> str:
+    if isinstance(value, dict):
+        if set(value) == {"$figure"}:
+            return f"<Abbildung {value['$figure'] + 1}>"
+        inner = indent + "  "
+        lines = []
+        for key, item in value.items():
+            text = _text(item, inner + "  ")
+            # A multi-line array starts on a line of its own so that its rows line up.
+            joint = "\n" + inner + "  " if "\n" in text and isinstance(item, np.ndarray) else " "
+            lines.append(f"{inner}{key}:{joint}{text}")
+        return "{\n" + "\n".join(lines) + "\n" + indent + "}" if lines else "{}"
+    if isinstance(value, list):
+        if len(value) > 2 * EDGE_ITEMS + 1:
+            shown = [*value[:EDGE_ITEMS], ..., *value[-EDGE_ITEMS:]]
+        else:
+            shown = value
+        parts = ["…" if item is ... else _text(item, indent + " ") for item in shown]
+        joint = ",\n" + indent + " " if any("\n" in part for part in parts) else ", "
+        return "[" + joint.join(parts) + "]"
+    if isinstance(value, np.ndarray):
+        return _array(value, indent)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def _array(array: np.ndarray, indent: str) -> str:
+    integral = array.size > 0 and bool(np.all(np.isfinite(array) & (array == np.round(array))))
+    body = np.array2string(
+        array,
+        threshold=THRESHOLD,
+        edgeitems=EDGE_ITEMS,
+        precision=6,
+        suppress_small=True,
+        separator=", ",
+        max_line_width=88,
+        # Whole numbers (0/1 outputs, epochs) read better without "1." and "0.".
+        formatter={"float_kind": lambda x: f"{x:.0f}"} if integral else None,
+    )
+    body = body.replace("\n", "\n" + indent)
+    # The shape matters most when the student's differs; say it for every non-scalar.
+    return body if array.ndim == 0 else f"{body}  (Form {array.shape})"

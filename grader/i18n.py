@@ -1,0 +1,133 @@
+"""The reports' own words in German (the default) and English.
+
+Only what the report templates say themselves is translated: headings,
+labels, verdict words. The messages of the checks (``grader.compare``,
+``grader.verdicts``, an Aufgabe's ``checks.py``) stay German in both
+languages, as the course is taught in German; the English report says so.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+LANGUAGES = ("de", "en")
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # key: (German, English)
+    "passed": ("bestanden", "passed"),
+    "failed": ("nicht bestanden", "failed"),
+    "error": ("Fehler", "error"),
+    "timeout": ("Zeitlimit", "time limit"),
+    "graded": ("bewertet", "graded"),
+    "testat": ("Testat", "Testat"),
+    "testat_passed": ("Testat bestanden", "Testat passed"),
+    "testat_failed": ("Testat nicht bestanden", "Testat not passed"),
+    "yes": ("ja", "yes"),
+    "no": ("nein", "no"),
+    "aufgabe": ("Aufgabe", "Assignment"),
+    "submission": ("Abgabe", "Submission"),
+    "student": ("Studierende/r", "Student"),
+    "points": ("Punkte", "Points"),
+    "points_of": ("{score} von {max} Punkten", "{score} of {max} points"),
+    "needed": ("nötig: {share} %", "needed: {share} %"),
+    "graded_at": ("bewertet", "graded"),
+    "sandbox": ("Sandbox", "Sandbox"),
+    "versions": ("Versionen", "Versions"),
+    "cant_grade": ("Die Abgabe konnte nicht bewertet werden:", "The submission could not be graded:"),
+    "summary": ("Übersicht", "Summary"),
+    "cases": ("Die Fälle im Einzelnen", "The cases in detail"),
+    "case": ("Fall", "Case"),
+    "result": ("Ergebnis", "Result"),
+    "visibility": ("Sichtbarkeit", "Visibility"),
+    "public": ("öffentlich", "public"),
+    "hidden": ("verdeckt", "hidden"),
+    "hidden_until": ("verdeckt bis {date}", "hidden until {date}"),
+    "released": ("freigegeben seit {date}", "released since {date}"),
+    "hidden_note": (
+        "Verdeckter Fall: nur Ergebnis und Punkte werden gezeigt.",
+        "Hidden case: only the result and the points are shown.",
+    ),
+    "hidden_until_note": (
+        "Verdeckter Fall: Einzelheiten werden nach dem {date} freigegeben.",
+        "Hidden case: details are released after {date}.",
+    ),
+    "call": ("So wurde Ihr Code aufgerufen", "How your code was called"),
+    "expected": ("Erwartet", "Expected"),
+    "got": ("Ihr Ergebnis", "Your result"),
+    "traceback": ("Traceback (nur Ihr Code)", "Traceback (your code only)"),
+    "stdout": ("Ausgabe (stdout)", "Output (stdout)"),
+    "stderr": ("Fehlerausgabe (stderr)", "Error output (stderr)"),
+    "your_figure": ("Ihre Abbildung {n}", "Your figure {n}"),
+    "reference_figure": ("Referenz {n}", "Reference {n}"),
+    "missing_figure": ("Abbildung fehlt", "figure missing"),
+    "seconds": ("{s} s", "{s} s"),
+    "messages_german": (
+        "",
+        "The messages of the checks are in German, the language of the course.",
+    ),
+    # Overview of one Aufgabe
+    "overview": ("Übersicht", "Overview"),
+    "submissions_n": ("{n} Abgaben", "{n} submissions"),
+    "testate_passed_n": ("{n} Testate bestanden", "{n} Testate passed"),
+    "threshold": ("Schwelle {share} %", "threshold {share} %"),
+    "status": ("Status", "Status"),
+    "time_s": ("Zeit (s)", "Time (s)"),
+    "report": ("Bericht", "Report"),
+    "where_fail": ("Wo die Abgaben scheitern", "Where submissions fail"),
+    "passed_by": ("bestanden von", "passed by"),
+    "mean_points": ("Punkte im Mittel", "mean points"),
+    "sort_hint": ("Spaltenköpfe sortieren die Tabelle.", "Click a column head to sort."),
+    "similar": ("Ähnliche Abgaben", "Similar submissions"),
+    "similar_none": (
+        "Kein Paar über der Schwelle von {threshold} %.",
+        "No pair above the threshold of {threshold} %.",
+    ),
+    "similar_intro": (
+        "Paare, deren Code sich über {threshold} % gleicht (Vorlage herausgerechnet). "
+        "Ähnlichkeit ist ein Hinweis zum Nachsehen, kein Beweis.",
+        "Pairs whose code is more than {threshold} % alike (skeleton left out). "
+        "Similarity is a reason to look, not a proof.",
+    ),
+    "similarity": ("Ähnlichkeit", "Similarity"),
+    "compare": ("vergleichen", "compare"),
+    # Course matrix
+    "matrix": ("Testate im Kurs", "Testate of the course"),
+    "matrix_intro": (
+        "Wer welches Testat bestanden hat: ✓ bestanden, ✗ nicht bestanden, – keine Abgabe.",
+        "Who passed which Testat: ✓ passed, ✗ not passed, – no submission.",
+    ),
+    "all_passed": ("alle", "all"),
+    "no_submission": ("keine Abgabe", "no submission"),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **fields)``: the text of ``key`` in ``lang`` with ``fields`` filled in."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {LANGUAGES}")
+    column = LANGUAGES.index(lang)
+
+    def t(key: str, **fields) -> str:
+        return CATALOGUE[key][column].format(**fields)
+
+    return t
+
+
+def format_time(iso: str, lang: str) -> str:
+    """An ISO time stamp as a reader of ``lang`` writes it; unparsable text unchanged."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    zone = moment.strftime(" %Z") if moment.tzinfo else ""
+    pattern = "%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M"
+    return moment.strftime(pattern) + zone
+
+
+def format_date(iso: str, lang: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    return moment.strftime("%d.%m.%Y" if lang == "de" else "%Y-%m-%d")
