@@ -1,0 +1,74 @@
+"""Host-side property checks of Aufgabe 4: the PNG that pool_image wrote."""
+
+import numpy as np
+
+from grader.compare import Judgement, differences
+
+CHANNEL_TOL = 1e-6
+
+
+def written_png(got, expected, *, reveal, figures, expected_figures, pooled_atol, levels):
+    """pool_image returned the pooled gray values and wrote them as a gray PNG.
+
+    ``got`` and ``expected`` are ``{"pooled": array, "png": array or None}``:
+    the returned array and the written file as ``matplotlib.image.imread``
+    reads it (None when no file was written). The returned values must match
+    the reference's within ``pooled_atol``; the PNG must be gray (one channel,
+    or equal colour channels and no transparency) and its values, scaled by
+    255, lie within ``levels`` gray levels of the reference's pooled values.
+    """
+    problems = differences(expected["pooled"], got["pooled"], "", 0.0, pooled_atol, reveal)
+    if got["png"] is None:
+        problems.append("pool_image hat keine Datei unter out_path geschrieben.")
+    else:
+        problems += _png_problems(got["png"], expected["pooled"], levels, reveal)
+    if problems:
+        return Judgement(False, " ".join(problems))
+    return Judgement(True, "Richtig: Rückgabewert und geschriebenes Graustufen-PNG stimmen.")
+
+
+def _png_problems(png, pooled, levels, reveal):
+    if png.ndim == 3 and png.shape[2] in (3, 4):
+        if np.ptp(png[:, :, :3], axis=2).max() > CHANNEL_TOL:
+            return [
+                "Das geschriebene PNG ist nicht grau: seine Farbkanäle R, G, B sind verschieden "
+                "(wurde eine Farbtabelle wie 'viridis' verwendet? Mit cmap='gray' oder gleichen "
+                "Kanälen speichern)."
+            ]
+        if png.shape[2] == 4 and png[:, :, 3].min() < 1.0:
+            return ["Das geschriebene PNG ist teilweise durchsichtig (Alphakanal kleiner als 1)."]
+        png = png[:, :, 0]
+    if png.ndim != 2:
+        return [f"Das geschriebene PNG hat die Form {png.shape}, erwartet ein Graustufenbild."]
+    if png.shape != pooled.shape:
+        return [
+            f"Das geschriebene PNG ist {png.shape[0]}x{png.shape[1]} Pixel groß, "
+            f"erwartet {pooled.shape[0]}x{pooled.shape[1]} (die Größe des gepoolten Bildes)."
+        ]
+    deviation = np.abs(png - pooled) * 255
+    wrong = int(np.count_nonzero(deviation > levels))
+    if wrong == 0:
+        return []
+    message = (
+        f"Im geschriebenen PNG weichen {wrong} von {png.size} Pixeln um mehr als {levels} "
+        f"Graustufen vom gepoolten Bild ab"
+    )
+    if reveal:
+        r, c = np.unravel_index(int(np.argmax(deviation)), deviation.shape)
+        message += (
+            f"; die größte Abweichung bei Pixel ({r}, {c}): erwartet Grauwert "
+            f"{pooled[r, c] * 255:.1f} von 255, gespeichert {png[r, c] * 255:.0f}"
+        )
+    return [message + "." + _hint(png, pooled)]
+
+
+def _hint(png, pooled):
+    """A likely cause of a wrong PNG, in words a student recognises."""
+    if png.max() <= 1 / 255:
+        return " Wurden die Werte in [0, 1] vor dem Speichern nicht mit 255 skaliert?"
+    if png.min() == 0.0 and png.max() == 1.0 and (pooled.min() > 1 / 255 or pooled.max() < 254 / 255):
+        return (
+            " Das PNG nutzt den ganzen Bereich von Schwarz bis Weiß: plt.imsave streckt die Werte "
+            "ohne vmin=0, vmax=1 auf diesen Bereich."
+        )
+    return ""

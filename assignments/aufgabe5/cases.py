@@ -1,0 +1,199 @@
+"""Cases of Aufgabe 5 (Rekurrentes Netz aus zwei Neuronen): step, simulate, plot.
+
+With the lecture's weights the map is chaotic: two correct implementations
+that round differently drift apart after about 90 steps. Long runs are
+therefore judged as a Trajectory (the first 50 steps within 1e-6, then the
+attractor as a point cloud); the tolerances are calibrated in
+tests/assignments/aufgabe5. Weights for which the map is not chaotic (a fixed
+point, a periodic orbit) are compared exactly.
+"""
+
+import matplotlib.figure
+import numpy as np
+
+from harness.api import Close, Property, Trajectory, case
+
+LECTURE_W = np.array([[-4.0, 1.5], [-1.5, 0.0]])
+LECTURE_BIAS = np.array([-3.37, 0.125])
+ATTRACTOR = Trajectory(tight_steps=50, atol=1e-6, cloud_tol=0.05, outlier_share=0.02)
+
+
+def _lecture_orbit(n_steps):
+    """Input for the plot cases: the network's own orbit, so that it looks like what students plot."""
+    orbit = np.zeros((n_steps + 1, 2))
+    for t in range(n_steps):
+        orbit[t + 1] = np.tanh(LECTURE_W @ orbit[t] + LECTURE_BIAS)
+    return orbit
+
+
+def _states(seed, count):
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, size=(count, 2))
+
+
+# step
+
+
+@case(
+    "step/origin",
+    points=1,
+    visibility="public",
+    timeout=10,
+    check=Close(),
+    about="Ein Schritt mit den Gewichten der Vorlesung von o = (0, 0) aus.",
+)
+def step_origin(m, ctx):
+    return m.step(np.zeros(2))
+
+
+@case(
+    "step/lecture-weights",
+    points=2,
+    visibility="public",
+    timeout=10,
+    check=Close(),
+    about="Je ein Schritt mit den Gewichten der Vorlesung von fünf zufälligen Zuständen aus.",
+)
+def step_lecture(m, ctx):
+    return [m.step(o) for o in _states(501, 5)]
+
+
+@case(
+    "step/other-weights",
+    points=2,
+    visibility="hidden",
+    timeout=10,
+    check=Close(),
+    about="Je ein Schritt mit anderen Gewichten und Bias-Gewichten, übergeben als W= und bias=.",
+)
+def step_other(m, ctx):
+    rng = np.random.default_rng(502)
+    results = []
+    for o in _states(503, 4):
+        W, bias = rng.uniform(-3.0, 3.0, size=(2, 2)), rng.uniform(-1.0, 1.0, size=2)
+        results.append(m.step(o, W=W, bias=bias))
+    return results
+
+
+# simulate
+
+
+@case(
+    "simulate/first-steps",
+    points=2,
+    visibility="public",
+    timeout=10,
+    check=Close(),
+    about="Die ersten 10 Schritte von (0, 0) aus: Form (11, 2), Zeile 0 ist der Startwert.",
+)
+def simulate_first(m, ctx):
+    return m.simulate(10)
+
+
+@case(
+    "simulate/attractor",
+    points=3,
+    visibility="public",
+    timeout=20,
+    check=ATTRACTOR,
+    about="1000 Schritte von (0, 0) aus: 50 Schritte genau, danach der Attraktor als Punktwolke.",
+)
+def simulate_attractor(m, ctx):
+    return m.simulate(1000)
+
+
+@case(
+    "simulate/attractor-other-start",
+    points=2,
+    visibility="hidden",
+    timeout=20,
+    check=ATTRACTOR,
+    about="1500 Schritte von einem anderen Startwert aus, als Trajektorie auf dem Attraktor geprüft.",
+)
+def simulate_other_start(m, ctx):
+    return m.simulate(1500, o0=np.array([0.3, -0.2]))
+
+
+@case(
+    "simulate/fixed-point",
+    points=1,
+    visibility="hidden",
+    timeout=10,
+    check=Close(),
+    about="Mit kleinen Gewichten läuft das Netz in einen Fixpunkt.",
+)
+def simulate_fixed_point(m, ctx):
+    W, bias = np.array([[0.5, -0.4], [0.3, 0.2]]), np.array([0.1, -0.2])
+    return m.simulate(60, o0=np.array([0.9, -0.9]), W=W, bias=bias)
+
+
+@case(
+    "simulate/periodic",
+    points=1,
+    visibility="hidden",
+    timeout=10,
+    check=Close(),
+    about="Mit einem anderen Bias-Gewicht läuft das Netz in einen Zyklus der Länge 4.",
+)
+def simulate_periodic(m, ctx):
+    return m.simulate(200, W=LECTURE_W, bias=np.array([-2.8, 0.125]))
+
+
+@case(
+    "simulate/zero-steps",
+    points=1,
+    visibility="hidden",
+    timeout=10,
+    check=Close(),
+    about="Null Schritte: nur der Startwert, Form (1, 2).",
+)
+def simulate_zero(m, ctx):
+    return m.simulate(0, o0=np.array([0.5, -0.25]))
+
+
+# plot
+
+PHASE = {"min_share": 0.9, "tol": 1e-6}
+
+
+def _drawn_figure(m):
+    """The figure plot draws for the lecture's orbit; returned so that it is captured
+    even when it was not drawn with pyplot."""
+    figure = m.plot(_lecture_orbit(500))
+    return figure if isinstance(figure, matplotlib.figure.Figure) else None
+
+
+@case(
+    "plot/phase-diagram",
+    points=4,
+    visibility="public",
+    timeout=20,
+    check=Property("phase_points", **PHASE),
+    about="Die Abbildung zeigt die Punkte (o_1, o_2) einer Trajektorie: o_1 auf der x-, o_2 auf der y-Achse.",
+)
+def plot_phase(m, ctx):
+    return _drawn_figure(m)
+
+
+@case(
+    "plot/axis-labels",
+    points=1,
+    visibility="public",
+    timeout=20,
+    check=Property("axis_labels", **PHASE),
+    about="Das Diagramm der Trajektorie hat eine beschriftete x- und y-Achse.",
+)
+def plot_labels(m, ctx):
+    return _drawn_figure(m)
+
+
+@case(
+    "plot/returns-figure",
+    points=1,
+    visibility="public",
+    timeout=20,
+    check=Close(),
+    about="plot gibt die matplotlib-Figure zurück.",
+)
+def plot_returns(m, ctx):
+    figure = m.plot(_lecture_orbit(50))
+    return "Figure" if isinstance(figure, matplotlib.figure.Figure) else type(figure).__name__

@@ -1,0 +1,222 @@
+"""Aufgabe 5: the reference gets full marks, each typical mistake loses exactly its cases;
+the attractor comparison has room for correct variants and none for wrong updates."""
+
+import dataclasses
+import math
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from grader.assignment import load
+from grader.compare import judge
+from grader.grading import grade_path
+from harness.checks import Trajectory
+from harness.figures import describe_axes
+
+PROJECT = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+EXAMPLES = PROJECT / "examples" / "submissions" / "aufgabe5"
+
+SIMULATE = {
+    "simulate/first-steps", "simulate/attractor", "simulate/attractor-other-start",
+    "simulate/fixed-point", "simulate/periodic",
+}
+WRONG_MAP = {"step/origin", "step/lecture-weights", "step/other-weights"} | SIMULATE
+TRANSPOSED = WRONG_MAP - {"step/origin"}
+OVER_TIME = {"plot/phase-diagram", "plot/axis-labels"}
+
+FAILING = {
+    "w-transposed": TRANSPOSED,
+    "sequential-update": WRONG_MAP,
+    "bias-missing": WRONG_MAP,
+    "sigmoid-instead-of-tanh": WRONG_MAP,
+    "row0-missing": SIMULATE | {"simulate/zero-steps"},
+    "rows-aliased": SIMULATE,
+    "plot-over-time": OVER_TIME,
+    "plot-without-labels": {"plot/axis-labels"},
+    "plot-returns-none": {"plot/returns-figure"},
+}
+
+# A single slip outside the core still passes the Testat (see the README's threshold).
+STILL_PASSES_TESTAT = {"plot-without-labels", "plot-returns-none"}
+
+SUBMISSIONS = {
+    "reference": (PROJECT / "reference" / "aufgabe5", set()),
+    "example-correct-loops": (EXAMPLES / "fischer_emma", set()),
+    "example-transposed": (EXAMPLES / "meyer_leon", TRANSPOSED),
+    "example-over-time": (EXAMPLES / "wolf_hannah", OVER_TIME),
+    "example-sequential-zip": (EXAMPLES / "braun_max.zip", WRONG_MAP),
+    **{mistake: (HERE / "wrong" / mistake, failing) for mistake, failing in FAILING.items()},
+}
+
+
+def test_every_wrong_implementation_is_listed():
+    assert {p.name for p in (HERE / "wrong").iterdir() if p.is_dir()} == set(FAILING)
+
+
+def test_every_listed_case_exists():
+    names = {c.name for c in load(5).cases}
+    for failing in FAILING.values():
+        assert failing <= names
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_loses_exactly_its_cases(label):
+    path, failing = SUBMISSIONS[label]
+    result = grade_path(aufgabe=5, path=path, sandbox="process", public_only=False, log=lambda _: None)
+    statuses = {c.name: c.status for c in result.cases}
+    assert {n for n, s in statuses.items() if s != "passed"} == failing, statuses
+    assert all(statuses[n] == "failed" for n in failing), statuses
+    assert result.score == result.max_score - sum(c.max_score for c in result.cases if c.name in failing)
+    assert result.passed == (not failing or label in STILL_PASSES_TESTAT), result.score
+
+
+# Calibration of the Trajectory check: host-side, the case functions on update variants.
+
+def _order(W, bias, o):
+    return np.tanh([bias[j] + W[j, 1] * o[1] + W[j, 0] * o[0] for j in range(2)])
+
+
+def _formula(W, bias, o):
+    return 2 / (1 + np.exp(-2 * (W @ o + bias))) - 1
+
+
+def _math_tanh(W, bias, o):
+    return np.array([math.tanh(sum(W[j, i] * o[i] for i in range(2)) + bias[j]) for j in range(2)])
+
+
+def _transposed(W, bias, o):
+    return np.tanh(W.T @ o + bias)
+
+
+def _sequential(W, bias, o):
+    first = np.tanh(W[0] @ o + bias[0])
+    return np.array([first, np.tanh(W[1, 0] * first + W[1, 1] * o[1] + bias[1])])
+
+
+def _module(update) -> types.ModuleType:
+    """An rnn module whose simulate iterates ``update``."""
+    module = types.ModuleType("rnn")
+
+    def simulate(n_steps, o0=(0.0, 0.0), W=np.array([[-4.0, 1.5], [-1.5, 0.0]]), bias=np.array([-3.37, 0.125])):
+        rows = [np.asarray(o0, dtype=float)]
+        for _ in range(n_steps):
+            rows.append(update(W, bias, rows[-1]))
+        return np.array(rows)
+
+    module.simulate = simulate
+    return module
+
+
+REFERENCE = _module(lambda W, bias, o: np.tanh(W @ o + bias))
+TRAJECTORY_CASES = [c for c in load(5).cases if isinstance(c.check, Trajectory)]
+
+
+def test_long_runs_are_judged_as_trajectories():
+    assert {c.name for c in TRAJECTORY_CASES} == {"simulate/attractor", "simulate/attractor-other-start"}
+
+
+@pytest.mark.parametrize("update", [_order, _formula, _math_tanh], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("case", TRAJECTORY_CASES, ids=lambda c: c.name)
+def test_correct_variants_pass_with_margin(case, update, tmp_path):
+    """100 times stricter on the first steps, 4 times stricter on the outliers: still passed."""
+    check = case.check
+    strict = dataclasses.replace(check, atol=check.atol / 100, outlier_share=check.outlier_share / 4)
+    expected = case.func(REFERENCE, types.SimpleNamespace(scratch=tmp_path))
+    got = case.func(_module(update), types.SimpleNamespace(scratch=tmp_path))
+    assert not np.array_equal(got[60:], expected[60:])  # the variant really drifts apart
+    judgement = judge(strict, expected, got, reveal=True)
+    assert judgement.passed, judgement.message
+
+
+@pytest.mark.parametrize("update", [_transposed, _sequential], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("case", TRAJECTORY_CASES, ids=lambda c: c.name)
+def test_wrong_updates_miss_the_attractor_even_without_the_tight_steps(case, update, tmp_path):
+    """With no tight steps and twice the cloud tolerance the point clouds alone still tell."""
+    check = case.check
+    loose = dataclasses.replace(check, tight_steps=0, cloud_tol=2 * check.cloud_tol)
+    expected = case.func(REFERENCE, types.SimpleNamespace(scratch=tmp_path))
+    got = case.func(_module(update), types.SimpleNamespace(scratch=tmp_path))
+    judgement = judge(loose, expected, got, reveal=True)
+    assert not judgement.passed
+    assert "Attraktor" in judgement.message
+
+
+# The property checks of plot, on figure data as the harness captures it.
+
+ORBIT = REFERENCE.simulate(300)
+
+
+def _figure(draw) -> list:
+    figure = Figure()
+    draw(figure)
+    return [{"data": {"axes": [describe_axes(ax) for ax in figure.get_axes()]}, "png": b""}]
+
+
+def _phase(ax, points=ORBIT, labels=("o_1", "o_2")):
+    ax.plot(points[:, 0], points[:, 1], ".")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+
+
+REFERENCE_FIGURE = _figure(lambda f: _phase(f.add_subplot()))
+
+
+def _judge(name, figures):
+    check = load(5).properties[name]
+    return check(None, None, reveal=True, figures=figures, expected_figures=REFERENCE_FIGURE, min_share=0.9, tol=1e-6)
+
+
+def _scatter_shuffled(figure):
+    ax = figure.add_subplot()
+    shuffled = np.random.default_rng(0).permutation(ORBIT)
+    ax.scatter(shuffled[:, 0], shuffled[:, 1], s=1)
+    ax.plot(ORBIT[0, 0], ORBIT[0, 1], "ro")
+    ax.set(xlabel="Neuron 1", ylabel="Neuron 2")
+
+
+def _beside_time_series(figure):
+    left, right = figure.subplots(1, 2)
+    left.plot(ORBIT[:, 0])
+    _phase(right)
+
+
+@pytest.mark.parametrize("draw", [_scatter_shuffled, _beside_time_series], ids=lambda f: f.__name__)
+def test_plot_checks_accept_any_style_and_order(draw):
+    figures = _figure(draw)
+    for name in ("phase_points", "axis_labels"):
+        judgement = _judge(name, figures)
+        assert judgement.passed, judgement.message
+
+
+@pytest.mark.parametrize(
+    ("figures", "words"),
+    [
+        ([], "keine Abbildung"),
+        (_figure(lambda f: f.add_subplot()), "leer"),
+        (_figure(lambda f: f.add_subplot().plot(ORBIT[:, 0])), "über der Zeit"),
+        (_figure(lambda f: _phase(f.add_subplot(), ORBIT[:, ::-1])), "vertauscht"),
+        (_figure(lambda f: _phase(f.add_subplot(), ORBIT[200:])), "verlangt sind 90%"),
+    ],
+    ids=["no-figure", "empty", "o1-over-time", "swapped", "a-third-only"],
+)
+def test_phase_points_fails_with_a_reason(figures, words):
+    judgement = _judge("phase_points", figures)
+    assert not judgement.passed
+    assert words in judgement.message
+    assert not _judge("axis_labels", figures).passed
+
+
+@pytest.mark.parametrize(
+    ("labels", "words"),
+    [(("", ""), "x-Achse und die y-Achse sind"), (("o_1", " "), "y-Achse ist"), (("", "o_2"), "x-Achse ist")],
+)
+def test_axis_labels_names_the_missing_label(labels, words):
+    figures = _figure(lambda f: _phase(f.add_subplot(), labels=labels))
+    assert _judge("phase_points", figures).passed
+    judgement = _judge("axis_labels", figures)
+    assert not judgement.passed
+    assert words in judgement.message
