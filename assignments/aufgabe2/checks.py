@@ -1,0 +1,162 @@
+"""Property checks of Aufgabe 2: judging ``train``, whose initial weights are the student's choice.
+
+Everything is recomputed here on the host from the returned weights, with
+the inputs taken from the reference's run of the case (``expected``), never
+from the submission. The net is the contract's: ``weights[l]`` of shape
+(n_l + 1, n_{l+1}), bias row last, sigmoid in every layer, E a sum.
+"""
+
+import numpy as np
+
+from grader.compare import Judgement, differences
+
+ETA_PLUS, ETA_MINUS, STEP_MIN, STEP_MAX = 1.2, 0.5, 1e-6, 50.0
+
+
+def _outputs(weights, X):
+    outputs = [X]
+    with np.errstate(over="ignore"):  # saturated neurons of a trained net
+        for W in weights:
+            outputs.append(1.0 / (1.0 + np.exp(-(outputs[-1] @ W[:-1] + W[-1]))))
+    return outputs
+
+
+def _error(weights, X, T):
+    return 0.5 * float(np.sum((_outputs(weights, X)[-1] - T) ** 2))
+
+
+def _gradients(weights, X, T):
+    outputs = _outputs(weights, X)
+    e = (outputs[-1] - T) * outputs[-1] * (1.0 - outputs[-1])
+    grads = []
+    for l in reversed(range(len(weights))):
+        o = outputs[l]
+        grads.insert(0, np.vstack([o.T @ e, e.sum(axis=0)]))
+        e = (e @ weights[l][:-1].T) * o * (1.0 - o)
+    return grads
+
+
+def _irprop_minus_run(start, X, T, epochs, step0):
+    """iRprop⁻ from ``start``: the final weights and E before and after each epoch's change."""
+    weights = [W.copy() for W in start]
+    prev = [np.zeros_like(W) for W in weights]
+    steps = [np.full_like(W, step0) for W in weights]
+    before, after = [], []
+    for _ in range(epochs):
+        before.append(_error(weights, X, T))
+        for l, grad in enumerate(_gradients(weights, X, T)):
+            same = grad * prev[l]
+            steps[l] = np.where(same > 0, np.minimum(steps[l] * ETA_PLUS, STEP_MAX), steps[l])
+            steps[l] = np.where(same < 0, np.maximum(steps[l] * ETA_MINUS, STEP_MIN), steps[l])
+            prev[l] = np.where(same < 0, 0.0, grad)
+            weights[l] = weights[l] - np.sign(prev[l]) * steps[l]
+        after.append(_error(weights, X, T))
+    return weights, np.array(before), np.array(after)
+
+
+def _shape_problem(got_weights, expected_weights, what):
+    """A German sentence if ``got_weights`` is not a list of finite arrays of the expected shapes."""
+    if not isinstance(got_weights, list) or len(got_weights) != len(expected_weights):
+        return f"{what} ist keine Liste von {len(expected_weights)} Gewichtsmatrizen."
+    for l, (got, expected) in enumerate(zip(got_weights, expected_weights)):
+        if not isinstance(got, np.ndarray) or got.shape != expected.shape:
+            shape = got.shape if isinstance(got, np.ndarray) else None
+            return f"{what}[{l}] hat die Form {shape}, erwartet {expected.shape}."
+        if not np.all(np.isfinite(got)):
+            return f"{what}[{l}] enthält NaN oder unendliche Werte."
+    return None
+
+
+def _errors_problem(errors, epochs):
+    if not isinstance(errors, np.ndarray) or errors.shape != (epochs,):
+        shape = errors.shape if isinstance(errors, np.ndarray) else None
+        return f"errors hat die Form {shape}, erwartet ({epochs},)."
+    if not np.all(np.isfinite(errors)):
+        return "errors enthält NaN oder unendliche Werte."
+    return None
+
+
+def _runs(got, expected):
+    """The submission's list of runs, or None if it is not one run per expected run."""
+    runs = got.get("runs") if isinstance(got, dict) else None
+    if not isinstance(runs, list) or len(runs) != len(expected["runs"]):
+        return None
+    if not all(isinstance(run, dict) for run in runs):
+        return None
+    return runs
+
+
+def xor_solved(got, expected, *, reveal, figures, expected_figures, max_error, min_share):
+    """Enough runs end with E < ``max_error``, recomputed from their weights; errors fits.
+
+    A run counts when the recomputed E is below ``max_error`` and its errors
+    fell overall (last below first). Any malformed run fails the case.
+    """
+    X, T, epochs = expected["X"], expected["T"], expected["epochs"]
+    runs = _runs(got, expected)
+    if runs is None:
+        return Judgement(False, f"Es kamen nicht die {len(expected['runs'])} Trainingsläufe zurück.")
+    solved = 0
+    for index, (run, reference) in enumerate(zip(runs, expected["runs"])):
+        problem = _shape_problem(run.get("weights"), reference["weights"], "weights") or _errors_problem(
+            run.get("errors"), epochs
+        )
+        if problem:
+            return Judgement(False, f"Lauf {index + 1}: {problem}")
+        errors = run["errors"]
+        if _error(run["weights"], X, T) < max_error and errors[-1] < errors[0]:
+            solved += 1
+    needed = int(np.ceil(min_share * len(runs)))
+    if solved < needed:
+        return Judgement(
+            False,
+            f"Nur {solved} von {len(runs)} Läufen lernen XOR (E < {max_error}, aus den "
+            f"zurückgegebenen Gewichten nachgerechnet, und errors fällt); nötig sind {needed}.",
+        )
+    return Judgement(True, f"Richtig: {solved} von {len(runs)} Läufen lernen XOR (E < {max_error}).")
+
+
+def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rtol=1e-6, atol=1e-8):
+    """The trained weights are what iRprop⁻ makes of the run's own initial weights.
+
+    The initial weights are ``train(..., epochs=0)`` with the same seed. The
+    error log may hold E after each epoch's weight change (the contract) or
+    before it (from the forward pass of the gradients).
+    """
+    X, T, step0 = expected["X"], expected["T"], expected["step0"]
+    runs = _runs(got, expected)
+    if runs is None:
+        return Judgement(False, f"Es kamen nicht die {len(expected['runs'])} Trainingsläufe zurück.")
+    for index, (run, reference) in enumerate(zip(runs, expected["runs"])):
+        label = f"Lauf {index + 1}: " if len(runs) > 1 else ""
+        epochs = len(reference["errors"])
+        problem = (
+            _shape_problem(run.get("start"), reference["start"], "Die Startgewichte (epochs=0)")
+            or _shape_problem(run.get("weights"), reference["weights"], "weights")
+            or _errors_problem(run.get("errors"), epochs)
+        )
+        if problem:
+            return Judgement(False, label + problem)
+        weights, before, after = _irprop_minus_run(run["start"], X, T, epochs, step0)
+        problems = [
+            problem
+            for l, (got_w, want) in enumerate(zip(run["weights"], weights))
+            for problem in differences(want, got_w, f"weights[{l}]", rtol, atol, reveal)
+        ]
+        if problems:
+            return Judgement(
+                False,
+                f"{label}Die Gewichte nach {epochs} Epochen sind nicht das, was iRprop⁻ von den "
+                f"eigenen Startgewichten (train mit epochs=0, gleicher Zufallsgenerator) aus ergibt. "
+                + " ".join(problems),
+            )
+        errors = run["errors"]
+        if not (np.allclose(errors, after, rtol=rtol, atol=atol) or np.allclose(errors, before, rtol=rtol, atol=atol)):
+            first = int(np.argmax(~np.isclose(errors, after, rtol=rtol, atol=atol)))
+            detail = f": erhalten {errors[first]:.6g}, erwartet {after[first]:.6g}" if reveal else ""
+            return Judgement(
+                False,
+                f"{label}Die Gewichte stimmen, aber errors ist nicht E = 1/2 · Summe (o - t)² nach jeder "
+                f"Epoche; zuerst in Epoche {first}{detail}.",
+            )
+    return Judgement(True, "Richtig: das Training folgt genau iRprop⁻.")

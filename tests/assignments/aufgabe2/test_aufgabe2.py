@@ -1,0 +1,212 @@
+"""Aufgabe 2: reference, correct variants and typical mistakes; the property checks; finite differences."""
+
+import importlib.util
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.assignment import load
+from grader.grading import grade_path
+
+PROJECT = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+ASSIGNMENT = load(2)
+CHECKS = ASSIGNMENT.properties
+
+FORWARD = {"forward/xor-net", "forward/deep", "forward/no-hidden-layer"}
+GRADIENTS = {"gradients/xor-net", "gradients/deep", "gradients/no-hidden-layer"}
+IRPROP = {"irprop_minus/sign-combinations", "irprop_minus/matrix", "irprop_minus/step-limits", "irprop_minus/custom-eta"}
+TRAJECTORY = {"train/irprop-steps", "train/irprop-steps-deep", "train/irprop-steps-large-step0"}
+
+FAILING = {
+    "irprop-plus": {"train/irprop-steps", "train/irprop-steps-large-step0"},
+    "no-zeroing": IRPROP | TRAJECTORY,
+    "gradient-not-sign": IRPROP | TRAJECTORY,
+    "delta-sign": IRPROP | TRAJECTORY | {"train/xor"},
+    "mean-not-sum": GRADIENTS | TRAJECTORY,
+    "bias-row-first": FORWARD | GRADIENTS | TRAJECTORY | {"train/xor"},
+    "eta-swapped": IRPROP | TRAJECTORY | {"train/xor"},
+    "step-limits-ignored": {"irprop_minus/step-limits"},
+    "no-output-sigmoid": FORWARD | GRADIENTS | TRAJECTORY | {"train/xor"},
+}
+
+SUBMISSIONS = {
+    "reference": (PROJECT / "reference" / "aufgabe2", set()),
+    "correct-with-loops": (PROJECT / "examples" / "submissions" / "aufgabe2" / "mueller_anna", set()),
+    **{f"variant-{p.name}": (p, set()) for p in sorted((HERE / "variants").iterdir()) if p.is_dir()},
+    **{mistake: (HERE / "wrong" / mistake, failing) for mistake, failing in FAILING.items()},
+}
+
+
+def _reference():
+    spec = importlib.util.spec_from_file_location("irprop_reference", PROJECT / "reference" / "aufgabe2" / "irprop.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+REFERENCE = _reference()
+
+
+def _case_output(name, module=REFERENCE):
+    """A case's output computed directly on the host (as plain as the harness makes it)."""
+    return ASSIGNMENT.case(name).func(module, types.SimpleNamespace(scratch=None))
+
+
+def _judge(check_name, got, expected, **params):
+    return CHECKS[check_name](got, expected, reveal=True, figures=[], expected_figures=[], **params)
+
+
+def test_every_wrong_implementation_is_listed():
+    assert {p.name for p in (HERE / "wrong").iterdir() if p.is_dir()} == set(FAILING)
+
+
+def test_every_listed_case_exists():
+    names = {c.name for c in ASSIGNMENT.cases}
+    for failing in FAILING.values():
+        assert failing <= names
+
+
+
+def test_the_skeleton_scores_nothing():
+    result = grade_path(aufgabe=2, path=PROJECT / "assignments" / "aufgabe2" / "skeleton", sandbox="process",
+                        public_only=False, log=lambda _: None)
+    assert result.score == 0 and {c.status for c in result.cases} == {"error"}
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_loses_exactly_its_cases(label):
+    path, failing = SUBMISSIONS[label]
+    result = grade_path(aufgabe=2, path=path, sandbox="process", public_only=False, log=lambda _: None)
+    statuses = {c.name: c.status for c in result.cases}
+    assert {n for n, s in statuses.items() if s != "passed"} == failing, {c.name: c.message for c in result.cases}
+    assert all(statuses[n] == "failed" for n in failing), statuses
+    assert result.passed == (label == "step-limits-ignored" or not failing)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reference_gradients_match_finite_differences(seed):
+    rng = np.random.default_rng(seed)
+    sizes = list(rng.integers(1, 5, size=rng.integers(2, 5)))
+    weights = [rng.normal(size=(a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    X = rng.normal(size=(6, sizes[0]))
+    T = rng.uniform(size=(6, sizes[-1]))
+    analytic = REFERENCE.gradients(weights, X, T)
+    h = 1e-6
+    for l, W in enumerate(weights):
+        numeric = np.zeros_like(W)
+        for index in np.ndindex(W.shape):
+            plus = [w.copy() for w in weights]
+            minus = [w.copy() for w in weights]
+            plus[l][index] += h
+            minus[l][index] -= h
+            numeric[index] = (REFERENCE._error(plus, X, T) - REFERENCE._error(minus, X, T)) / (2 * h)
+        np.testing.assert_allclose(analytic[l], numeric, rtol=1e-5, atol=1e-8, err_msg=f"ours vs finite differences, layer {l}")
+
+
+def test_reference_forward_is_sigmoid_of_biased_inputs():
+    weights = [np.array([[1.0], [2.0], [-0.5]])]
+    X = np.array([[1.0, 1.0], [0.0, 0.0]])
+    outputs = REFERENCE.forward(weights, X)
+    np.testing.assert_allclose(outputs[1], 1 / (1 + np.exp(-np.array([[2.5], [-0.5]]))))
+
+
+@pytest.mark.parametrize("name", sorted(TRAJECTORY))
+def test_trajectories_stay_clear_of_rounding(name):
+    """No gradient so close to 0, no neuron so saturated, that another correct summation could flip a sign."""
+    output = _case_output(name)
+    X, T, step0 = output["X"], output["T"], output["step0"]
+    for run in output["runs"]:
+        weights = [W.copy() for W in run["start"]]
+        prev = [np.zeros_like(W) for W in weights]
+        steps = [np.full_like(W, step0) for W in weights]
+        for _ in range(len(run["errors"])):
+            for o, W in zip(REFERENCE.forward(weights, X), weights):
+                assert np.max(np.abs(np.hstack([o, np.ones((len(o), 1))]) @ W)) < 30
+            for l, grad in enumerate(REFERENCE.gradients(weights, X, T)):
+                assert np.min(np.abs(grad)) > 1e-9
+                delta_w, prev[l], steps[l] = REFERENCE.irprop_minus(grad, prev[l], steps[l])
+                weights[l] = weights[l] + delta_w
+        np.testing.assert_allclose(np.concatenate([W.ravel() for W in weights]),
+                                   np.concatenate([W.ravel() for W in run["weights"]]))
+
+
+def test_large_step0_case_has_an_error_increase():
+    """Only then does iRprop+ (which takes steps back when E rose) differ from iRprop⁻."""
+    errors = _case_output("train/irprop-steps-large-step0")["runs"][0]["errors"]
+    assert np.any(np.diff(errors) > 0)
+
+
+class _OtherInit:
+    """A generator whose ``uniform`` draws from another distribution: other students' initialisations."""
+
+    def __init__(self, rng, draw):
+        self.rng, self.draw = rng, draw
+
+    def uniform(self, low, high, size):
+        return self.draw(self.rng, size)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda rng, size: rng.uniform(-1.0, 1.0, size),
+        lambda rng, size: rng.random(size),
+        lambda rng, size: rng.normal(0.0, 0.1, size),
+        lambda rng, size: rng.standard_normal(size),
+    ],
+    ids=["uniform-1", "random-01", "normal-0.1", "standard-normal"],
+)
+def test_xor_check_passes_other_initialisations(draw):
+    expected = _case_output("train/xor")
+    module = types.SimpleNamespace(train=lambda X, T, sizes, epochs, rng: REFERENCE.train(
+        X, T, sizes, epochs, _OtherInit(rng, draw)))
+    got = _case_output("train/xor", module)
+    judgement = _judge("xor_solved", got, expected, max_error=0.05, min_share=0.5)
+    assert judgement.passed, judgement.message
+
+
+def test_xor_check_passes_the_reference_and_fails_untrained_weights():
+    expected = _case_output("train/xor")
+    assert _judge("xor_solved", expected, expected, max_error=0.05, min_share=0.5).passed
+    untrained = {"runs": [{"weights": [np.zeros_like(W) for W in run["weights"]], "errors": run["errors"]}
+                          for run in expected["runs"]]}
+    judgement = _judge("xor_solved", untrained, expected, max_error=0.05, min_share=0.5)
+    assert not judgement.passed and "0 von 12" in judgement.message
+
+
+def test_xor_check_does_not_trust_the_errors_alone():
+    expected = _case_output("train/xor")
+    flat = {"runs": [{"weights": run["weights"], "errors": np.full(300, 0.5)} for run in expected["runs"]]}
+    assert not _judge("xor_solved", flat, expected, max_error=0.05, min_share=0.5).passed
+    short = {"runs": [{"weights": run["weights"], "errors": run["errors"][:-1]} for run in expected["runs"]]}
+    judgement = _judge("xor_solved", short, expected, max_error=0.05, min_share=0.5)
+    assert not judgement.passed and "(299,)" in judgement.message
+
+
+def test_trajectory_check_passes_the_reference_and_fails_a_changed_weight():
+    expected = _case_output("train/irprop-steps-deep")
+    assert _judge("follows_irprop_minus", expected, expected).passed
+    changed = {"runs": [dict(run, weights=[W.copy() for W in run["weights"]]) for run in expected["runs"]]}
+    changed["runs"][1]["weights"][1][2, 0] += 1e-4
+    judgement = _judge("follows_irprop_minus", changed, expected)
+    assert not judgement.passed and judgement.message.startswith("Lauf 2:")
+
+
+def test_trajectory_check_accepts_errors_before_the_change_but_not_other_errors():
+    expected = _case_output("train/irprop-steps")
+    run = expected["runs"][0]
+    initial = REFERENCE._error(run["start"], expected["X"], expected["T"])
+    before = np.concatenate([[initial], run["errors"][:-1]])
+    assert _judge("follows_irprop_minus", {"runs": [dict(run, errors=before)]}, expected).passed
+    mean = {"runs": [dict(run, errors=run["errors"] / 4)]}
+    judgement = _judge("follows_irprop_minus", mean, expected)
+    assert not judgement.passed and "errors" in judgement.message
+
+
+def test_trajectory_check_hides_values_of_hidden_cases():
+    expected = _case_output("train/irprop-steps-deep")
+    changed = {"runs": [dict(run, weights=[W + 0.5 for W in run["weights"]]) for run in expected["runs"]]}
+    judgement = CHECKS["follows_irprop_minus"](changed, expected, reveal=False, figures=[], expected_figures=[])
+    assert not judgement.passed and "erwartet" not in judgement.message
