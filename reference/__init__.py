@@ -1,0 +1,1 @@
+"""Reference numpy implementations: the Aufgaben's submissions and the lecture's algorithms."""
