@@ -1,0 +1,121 @@
+"""Host-side property checks of Aufgabe 3: the measurements of the random parts.
+
+``recognisable`` judges the reconstructions of the held-out MNIST digits with a
+classifier trained on original digits that never enter the sandbox; the labels
+stay here too. ``sampled_update`` compares the mean of many sampled CD-1 steps
+with the reference's mean, within their standard errors.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from grader.compare import Judgement
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@lru_cache(maxsize=1)
+def _mnist():
+    """(held-out images, held-out labels, classifier images, classifier labels), pixels in [0, 1]."""
+    mnist = np.load(DATA / "mnist5k.npz")
+    used = [np.load(DATA / name)["index"] for name in ("rbm_train.npz", "heldout.npz")]
+    heldout = used[1]
+    rest = np.setdiff1d(np.arange(len(mnist["labels"])), np.concatenate(used))
+    images = mnist["images"] / 255.0
+    return images[heldout], mnist["labels"][heldout], images[rest], mnist["labels"][rest]
+
+
+@lru_cache(maxsize=1)
+def _classifier_weights(ridge=30.0):
+    """Linear classifier on the original digits: ridge regression onto one-hot labels.
+
+    Closed form: nothing to tune, and it takes a fraction of a second.
+    """
+    _, _, images, labels = _mnist()
+    X = np.hstack([images, np.ones((len(images), 1))])
+    return np.linalg.solve(X.T @ X + ridge * np.eye(X.shape[1]), X.T @ np.eye(10)[labels])
+
+
+def _classify(images: np.ndarray) -> np.ndarray:
+    """Digit labels the grader's classifier gives to images of shape (m, 784)."""
+    W = _classifier_weights()
+    return np.argmax(np.hstack([images, np.ones((len(images), 1))]) @ W, axis=1)
+
+
+def recognisable(got, expected, *, reveal, figures, expected_figures, max_mse, min_share):
+    """Reconstructions close to the held-out digits and still classified as well.
+
+    Passes when the mean squared error per pixel is at most ``max_mse`` and the
+    classifier's accuracy on the reconstructions is at least ``min_share`` of
+    its accuracy on the original held-out digits.
+    """
+    originals, labels, _, _ = _mnist()
+    recon = got.get("rekonstruktionen") if isinstance(got, dict) else None
+    if not isinstance(recon, np.ndarray) or recon.shape != originals.shape:
+        shape = recon.shape if isinstance(recon, np.ndarray) else None
+        return Judgement(False, f"Die Rekonstruktionen haben die Form {shape}, erwartet {originals.shape}.")
+    if not np.all(np.isfinite(recon)):
+        return Judgement(False, "Die Rekonstruktionen enthalten NaN oder unendliche Werte.")
+    mse = float(np.mean((recon - originals) ** 2))
+    accuracy = float(np.mean(_classify(originals) == labels))
+    recognised = float(np.mean(_classify(recon) == labels))
+    share = recognised / accuracy
+    error = f"mittlerer quadratischer Fehler {mse:.4f} pro Pixel (verlangt: höchstens {max_mse})"
+    reference = expected.get("rekonstruktionen") if isinstance(expected, dict) else None
+    if reveal and isinstance(reference, np.ndarray):
+        error += f", die Referenz erreicht {float(np.mean((reference - originals) ** 2)):.4f}"
+    classified = (
+        f"ein Klassifikator, der auf Original-Ziffern trainiert wurde, erkennt {recognised:.1%} der "
+        f"Rekonstruktionen und {accuracy:.1%} der Originale, also {share:.1%} davon "
+        f"(verlangt: mindestens {min_share:.0%})"
+    )
+    problems = []
+    if mse > max_mse:
+        problems.append(f"Der Fehler ist zu groß: {error}.")
+    if share < min_share:
+        problems.append(f"Zu wenige Rekonstruktionen werden erkannt: {classified}.")
+    if problems:
+        return Judgement(False, " ".join(problems))
+    return Judgement(True, f"Richtig, die Ziffern sind noch erkennbar: {error}; {classified}.")
+
+
+def sampled_update(got, expected, *, reveal, figures, expected_figures, z):
+    """A sampled CD-1 step: reproducible per seed, random across seeds, right on average.
+
+    The mean change of (W, b, c) over many seeds must lie within ``z`` combined
+    standard errors of the reference's mean, entry by entry.
+    """
+    if not isinstance(got, dict):
+        return Judgement(False, "Das Ergebnis des Falls ist kein dict.")
+    if got.get("gleicher_seed_gleich") is not True:
+        return Judgement(False, "cd_update mit demselben Seed im rng ergibt verschiedene Änderungen: "
+                                "alle Zufallszahlen müssen aus dem übergebenen rng kommen.")
+    if got.get("andere_seeds_anders") is not True:
+        return Judgement(False, "cd_update ergibt mit verschiedenen Seeds dieselbe Änderung: mit einem rng "
+                                "müssen die versteckten Zustände als Stichproben (0 oder 1) gezogen werden.")
+    mean, error = got.get("mittel"), got.get("standardfehler")
+    shape = expected["mittel"].shape
+    if not all(isinstance(a, np.ndarray) and a.shape == shape for a in (mean, error)):
+        return Judgement(False, f"Mittelwert und Standardfehler müssen die Form {shape} haben.")
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(error))):
+        return Judgement(False, "Die Änderungen enthalten NaN oder unendliche Werte.")
+    tolerance = z * np.sqrt(error**2 + expected["standardfehler"] ** 2) + 1e-12
+    deviation = np.abs(mean - expected["mittel"]) / tolerance
+    worst = int(np.argmax(deviation))
+    if deviation[worst] <= 1.0:
+        return Judgement(True, "Richtig: im Mittel über die Seeds stimmt die Änderung mit der Referenz überein.")
+    detail = (
+        f" Größte Abweichung bei Eintrag {worst} (Reihenfolge W zeilenweise, dann b, dann c): "
+        f"Mittel {mean[worst]:.5g}, erwartet {expected['mittel'][worst]:.5g} ± {tolerance[worst]:.2g}."
+        if reveal
+        else ""
+    )
+    return Judgement(
+        False,
+        f"Im Mittel über viele Seeds weicht die Änderung von W, b, c an "
+        f"{int(np.sum(deviation > 1.0))} von {deviation.size} Stellen mehr als {z:g} Standardfehler "
+        f"vom Erwartungswert ab: vk und hk müssen Wahrscheinlichkeiten sein, nur die versteckten "
+        f"Zustände, die eine Rekonstruktion antreiben, werden gezogen.{detail}",
+    )

@@ -1,0 +1,196 @@
+"""Aufgabe 3: the reference gets full marks, each typical mistake loses exactly its cases."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.assignment import load
+from grader.grading import grade_path
+
+PROJECT = Path(__file__).resolve().parents[3]
+HERE = Path(__file__).resolve().parent
+EXAMPLES = PROJECT / "examples" / "submissions" / "aufgabe3"
+DATA = PROJECT / "assignments" / "aufgabe3" / "data"
+
+HIDDEN_PROBS = {"hidden_probs/small", "hidden_probs/square-bias"}
+CD_MEAN_FIELD = {"cd_update/cd1-mean-field", "cd_update/cdk-mean-field", "cd_update/batch-sizes"}
+CD_ALL = CD_MEAN_FIELD | {"cd_update/sampled-mean"}
+RECONSTRUCT = {"reconstruct/small", "reconstruct/mnist-size"}
+TRAIN_MNIST = {"train_rbm/mnist-100-hidden", "train_rbm/mnist-other-settings"}
+
+FAILING = {
+    "sign_flipped": CD_ALL | TRAIN_MNIST,
+    "biases_not_updated": CD_ALL,
+    # A non-square W makes the matrix product fail: errors everywhere but in the square case.
+    "hidden_transposed": HIDDEN_PROBS | CD_ALL | RECONSTRUCT | TRAIN_MNIST | {"train_rbm/rng-reproducible"},
+    "hidden_without_bias": HIDDEN_PROBS | CD_ALL | RECONSTRUCT,
+    "sum_not_mean": CD_ALL | TRAIN_MNIST,
+    "divides_by_n_visible": CD_ALL | TRAIN_MNIST,
+    "k_ignored": {"cd_update/cdk-mean-field", "cd_update/batch-sizes"},
+    "samples_without_rng": CD_MEAN_FIELD,
+    "mean_field_with_rng": {"cd_update/sampled-mean"},
+    "samples_visible": {"cd_update/sampled-mean"},
+    "reconstruct_hidden": RECONSTRUCT,
+    "reconstruct_identity": RECONSTRUCT,
+    "train_returns_untrained": TRAIN_MNIST,
+    "global_shuffle": {"train_rbm/rng-reproducible"},
+}
+
+# Slips outside the core still pass the Testat (threshold 0.75, see the README).
+STILL_PASSES_TESTAT = {
+    "k_ignored", "mean_field_with_rng", "samples_visible",
+    "reconstruct_hidden", "reconstruct_identity", "global_shuffle", "example-k-ignored-global-shuffle",
+}
+
+SUBMISSIONS = {
+    "reference": (PROJECT / "reference" / "aufgabe3", set()),
+    "example-correct-loops": (EXAMPLES / "mueller_anna", set()),
+    "example-sign-flipped": (EXAMPLES / "schmidt_jonas", FAILING["sign_flipped"]),
+    "example-sum-not-mean-zip": (EXAMPLES / "weber_lena.zip", FAILING["sum_not_mean"]),
+    "example-k-ignored-global-shuffle": (
+        EXAMPLES / "becker_tim", FAILING["k_ignored"] | FAILING["global_shuffle"]
+    ),
+    **{mistake: (HERE / "wrong" / mistake, failing) for mistake, failing in FAILING.items()},
+}
+
+
+def test_every_wrong_implementation_is_listed():
+    assert {p.name for p in (HERE / "wrong").iterdir() if p.is_dir()} == set(FAILING)
+
+
+def test_every_listed_case_exists():
+    names = {c.name for c in load(3).cases}
+    for failing in FAILING.values():
+        assert failing <= names
+
+
+@pytest.mark.parametrize("label", list(SUBMISSIONS))
+def test_loses_exactly_its_cases(label):
+    path, failing = SUBMISSIONS[label]
+    result = grade_path(aufgabe=3, path=path, sandbox="process", public_only=False, log=lambda _: None)
+    statuses = {c.name: c.status for c in result.cases}
+    assert {n for n, s in statuses.items() if s != "passed"} == failing, statuses
+    assert all(statuses[n] in ("failed", "error") for n in failing), statuses
+    assert result.score == result.max_score - sum(c.max_score for c in result.cases if c.name in failing)
+    assert result.passed == (not failing or label in STILL_PASSES_TESTAT), result.score
+
+
+# The data splits.
+
+
+def test_splits_are_what_make_splits_produces():
+    spec = importlib.util.spec_from_file_location("make_splits", DATA / "make_splits.py")
+    make_splits = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_splits)
+    mnist = np.load(DATA / "mnist5k.npz")
+    train, heldout = make_splits.split(mnist["labels"])
+    for name, rows in (("rbm_train.npz", train), ("heldout.npz", heldout)):
+        stored = np.load(DATA / name)
+        assert set(stored.files) == {"images", "index"}
+        assert np.array_equal(stored["index"], rows)
+        assert np.array_equal(stored["images"], mnist["images"][rows])
+    assert not set(train) & set(heldout)
+    assert np.array_equal(np.bincount(mnist["labels"][train]), np.full(10, 200))
+    assert np.array_equal(np.bincount(mnist["labels"][heldout]), np.full(10, 50))
+
+
+# The property checks, on hand-made outputs.
+
+CHECKS = load(3).properties
+THRESHOLDS = load(3).case("train_rbm/mnist-100-hidden").check.params
+HELDOUT = np.load(DATA / "heldout.npz")["images"] / 255.0
+
+
+def recognisable(reconstructions, reveal=True):
+    return CHECKS["recognisable"](
+        {"rekonstruktionen": reconstructions}, {"rekonstruktionen": HELDOUT}, reveal=reveal,
+        figures=[], expected_figures=[], **THRESHOLDS,
+    )
+
+
+def test_both_measurements_use_the_thresholds_of_the_readme():
+    assert THRESHOLDS == {"max_mse": 0.032, "min_share": 0.85}
+    assert load(3).case("train_rbm/mnist-other-settings").check.params == THRESHOLDS
+
+
+def test_only_the_checks_are_public():
+    assert set(CHECKS) == {"recognisable", "sampled_update"}
+
+
+def test_recognisable_accepts_the_originals_and_slightly_noisy_digits():
+    assert recognisable(HELDOUT).passed
+    noisy = np.clip(HELDOUT + np.random.default_rng(0).normal(0, 0.1, HELDOUT.shape), 0, 1)
+    judgement = recognisable(noisy)
+    assert judgement.passed, judgement.message
+
+
+@pytest.mark.parametrize(
+    ("reconstructions", "words"),
+    [
+        (np.tile(HELDOUT.mean(axis=0), (len(HELDOUT), 1)), ["Fehler ist zu groß", "Zu wenige"]),
+        (np.full(HELDOUT.shape, 0.5), ["Fehler ist zu groß", "Zu wenige"]),
+        (np.roll(HELDOUT.reshape(-1, 28, 28), 4, axis=2).reshape(HELDOUT.shape), ["Fehler ist zu groß"]),
+        (HELDOUT[:10], ["Form (10, 784)"]),
+        (np.where(HELDOUT > 0.5, np.nan, HELDOUT), ["NaN"]),
+    ],
+    ids=["mean-image", "all-gray", "shifted", "too-few", "nan"],
+)
+def test_recognisable_fails_what_is_not_a_reconstruction(reconstructions, words):
+    judgement = recognisable(reconstructions)
+    assert not judgement.passed
+    assert all(word in judgement.message for word in words), judgement.message
+
+
+def test_recognisable_fails_close_but_confusable_reconstructions():
+    # Each digit blended with the next held-out digit: small error, but often read as the other.
+    blended = 0.6 * HELDOUT + 0.4 * np.roll(HELDOUT, 1, axis=0)
+    judgement = recognisable(blended)
+    assert not judgement.passed
+    assert "Zu wenige" in judgement.message
+    assert "Fehler ist zu groß" not in judgement.message
+
+
+def test_recognisable_names_the_reference_only_when_revealed():
+    assert "Referenz" in recognisable(HELDOUT * 0.9, reveal=True).message
+    assert "Referenz" not in recognisable(HELDOUT * 0.9, reveal=False).message
+
+
+SAMPLED = {
+    "mittel": np.linspace(-1.0, 1.0, 27),
+    "standardfehler": np.full(27, 0.01),
+    "gleicher_seed_gleich": True,
+    "andere_seeds_anders": True,
+}
+
+
+def sampled_update(got, reveal=True):
+    return CHECKS["sampled_update"](got, SAMPLED, reveal=reveal, figures=[], expected_figures=[], z=6.0)
+
+
+def test_sampled_update_accepts_a_mean_within_the_errors():
+    assert sampled_update(dict(SAMPLED, mittel=SAMPLED["mittel"] + 0.05)).passed
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"mittel": SAMPLED["mittel"] + 0.09}, "an 27 von 27 Stellen"),
+        ({"gleicher_seed_gleich": False}, "demselben Seed"),
+        ({"andere_seeds_anders": False}, "verschiedenen Seeds dieselbe"),
+        ({"mittel": SAMPLED["mittel"][:9]}, "Form (27,)"),
+        ({"standardfehler": np.full(27, np.inf)}, "NaN"),
+    ],
+    ids=["mean-off", "not-reproducible", "not-random", "shape", "infinite"],
+)
+def test_sampled_update_names_what_is_wrong(changes, words):
+    judgement = sampled_update(dict(SAMPLED, **changes))
+    assert not judgement.passed
+    assert words in judgement.message
+
+
+def test_sampled_update_hides_expected_values_of_hidden_cases():
+    got = dict(SAMPLED, mittel=SAMPLED["mittel"] + 0.09)
+    assert "erwartet" in sampled_update(got, reveal=True).message
+    assert "erwartet" not in sampled_update(got, reveal=False).message
