@@ -159,7 +159,10 @@ def differences(expected, got, path: str, rtol: float, atol: float, reveal: bool
     if ok:
         return []
     if reveal:
-        shown = int(value) if exact and value.is_integer() else value
+        if type(expected) is bool:
+            shown = bool(value)
+        else:
+            shown = int(value) if exact and value.is_integer() else value
         return [f"{name} ist {shown!r}, erwartet {expected!r}."]
     return [f"{name} ist falsch."]
 

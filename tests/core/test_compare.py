@@ -98,3 +98,8 @@ def test_property_gets_params_and_figures():
     assert not judge(Property("at_least", minimum=3), None, 1, reveal=True, properties=props).passed
     with pytest.raises(LookupError):
         judge(Property("nope"), None, 1, reveal=True, properties=props)
+
+
+def test_booleans_are_shown_as_booleans():
+    j = judge(Close(), {"same": True}, {"same": False}, reveal=True)
+    assert not j.passed and "ist False, erwartet True" in j.message
