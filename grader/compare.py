@@ -49,6 +49,10 @@ def judge(
         return _judge_fields(check, expected, got, reveal, properties, figures)
     if isinstance(check, Trajectory):
         return trajectory(check, expected, got, reveal)
+    from .figures import FIGURE_CHECKS, judge_figures
+
+    if isinstance(check, FIGURE_CHECKS):
+        return judge_figures(check, figures[0], figures[1])
     if isinstance(check, Property):
         if not properties or check.name not in properties:
             raise LookupError(f"the Aufgabe defines no property check {check.name!r}")

@@ -241,7 +241,12 @@ def pool_image_default(m, ctx):
     source, target = str(ctx.scratch / "photo.png"), ctx.scratch / "pooled.png"
     plt.imsave(source, 0.1 + 0.7 * np.random.default_rng(421).random((9, 12, 3)))
     pooled = m.pool_image(source, str(target))
-    return {"pooled": pooled, "png": _written_png(target)}
+    written = _written_png(target)
+    if written is not None:  # shown in the report beside the reference's
+        ax = plt.figure(figsize=(3, 2.6)).add_subplot()
+        ax.imshow(written if written.ndim == 2 else written[..., 0], cmap="gray", vmin=0, vmax=1)
+        ax.set_title("geschriebenes PNG (Grauwerte)")
+    return {"pooled": pooled, "png": written}
 
 
 @case(

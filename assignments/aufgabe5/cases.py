@@ -11,7 +11,7 @@ point, a periodic orbit) are compared exactly.
 import matplotlib.figure
 import numpy as np
 
-from harness.api import Close, Property, Trajectory, case
+from harness.api import Close, LabelledAxes, ShowsPoints, Trajectory, case
 
 LECTURE_W = np.array([[-4.0, 1.5], [-1.5, 0.0]])
 LECTURE_BIAS = np.array([-3.37, 0.125])
@@ -167,7 +167,7 @@ def _drawn_figure(m):
     points=4,
     visibility="public",
     timeout=20,
-    check=Property("phase_points", **PHASE),
+    check=ShowsPoints(x="o_1", y="o_2", **PHASE),
     about="Die Abbildung zeigt die Punkte (o_1, o_2) einer Trajektorie: o_1 auf der x-, o_2 auf der y-Achse.",
 )
 def plot_phase(m, ctx):
@@ -179,7 +179,7 @@ def plot_phase(m, ctx):
     points=1,
     visibility="public",
     timeout=20,
-    check=Property("axis_labels", **PHASE),
+    check=LabelledAxes(**PHASE),
     about="Das Diagramm der Trajektorie hat eine beschriftete x- und y-Achse.",
 )
 def plot_labels(m, ctx):

@@ -15,9 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .checks import Close, Fields, Property, Trajectory
+from .checks import (
+    Close,
+    DecreasingCurve,
+    Fields,
+    LabelledAxes,
+    Property,
+    ShowsImage,
+    ShowsPoints,
+    Trajectory,
+)
 
-__all__ = ["Case", "Context", "case", "collect", "Close", "Fields", "Property", "Trajectory"]
+__all__ = [
+    "Case", "Context", "case", "collect",
+    "Close", "Fields", "Trajectory", "Property",
+    "ShowsPoints", "LabelledAxes", "ShowsImage", "DecreasingCurve",
+]
 
 VISIBILITIES = ("public", "hidden")
 

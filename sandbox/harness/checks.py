@@ -63,3 +63,43 @@ class Property:
     def __init__(self, name: str, **params):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "params", params)
+
+
+@dataclass(frozen=True)
+class ShowsPoints:
+    """Some axes of the student's figures shows the points of the reference's figure.
+
+    Lines and scatters count alike, in any style, colour and order; at least
+    ``min_share`` of the reference's points must have a drawn point within
+    ``tol`` in x and in y. ``x`` and ``y`` name the quantities in messages.
+    """
+
+    tol: float = 1e-6
+    min_share: float = 0.9
+    x: str = "x"
+    y: str = "y"
+
+
+@dataclass(frozen=True)
+class LabelledAxes:
+    """The axes that shows the reference's points (else every axes with data) has
+    an x and a y label."""
+
+    tol: float = 1e-6
+    min_share: float = 0.9
+
+
+@dataclass(frozen=True)
+class ShowsImage:
+    """The student's figures show the reference's image (``imshow`` data) within ``atol``."""
+
+    atol: float = 1e-6
+
+
+@dataclass(frozen=True)
+class DecreasingCurve:
+    """Some line of the student's figures falls: its end lies below its start by at
+    least ``min_drop`` of the start value and it does not climb back up."""
+
+    min_drop: float = 0.1
+    min_points: int = 3

@@ -1,0 +1,205 @@
+"""Judge the figures a case drew, from their plotted data, and draw a difference picture.
+
+The harness captured, per figure, the data of every axes: lines and scatters
+as (n, 2) arrays of points, images as arrays, labels, limits and scales. The
+checks here look at that data, never at pixels, so any style, colour,
+marker or figure size passes; the PNGs are only shown in the report.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints
+
+from .compare import Judgement
+
+FIGURE_CHECKS = (ShowsPoints, LabelledAxes, ShowsImage, DecreasingCurve)
+
+
+def judge_figures(check, figures: list, expected_figures: list) -> Judgement:
+    """Apply a figure check to the student's ``figures`` (reference: ``expected_figures``)."""
+    if isinstance(check, ShowsPoints):
+        _, problem = points_axes(check, figures, expected_figures)
+        if problem:
+            return Judgement(False, problem)
+        return Judgement(True, f"Richtig: die Abbildung zeigt die Punkte ({check.x}, {check.y}).")
+    if isinstance(check, LabelledAxes):
+        return labelled(check, figures, expected_figures)
+    if isinstance(check, ShowsImage):
+        return shows_image(check, figures, expected_figures)
+    if isinstance(check, DecreasingCurve):
+        return decreasing(check, figures)
+    raise TypeError(f"not a figure check: {check!r}")
+
+
+def all_axes(figures: list) -> list[dict]:
+    return [ax for figure in figures for ax in figure["data"]["axes"]]
+
+
+def points(axes: list[dict]) -> np.ndarray:
+    """All finite (x, y) points of the lines and scatters of ``axes``, shape (n, 2)."""
+    parts = [
+        np.asarray(p, dtype=float)
+        for ax in axes
+        for p in (*ax["lines"], *ax["scatters"])
+        if np.ndim(p) == 2 and np.shape(p)[1] == 2
+    ]
+    found = np.concatenate(parts) if parts else np.empty((0, 2))
+    return found[np.all(np.isfinite(found), axis=1)]
+
+
+def share_shown(wanted: np.ndarray, drawn: np.ndarray, tol: float) -> float:
+    """Share of the ``wanted`` points that have a ``drawn`` point within ``tol`` in x and y."""
+    if len(wanted) == 0:
+        return 1.0
+    drawn = drawn[np.argsort(drawn[:, 0], kind="stable")]
+    low = np.searchsorted(drawn[:, 0], wanted[:, 0] - tol, side="left")
+    high = np.searchsorted(drawn[:, 0], wanted[:, 0] + tol, side="right")
+    shown = sum(
+        bool(np.any(np.abs(drawn[lo:hi, 1] - y) <= tol)) for lo, hi, y in zip(low, high, wanted[:, 1])
+    )
+    return shown / len(wanted)
+
+
+def _is_time_series(line) -> bool:
+    """A line whose x values are the step numbers 0, 1, 2, ..."""
+    line = np.asarray(line)
+    return line.ndim == 2 and len(line) > 2 and np.array_equal(line[:, 0], np.arange(len(line)))
+
+
+def points_axes(check, figures: list, expected_figures: list) -> tuple[dict | None, str]:
+    """(the axes that shows the reference's points, "") or (None, German reason)."""
+    wanted = points(all_axes(expected_figures))
+    if len(wanted) == 0:
+        raise ValueError("the reference's figure shows no points")
+    if not figures:
+        return None, "Es wurde keine Abbildung erzeugt (keine offene oder zurückgegebene matplotlib-Figure)."
+    drawn = [(ax, p) for ax in all_axes(figures) if len(p := points([ax]))]
+    if not drawn:
+        return None, "Die Abbildung ist leer: sie enthält keine Linien oder Punkte."
+    share, best = max(((share_shown(wanted, p, check.tol), ax) for ax, p in drawn), key=lambda s: s[0])
+    if share >= check.min_share:
+        return best, ""
+    x, y = getattr(check, "x", "x"), getattr(check, "y", "y")
+    if max(share_shown(wanted[:, ::-1], p, check.tol) for _, p in drawn) >= check.min_share:
+        return None, f"{x} und {y} sind vertauscht: {x} gehört auf die x-Achse, {y} auf die y-Achse."
+    reason = (
+        f"Kein Diagramm zeigt die erwarteten Punkte ({x}, {y}): höchstens {share:.0%} davon "
+        f"sind zu sehen, verlangt sind {check.min_share:.0%}."
+    )
+    if any(_is_time_series(line) for ax, _ in drawn for line in ax["lines"]):
+        reason += (
+            " Die Abbildung zeigt offenbar Werte über der Zeit (Schritt auf der x-Achse); "
+            f"gefordert ist {y} über {x}."
+        )
+    return None, reason
+
+
+def labelled(check: LabelledAxes, figures: list, expected_figures: list) -> Judgement:
+    if not figures:
+        return Judgement(False, "Es wurde keine Abbildung erzeugt, also auch keine Achsenbeschriftung.")
+    target = None
+    if len(points(all_axes(expected_figures))):
+        target, _ = points_axes(check, figures, expected_figures)
+        if target is None:
+            return Judgement(
+                False,
+                "Geprüft wird die Beschriftung des Diagramms mit den erwarteten Punkten; "
+                "ein solches Diagramm fehlt.",
+            )
+    candidates = [target] if target else [ax for ax in all_axes(figures) if len(points([ax])) or ax["images"]]
+    if not candidates:
+        return Judgement(False, "Die Abbildung ist leer.")
+    for ax in candidates:
+        missing = [name for name, key in (("x-Achse", "xlabel"), ("y-Achse", "ylabel")) if not ax[key].strip()]
+        if missing:
+            verb = "sind" if len(missing) == 2 else "ist"
+            return Judgement(
+                False,
+                f"Die {' und die '.join(missing)} {verb} nicht beschriftet "
+                "(ax.set_xlabel(...) und ax.set_ylabel(...)).",
+            )
+    return Judgement(True, "Richtig: die Achsen sind beschriftet.")
+
+
+def _images(figures: list) -> list[np.ndarray]:
+    return [np.asarray(image, dtype=float) for ax in all_axes(figures) for image in ax["images"]]
+
+
+def shows_image(check: ShowsImage, figures: list, expected_figures: list) -> Judgement:
+    wanted = _images(expected_figures)
+    if not wanted:
+        raise ValueError("the reference's figure shows no image")
+    if not figures:
+        return Judgement(False, "Es wurde keine Abbildung erzeugt.")
+    images = _images(figures)
+    if not images:
+        return Judgement(False, "Die Abbildung zeigt kein Bild (imshow).")
+    target = wanted[0]
+    same_shape = [image for image in images if image.shape == target.shape]
+    if not same_shape:
+        shapes = ", ".join(str(image.shape) for image in images[:3])
+        return Judgement(False, f"Das gezeigte Bild hat die Form {shapes}, erwartet {target.shape}.")
+    best = min(float(np.nanmax(np.abs(image - target))) for image in same_shape)
+    if best <= check.atol:
+        return Judgement(True, "Richtig: die Abbildung zeigt das erwartete Bild.")
+    return Judgement(False, f"Das gezeigte Bild weicht ab: größte Abweichung {best:.3g} (erlaubt {check.atol:g}).")
+
+
+def decreasing(check: DecreasingCurve, figures: list) -> Judgement:
+    if not figures:
+        return Judgement(False, "Es wurde keine Abbildung erzeugt: erwartet ist eine fallende Fehlerkurve.")
+    lines = [np.asarray(line)[:, 1] for ax in all_axes(figures) for line in ax["lines"] if len(line) >= check.min_points]
+    if not lines:
+        return Judgement(False, f"Die Abbildung enthält keine Kurve mit mindestens {check.min_points} Punkten.")
+    for y in lines:
+        y = y[np.isfinite(y)]
+        if len(y) < check.min_points:
+            continue
+        drop = y[0] - y[-1]
+        # A curve that falls and then climbs back up is no learning curve.
+        climbs_back = y[-1] - y.min() > 0.1 * (y[0] - y.min())
+        if drop > 0 and drop >= check.min_drop * abs(y[0]) and not climbs_back:
+            return Judgement(True, "Richtig: die Abbildung zeigt eine fallende Kurve.")
+    return Judgement(False, "Keine Kurve der Abbildung fällt (Ende deutlich unter dem Anfang, ohne wieder zu steigen).")
+
+
+def difference_png(check, figures: list, expected_figures: list) -> bytes | None:
+    """A picture of what differs, for point and image checks; None where it says nothing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    if isinstance(check, (ShowsPoints, LabelledAxes)):
+        wanted, drawn = points(all_axes(expected_figures)), points(all_axes(figures))
+        if len(wanted) == 0:
+            return None
+        figure = Figure(figsize=(4.5, 4))
+        ax = figure.add_subplot()
+        ax.scatter(*wanted.T, s=14, c="#bbbbbb", label="Referenz")
+        if len(drawn):
+            ax.scatter(*drawn.T, s=4, c="#1f6feb", label="Ihre Punkte")
+        missing = np.array([p for p in wanted if share_shown(p[None], drawn, check.tol) < 1]) if len(drawn) else wanted
+        if len(missing):
+            ax.scatter(*missing.T, s=18, facecolors="none", edgecolors="#d1242f", label="fehlt")
+        ax.legend(loc="best", fontsize=7)
+        ax.set_title("Unterschied: Referenz (grau) und Ihre Punkte")
+    elif isinstance(check, ShowsImage):
+        wanted, images = _images(expected_figures), _images(figures)
+        same = [image for image in images if wanted and image.shape == wanted[0].shape]
+        if not same:
+            return None
+        figure = Figure(figsize=(4.5, 4))
+        ax = figure.add_subplot()
+        shown = ax.imshow(np.abs(same[0] - wanted[0]).squeeze(), cmap="magma")
+        figure.colorbar(shown, ax=ax)
+        ax.set_title("|Ihr Bild − Referenz|")
+    else:
+        return None
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
