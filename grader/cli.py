@@ -11,13 +11,14 @@ import click
 from . import assignment as assignments
 from .backends import CHOICES, SandboxUnavailable
 from .expected import ReferenceBroken
-from .grading import NoSubmissions, grade_path, run
+from .grading import NoSubmissions, OutputNotWritable, grade_path, run
 
 EXIT_FAILED = 1
 EXIT_UNKNOWN_AUFGABE = 3
 EXIT_NO_SUBMISSIONS = 4
 EXIT_NO_SANDBOX = 5
 EXIT_REFERENCE = 6
+EXIT_OUTPUT = 7
 EXIT_INTERRUPTED = 130
 
 
@@ -49,6 +50,12 @@ def _errors(func):
                 f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
                 "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
                 EXIT_NO_SANDBOX,
+            )
+        except OutputNotWritable as exc:
+            raise GraderError(
+                f"In den Ausgabeordner kann nicht geschrieben werden ({exc}).",
+                "einen anderen Ordner mit --out wählen oder die Rechte prüfen.",
+                EXIT_OUTPUT,
             )
         except ReferenceBroken as exc:
             raise GraderError(str(exc), "die Referenz unter reference/ oder die Fälle prüfen.", EXIT_REFERENCE)

@@ -32,6 +32,21 @@ class NoSubmissions(LookupError):
     """The folder holds nothing that looks like a submission."""
 
 
+class OutputNotWritable(OSError):
+    """The output folder cannot be created or written."""
+
+
+def check_writable(out: Path) -> None:
+    """Fail before grading, not after: a probe file is written and removed."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputNotWritable(f"{out}: {exc.strerror or exc}") from None
+
+
 def grade_submission(
     assignment: Assignment,
     expected: Expected,
@@ -175,6 +190,7 @@ def run(
     """
     assignment = assignments.load(aufgabe)
     out = Path(out)
+    check_writable(out)
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}

@@ -9,6 +9,7 @@ result whose key still matches, so a killed run loses nothing it had graded.
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import re
 from pathlib import Path
@@ -23,7 +24,7 @@ def submission_hash(submission: Submission) -> str:
     origin = submission.origin
     paths = [origin] if origin.is_file() else sorted(p for p in origin.rglob("*") if p.is_file())
     for path in paths:
-        digest.update(str(path.relative_to(origin.parent)).encode())
+        digest.update(os.fsencode(path.relative_to(origin.parent)))
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -179,3 +179,10 @@ def test_jobs_never_oversubscribe_memory():
     notes = []
     assert affordable_jobs(4, 1 << 20, notes.append) == 4 and not notes
     assert affordable_jobs(64, total // 2, notes.append) == 1 and notes
+
+
+def test_output_folder_not_writable_is_a_clear_error(tmp_path):
+    (tmp_path / "subs" / "a").mkdir(parents=True)
+    (tmp_path / "blocked").write_text("a file where the output folder should be")
+    result = CliRunner().invoke(main, ["run", "--aufgabe", "1", str(tmp_path / "subs"), "--out", str(tmp_path / "blocked" / "out"), "--sandbox", "process"])
+    assert result.exit_code == 7 and "Ausgabeordner" in result.output and "Traceback" not in result.output

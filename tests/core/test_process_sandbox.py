@@ -5,6 +5,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.backends.base import Job, Limits
@@ -188,3 +189,55 @@ def test_killing_the_harness_costs_only_that_case(tmp_path):
     assert first.status == "sandbox"
     assert (second.status, second.value) == ("ok", {"y": 2})
     assert result.restarts == 1
+
+
+FORGE = """
+import fcntl, io, os, pickle
+import numpy as np
+from harness import protocol
+
+def _channels():
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        try:
+            if fd > 2 and os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:") \\
+                    and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+                yield fd
+        except OSError:
+            pass
+
+def _npz(**arrays):
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+def _forge(data):
+    for fd in _channels():
+        os.write(fd, data)
+    os._exit(0)
+
+def f(x):
+    ok = {"status": "ok", "data": {"value": {"y": {"$array": "a0"}}, "figures": []}}
+    payloads = {
+        "garbage": b"this is not a frame",
+        "pickle": pickle.dumps({"evil": 1}),
+        "object-array": protocol.encode(ok, [_npz(a0=np.array([{"x": 1}], dtype=object))]),
+        "int-dtype": protocol.encode(ok, [_npz(a0=np.arange(3))]),
+        "billion": protocol.encode(ok, [_npz(a0=np.zeros(3)).replace(b"(3,)", b"(1000000000,)")]),
+        "nan": protocol.encode(ok, [_npz(a0=np.array([np.nan, 1.0]))]),
+    }
+    _forge(payloads[KIND])
+"""
+
+
+@pytest.mark.parametrize(
+    "kind, status",
+    [("garbage", "no-result"), ("pickle", "no-result"), ("object-array", "invalid"),
+     ("int-dtype", "invalid"), ("billion", "invalid"), ("nan", "ok")],
+)
+def test_forged_results_in_the_result_channel_are_refused_or_plain(tmp_path, kind, status):
+    result = run(tmp_path, FORGE.replace("KIND", repr(kind)))
+    first = result.cases["f/first"]
+    assert first.status == status, (first.status, first.message)
+    if status == "ok":
+        assert np.isnan(first.value["y"][0]) and type(first.value["y"]) is np.ndarray
