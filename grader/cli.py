@@ -131,6 +131,31 @@ def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
     click.echo("Alle öffentlichen Fälle bestanden. Verdeckte Fälle werden erst bei der Abgabe geprüft.")
 
 
+@main.group("sandbox")
+def sandbox_group() -> None:
+    """Das Docker-Sandbox-Image verwalten."""
+
+
+@sandbox_group.command("build")
+@click.option("--from-debian", is_flag=True, help="Basis aus Debian-Paketen bauen (debootstrap), ohne Registry.")
+@click.option("--force", is_flag=True, help="Neu bauen, auch wenn das Image schon existiert.")
+@_errors
+def sandbox_build(from_debian: bool, force: bool) -> None:
+    """Das Sandbox-Image bauen (nur wenn es fehlt, außer mit --force)."""
+    import docker
+
+    from .backends.docker import docker_unavailable_reason
+    from .image import build_image, ensure_image
+
+    reason = docker_unavailable_reason()
+    if reason is not None:
+        raise SandboxUnavailable(reason)
+    client = docker.from_env()
+    log = lambda message: click.echo(message, err=True)  # noqa: E731
+    tag = build_image(client, from_debian or None, log=log) if force else ensure_image(client, from_debian or None, log=log)
+    click.echo(f"Sandbox-Image bereit: {tag}")
+
+
 @main.command("list")
 def list_command() -> None:
     """Die Aufgaben mit Titel, Datei, Fällen und Testat-Schwelle."""

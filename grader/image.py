@@ -19,11 +19,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -117,7 +119,7 @@ def build_image(client: docker.DockerClient, from_debian: bool | None, log: Log 
         else:
             try:
                 _base_from_registry(client, base, log)
-            except (docker.errors.APIError, docker.errors.BuildError, ImageError) as exc:
+            except (docker.errors.APIError, ImageError) as exc:
                 if from_debian is not None:
                     raise ImageError(
                         f"Basis-Image aus der Registry nicht baubar ({exc}). Ohne "
@@ -214,15 +216,40 @@ def _base_from_debian(client, tag: str, log: Log) -> None:
         if done.returncode != 0:
             raise ImageError(f"debootstrap fehlgeschlagen: {done.stdout[-2000:]}{done.stderr[-2000:]}")
         _trim(rootfs)
-        archive = work / "rootfs.tar"
         log("Packe das Root-Dateisystem und importiere es ...")
-        with tarfile.open(archive, "w") as tar:
-            for entry in sorted(rootfs.iterdir()):
-                tar.add(str(entry), arcname=entry.name)
-        repository, _, version = tag.partition(":")
-        client.api.import_image_from_file(str(archive), repository=repository, tag=version)
+        _import_rootfs(client, rootfs, tag)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _import_rootfs(client, rootfs: Path, tag: str) -> None:
+    """``docker import`` of ``rootfs``, streamed: the 1.5 GB tar never hits the disk."""
+    read_fd, write_fd = os.pipe()
+    failure: list[BaseException] = []
+
+    def pack() -> None:
+        try:
+            with os.fdopen(write_fd, "wb") as sink, tarfile.open(fileobj=sink, mode="w|") as tar:
+                for entry in sorted(rootfs.iterdir()):
+                    tar.add(str(entry), arcname=entry.name)
+        except BaseException as exc:  # reported by the importing thread
+            failure.append(exc)
+
+    packer = threading.Thread(target=pack, daemon=True)
+    packer.start()
+    repository, _, version = tag.partition(":")
+    try:
+        with os.fdopen(read_fd, "rb") as source:
+            client.api.import_image_from_stream(source, repository=repository, tag=version)
+    finally:
+        packer.join()
+    if failure:
+        # The engine may have taken the truncated tar for a whole one.
+        try:
+            client.images.remove(tag, force=True)
+        except docker.errors.ImageNotFound:
+            pass
+        raise ImageError(f"Das Root-Dateisystem ließ sich nicht packen: {failure[0]}")
 
 
 def _trim(rootfs: Path) -> None:

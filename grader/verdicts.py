@@ -50,6 +50,11 @@ def verdict(
             f"{assignment.limits.stream_cap >> 20} MB auf stdout/stderr oder lieferte ein "
             f"Ergebnis über {assignment.limits.result_cap >> 20} MB und wurde abgebrochen."
         )
+    if run.status == "pids":
+        return "error", (
+            f"Prozesslimit von {assignment.limits.pids} gleichzeitigen Prozessen erreicht "
+            "(Fork-Bombe oder zu viele Prozesse/Threads?); der Fall wurde abgebrochen."
+        )
     if run.status == "oom":
         return "error", (
             f"Speicherlimit von {assignment.limits.memory >> 20} MB überschritten; "

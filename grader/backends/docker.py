@@ -1,9 +1,10 @@
 """The ``docker`` sandbox: one throw-away container per harness.
 
 The container has no network, a read-only root filesystem, a size-capped
-tmpfs at /tmp (scratch and HOME), a user without privileges and without
-capabilities, memory equal to memory+swap, and limits on processes, CPU, open
-files and file size. It sees the submission (a read-only copy, bind-mounted at
+tmpfs at /tmp (scratch and HOME; ``noexec``: numpy and matplotlib execute
+nothing from there, and a dropped binary cannot run), a user without
+privileges and without capabilities, memory equal to memory+swap, and limits
+on processes, CPU, open files and file size. It sees the submission (a read-only copy, bind-mounted at
 /submission) and the harness baked into the image; the cases arrive as one
 frame on stdin and never become files; expected values never enter it.
 
@@ -37,17 +38,24 @@ from .process import BOOT
 
 LABEL = "gnn-grader.sandbox"
 """Every container of the grader carries it (value: ``<host>:<pid>`` of its grader)."""
+WORKDIR_LABEL = "gnn-grader.workdir"
+"""The host folder holding the container's copy of the submission."""
+WORKDIR_PREFIX = "gnn-docker-"
 USER = "10001:10001"
 SUBMISSION = "/submission"
 SCRATCH = "/tmp"
 """The tmpfs: per-case scratch folders, HOME and TMPDIR. The harness empties it
 after each case, so it is the scratch root itself, not a folder inside it."""
 SHM_BYTES = 16 << 20
+WIPE = ["/dev/shm", "/dev/mqueue"]
+"""The other places a case may write; the harness empties them after each case."""
 STDERR_KEEP = 16 * 1024
 POOL_SIZE = 32
-SEED_FONT_CACHE = (
-    "import shutil; shutil.copytree('/opt/mplconfig', '/tmp/matplotlib'); "
-)
+WAKE_SECONDS = 0.25
+"""Longest single wait on the socket (see ``read_exactly``)."""
+SEED_FONT_CACHE = "import shutil; shutil.copytree('/opt/mplconfig', '/tmp/matplotlib'); "
+"""matplotlib refuses a read-only config dir (it would warn and rebuild its
+font cache on every start), so the image's prebuilt one is copied into the tmpfs."""
 COMMAND = ["python3", "-I", "-c", SEED_FONT_CACHE + BOOT, "/opt/harness"]
 _HEADER = struct.Struct(">BxxxL")
 """Docker's multiplexed stream: stream type (1 stdout, 2 stderr), payload size."""
@@ -69,9 +77,10 @@ def docker_unavailable_reason() -> str | None:
 
 
 class _Registry:
-    """Every container this process created and has not removed yet."""
+    """The containers one backend created and has not removed yet."""
 
-    def __init__(self):
+    def __init__(self, client: docker.DockerClient):
+        self.client = client
         self.lock = threading.Lock()
         self.live: dict[str, docker.models.containers.Container] = {}
 
@@ -91,19 +100,36 @@ class _Registry:
         with self.lock:
             self.live.pop(container.id, None)
 
-    def remove_all(self) -> None:
+    def remove_all(self, sweep: bool = False) -> None:
+        """Remove every registered container; with ``sweep`` also every other one
+        labelled as this process's (one whose creation an interrupt cut short
+        was made by the engine but never registered)."""
         with self.lock:
-            containers = list(self.live.values())
-        for container in containers:
-            try:
-                self.remove(container)
-            except (docker.errors.DockerException, OSError):
-                pass  # the engine is gone; nothing is left to remove with it
+            ids = list(self.live)
+        try:
+            if sweep:
+                listed = self.client.api.containers(all=True, filters={"label": f"{LABEL}={OWNER}"})
+                ids += [c["Id"] for c in listed if c["Id"] not in ids]
+            for container_id in ids:
+                try:
+                    self.client.api.remove_container(container_id, force=True)
+                except docker.errors.APIError:
+                    pass  # gone already, or its removal is under way
+                with self.lock:
+                    self.live.pop(container_id, None)
+        except (docker.errors.DockerException, OSError):
+            pass  # the engine is gone; nothing is left to remove with it
 
 
-_REGISTRY = _Registry()
-atexit.register(_REGISTRY.remove_all)
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
+_REGISTRIES: list[_Registry] = []
+
+
+@atexit.register
+def _remove_everything() -> None:
+    for registry in _REGISTRIES:
+        registry.remove_all(sweep=True)
+        registry.client.close()  # the sweep's connection, at interpreter exit
 
 
 def _terminate(signum, frame):
@@ -114,8 +140,9 @@ def _terminate(signum, frame):
 class DockerChannel(Channel):
     """The attached stdin/stdout/stderr of one container."""
 
-    def __init__(self, container, attached, workdir: Path):
+    def __init__(self, container, attached, workdir: Path, registry: _Registry):
         self.container = container
+        self.registry = registry
         self.attached = attached  # keeps the HTTP response (and so the socket) alive
         self.sock: socket.socket = getattr(attached, "_sock", attached)
         self.workdir = workdir
@@ -139,11 +166,13 @@ class DockerChannel(Channel):
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ChannelTimeout()
-            self.sock.settimeout(left)
+            # Short waits: a Ctrl-C that the kernel hands to another thread
+            # (numpy's BLAS threads) is only acted on when this one wakes up.
+            self.sock.settimeout(min(left, WAKE_SECONDS))
             try:
                 chunk = self.sock.recv(1 << 16)
             except TimeoutError:
-                raise ChannelTimeout() from None
+                continue
             if chunk:
                 self._demultiplex(chunk)
             else:
@@ -185,7 +214,7 @@ class DockerChannel(Channel):
             self.info = info
             self.sock.close()
             self.attached.close()
-            _REGISTRY.remove(self.container)
+            self.registry.remove(self.container)
             shutil.rmtree(self.workdir, ignore_errors=True)
         return info
 
@@ -205,22 +234,27 @@ class DockerBackend(Backend):
             signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
         ):
             signal.signal(signal.SIGTERM, _terminate)
+        self.registry = _Registry(self.client)
+        _REGISTRIES.append(self.registry)
+        self.closed = False
         remove_orphans(self.client)
 
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
-        workdir = Path(tempfile.mkdtemp(prefix="gnn-docker-"))
+        if self.closed:
+            raise RuntimeError("Der Docker-Sandbox-Dienst wurde beendet.")
+        workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
         try:
             submission = _readonly_copy(job.submission, workdir / "submission")
-            container = self._create(job, submission)
+            container = self._create(job, submission, workdir)
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
         try:
             # Attached before start: nothing the harness writes can be missed.
             attached = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
-            channel = DockerChannel(container, attached, workdir)
+            channel = DockerChannel(container, attached, workdir, self.registry)
         except BaseException:
-            _REGISTRY.remove(container)
+            self.registry.remove(container)
             shutil.rmtree(workdir, ignore_errors=True)
             raise
         try:
@@ -228,10 +262,10 @@ class DockerBackend(Backend):
         except BaseException:
             channel.close()
             raise
-        header = job.header(cases, SCRATCH, SUBMISSION, wipe=["/dev/shm", "/dev/mqueue"])
+        header = job.header(cases, SCRATCH, SUBMISSION, wipe=WIPE)
         return channel, header
 
-    def _create(self, job: Job, submission: Path):
+    def _create(self, job: Job, submission: Path, workdir: Path):
         limits = job.limits
         container = None
         try:
@@ -244,7 +278,7 @@ class DockerBackend(Backend):
                 working_dir=SCRATCH,
                 hostname="sandbox",
                 environment=environment(),
-                labels={LABEL: OWNER},
+                labels={LABEL: OWNER, WORKDIR_LABEL: str(workdir)},
                 network_mode="none",
                 network_disabled=True,
                 read_only=True,
@@ -267,14 +301,20 @@ class DockerBackend(Backend):
             )
         finally:
             if container is not None:
-                _REGISTRY.add(container)
+                self.registry.add(container)
+        if self.closed:  # close() ran while this was being created
+            self.registry.remove(container)
+            raise RuntimeError("Der Docker-Sandbox-Dienst wurde beendet.")
         return container
 
     def describe(self) -> dict:
         return {"sandbox": self.name, "image": self.image, "network": "none"}
 
     def close(self) -> None:
-        _REGISTRY.remove_all()
+        """Kill every container of this backend; jobs still running end with
+        ``sandbox`` verdicts instead of starting new ones (Ctrl-C with --jobs)."""
+        self.closed = True
+        self.registry.remove_all()
         if self.own_client:
             self.client.close()
 
@@ -297,30 +337,41 @@ def environment() -> dict[str, str]:
 
 
 def _readonly_copy(source: Path, target: Path) -> Path:
-    """A copy of the submission the container's user may read and nobody may change."""
+    """A copy of the submission that the container's user may read.
+
+    The bind mount is read-only, so the folders may stay writable for their
+    owner on the host: the grader can remove the copy without being root.
+    """
     shutil.copytree(source, target, symlinks=False)
     for path in [target, *target.rglob("*")]:
-        path.chmod(0o555 if path.is_dir() else 0o444)
+        path.chmod(0o755 if path.is_dir() else 0o444)
     target.parent.chmod(0o755)
     return target
 
 
 def remove_orphans(client: docker.DockerClient) -> list[str]:
-    """Remove containers of graders on this host that died without cleaning up.
+    """Remove containers (and submission copies) of graders on this host that died.
 
     A grader killed with SIGKILL cannot remove its containers; the next one
     does, recognising them by the label whose owner pid no longer exists.
     """
     removed = []
     host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
-        owner_host, _, pid = container.labels.get(LABEL, "").rpartition(":")
-        if owner_host == host and pid.isdigit() and not _alive(int(pid)):
-            try:
-                container.remove(force=True)
-                removed.append(container.id)
-            except docker.errors.NotFound:
-                pass
+    # The low-level list: no inspect per container, which would race with
+    # other graders removing theirs.
+    for listed in client.api.containers(all=True, filters={"label": LABEL}):
+        labels = listed.get("Labels") or {}
+        owner_host, _, pid = labels.get(LABEL, "").rpartition(":")
+        if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            client.api.remove_container(listed["Id"], force=True)
+            removed.append(listed["Id"])
+        except docker.errors.NotFound:
+            pass
+        workdir = Path(labels.get(WORKDIR_LABEL, ""))
+        if workdir.parent == Path(tempfile.gettempdir()) and workdir.name.startswith(WORKDIR_PREFIX):
+            shutil.rmtree(workdir, ignore_errors=True)
     return removed
 
 

@@ -133,7 +133,8 @@ class ProcessBackend(Backend):
         submission = workdir / "submission"
         shutil.copytree(job.submission, submission, symlinks=False)
         for path in [submission, *submission.rglob("*")]:
-            path.chmod(0o555 if path.is_dir() else 0o444)
+            # Folders stay writable for us, so that the copy can always be removed.
+            path.chmod(0o755 if path.is_dir() else 0o444)
         scratch = workdir / "scratch"
         scratch.mkdir()
         header = job.header(cases, str(scratch), str(submission), wipe=[])

@@ -53,7 +53,17 @@ def load_cases(source: str):
     return {c.name: c for c in collect(module)}
 
 
+PARENT_IGNORES = (
+    signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
+    signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM,
+)
+"""Signals a case (same user) could send the parent to end it; the host ends
+the harness with SIGKILL only."""
+
+
 def main() -> None:
+    for sig in PARENT_IGNORES:
+        signal.signal(sig, signal.SIG_IGN)
     # The protocol owns the real stdout; nothing else may write to it.
     channel_out = os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
@@ -268,7 +278,7 @@ def _pidfd(pid: int) -> int | None:
 def child(job: Job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
     """Runs in the forked child: import the student's module, run the case, report."""
     stdout_fd, stderr_fd, result_fd = fds
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
+    for sig in (*PARENT_IGNORES, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     os.dup2(stdout_fd, 1)
     os.dup2(stderr_fd, 2)

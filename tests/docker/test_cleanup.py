@@ -1,0 +1,124 @@
+"""No container outlives its grader: timeouts, exceptions, Ctrl-C, SIGTERM, SIGKILL."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from grader.backends import session
+from grader.backends.docker import WORKDIR_LABEL, DockerBackend
+from grader.backends.session import run_job
+
+from dockertools import leftover_containers, make_job
+
+GRADER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from grader.backends.base import Job
+    from grader.backends.docker import WORKDIR_LABEL, DockerBackend
+    from grader.backends.session import run_job
+
+    cases = '''
+    from harness.api import case
+
+    @case("f/first", timeout=120)
+    def first(m, ctx):
+        return m.f(1)
+    '''
+    job = Job(Path(sys.argv[1]), "student", cases, {"f/first": 120.0})
+    run_job(DockerBackend(image=sys.argv[2]), job)
+    """
+)
+
+
+def containers_of(client, pid: int) -> list[str]:
+    return leftover_containers(client, f"{socket.gethostname()}:{pid}")
+
+
+def start_grader(tmp_path, sandbox_image, client):
+    """A grader process busy with an endless loop, once its container runs."""
+    job = make_job(tmp_path, "endless_loop")
+    process = subprocess.Popen(
+        [sys.executable, "-c", GRADER, str(job.submission), sandbox_image],
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
+    deadline = time.monotonic() + 30
+    while not containers_of(client, process.pid):
+        assert process.poll() is None, "the grader ended before it started a container"
+        assert time.monotonic() < deadline, "no container appeared"
+        time.sleep(0.1)
+    return process
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_and_sigterm_remove_the_container(client, sandbox_image, tmp_path, signum):
+    process = start_grader(tmp_path, sandbox_image, client)
+    time.sleep(1.0)  # into the case, where the grader waits on the container
+    process.send_signal(signum)
+    assert process.wait(timeout=30) != 0
+    assert containers_of(client, process.pid) == []
+
+
+def test_after_sigkill_the_next_grader_removes_the_orphan(client, sandbox_image, tmp_path):
+    process = start_grader(tmp_path, sandbox_image, client)
+    process.kill()
+    process.wait()
+    orphans = containers_of(client, process.pid)
+    assert orphans != []  # SIGKILL cannot clean up
+    workdir = Path(client.api.inspect_container(orphans[0])["Config"]["Labels"][WORKDIR_LABEL])
+    assert workdir.is_dir()
+    DockerBackend(client, sandbox_image).close()
+    assert containers_of(client, process.pid) == []
+    assert not workdir.exists()
+
+
+def test_exception_in_the_grader_removes_the_container(backend, client, tmp_path, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("bug in the grader")
+
+    monkeypatch.setattr(session.validate, "case_run", broken)
+    with pytest.raises(RuntimeError):
+        run_job(backend, make_job(tmp_path, "good"))
+    assert leftover_containers(client) == []
+
+
+def test_parallel_jobs_do_not_disturb_each_other(backend, client, tmp_path):
+    attacks = ["memory_bomb", "fork_bomb", "good", "stdout_flood"]
+    jobs = [make_job(tmp_path, name, memory=256 << 20, pids=32, stream_cap=1 << 20) for name in attacks]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        results = list(pool.map(lambda job: run_job(backend, job), jobs))
+    first = [r.cases["f/first"].status for r in results]
+    assert first == ["oom", "pids", "ok", "overflow"]
+    assert all(r.cases["f/second"].value == {"y": 4} for r in results)
+
+
+def test_closing_the_backend_ends_running_jobs_at_once(client, sandbox_image, tmp_path):
+    """What the CLI does on Ctrl-C with --jobs: workers stop instead of starting new containers."""
+    backend = DockerBackend(client, sandbox_image)
+    jobs = []
+    for i in range(2):
+        (tmp_path / str(i)).mkdir()
+        jobs.append(make_job(tmp_path / str(i), "sleep"))
+    for job in jobs:
+        job.timeouts = {name: 120.0 for name in job.timeouts}
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        futures = [pool.submit(run_job, backend, job) for job in jobs]
+        deadline = time.monotonic() + 30
+        while len(leftover_containers(client)) < len(jobs):
+            assert time.monotonic() < deadline, "the containers did not start"
+            time.sleep(0.1)
+        started = time.monotonic()
+        backend.close()
+        results = [future.result(timeout=30) for future in futures]
+    assert time.monotonic() - started < 10
+    for result in results:
+        assert [case.status for case in result.cases.values()] == ["sandbox", "sandbox"]
+    assert leftover_containers(client) == []

@@ -1,0 +1,58 @@
+"""Submissions that exhaust a resource end with their own verdict; the next case runs."""
+
+import time
+
+SECOND_OK = ("ok", {"y": 4})
+
+
+def second(result):
+    case = result.cases["f/second"]
+    return case.status, case.value
+
+
+def test_endless_loop_times_out(grade):
+    started = time.monotonic()
+    result = grade("endless_loop")
+    assert result.cases["f/first"].status == "timeout"
+    assert second(result) == SECOND_OK
+    assert time.monotonic() - started < 30
+
+
+def test_sleep_times_out(grade):
+    result = grade("sleep")
+    first = result.cases["f/first"]
+    assert (first.status, round(first.seconds)) == ("timeout", 3)
+    assert second(result) == SECOND_OK
+
+
+def test_fork_bomb_hits_the_pids_limit(grade):
+    result = grade("fork_bomb", pids=32)
+    assert result.cases["f/first"].status == "pids"
+    assert second(result) == SECOND_OK
+
+
+def test_memory_bomb_is_oom_killed(grade):
+    result = grade("memory_bomb", memory=256 << 20)
+    assert result.cases["f/first"].status == "oom"
+    assert second(result) == SECOND_OK
+
+
+def test_200_mb_of_stdout_overflow(grade):
+    result = grade("stdout_flood")
+    first = result.cases["f/first"]
+    assert first.status == "overflow"
+    assert first.stdout_bytes > 8 << 20  # the default cap
+    assert len(first.stdout) <= 16 * 1024  # only an excerpt comes back
+    assert second(result) == SECOND_OK
+
+
+def test_disk_fill_stops_at_the_caps_and_is_freed(grade):
+    result = grade("disk_fill", scratch=64 << 20, fsize=16 << 20)
+    first = result.cases["f/first"]
+    assert first.status == "ok"
+    value = first.value["y"]
+    assert (value["big_error"], value["big"]) == ("EFBIG", 16 << 20)
+    assert value["error"] == "ENOSPC"
+    assert value["total"] <= 64 << 20
+    assert value["root"] == "EROFS"
+    assert second(result) == ("ok", {"y": {"written": 8 << 20}})
