@@ -4,7 +4,8 @@ The report shows a public case's code as "how your code was called" (it holds
 the inputs: literal arrays or seeded generators), and the student kit needs a
 ``cases.py`` with the hidden cases cut out. Both read the decorators
 syntactically: a case is a top-level function decorated with
-``case("<name>", ...)`` whose name and visibility are literals.
+``case("<name>", ...)`` whose name and visibility are literals. The helpers
+and constants a case uses come along with it, and only those.
 """
 
 from __future__ import annotations
@@ -20,22 +21,72 @@ class CaseCode:
     visibility: str
     code: str
     """The function's source, from ``def`` to its end (without decorators)."""
+    helpers: str
+    """The top-level helpers and constants the function uses, directly or not."""
     node: ast.FunctionDef
 
 
 def case_code(source: str) -> dict[str, CaseCode]:
     """Case name -> its code, for every case declared in ``source``."""
+    tree = ast.parse(source)
     found = {}
-    for node in ast.parse(source).body:
-        if not isinstance(node, ast.FunctionDef):
+    for node in tree.body:
+        declared = _case_declaration(node)
+        if declared:
+            name, visibility = declared
+            used = used_definitions(tree, [node], decorators=False)
+            helpers = "\n\n".join(segment(source, h) for h in used)
+            found[name] = CaseCode(name, visibility, ast.get_source_segment(source, node) or "", helpers, node)
+    return found
+
+
+def segment(source: str, node: ast.stmt) -> str:
+    """The source of a top-level statement, decorators included."""
+    lines = source.splitlines()
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "\n".join(lines[first - 1 : node.end_lineno])
+
+
+def used_definitions(tree: ast.Module, roots: list[ast.stmt], *, decorators: bool = True) -> list[ast.stmt]:
+    """The top-level definitions (not cases, not imports) that ``roots`` use, in source order.
+
+    Without ``decorators``, what only the roots' decorators use (the check of
+    a case, say) does not count: a student reading the call needs no more.
+    """
+    definitions: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if _case_declaration(node):
             continue
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            definitions[node.name] = node
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        definitions[name.id] = node
+    used: list[ast.stmt] = []
+    pending: list[ast.AST] = [
+        part for root in roots
+        for part in ([root] if decorators or not isinstance(root, ast.FunctionDef) else [root.args, *root.body])
+    ]
+    while pending:
+        node = pending.pop()
+        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+            definition = definitions.get(name)
+            if definition is not None and definition not in used and definition not in roots:
+                used.append(definition)
+                pending.append(definition)
+    return sorted(used, key=lambda n: n.lineno)
+
+
+def _case_declaration(node: ast.stmt) -> tuple[str, str] | None:
+    if isinstance(node, ast.FunctionDef):
         for decorator in node.decorator_list:
             declared = _declaration(decorator)
             if declared:
-                name, visibility = declared
-                code = ast.get_source_segment(source, node) or ""
-                found[name] = CaseCode(name, visibility, code, node)
-    return found
+                return declared
+    return None
 
 
 def _declaration(decorator: ast.expr) -> tuple[str, str] | None:

@@ -10,8 +10,10 @@ import click
 
 from . import assignment as assignments
 from .backends import CHOICES, SandboxUnavailable
+from .cli_course import add_commands
 from .expected import ReferenceBroken
 from .grading import NoSubmissions, OutputNotWritable, grade_path, run
+from .lms import BadDownload
 
 EXIT_FAILED = 1
 EXIT_UNKNOWN_AUFGABE = 3
@@ -45,6 +47,8 @@ def _errors(func):
                 "erwartet wird je Studierendem ein Ordner oder eine .zip-Datei mit der Datei der Aufgabe.",
                 EXIT_NO_SUBMISSIONS,
             )
+        except BadDownload as exc:
+            raise GraderError(str(exc), "das Archiv neu herunterladen oder entpackt als Ordner übergeben.", EXIT_NO_SUBMISSIONS)
         except SandboxUnavailable as exc:
             raise GraderError(
                 f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
@@ -77,14 +81,16 @@ def main() -> None:
 
 @main.command("run")
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
-@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ausgabeordner.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
 @click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
 @click.option("--regrade", is_flag=True, help="Auch unveränderte, schon bewertete Abgaben neu bewerten.")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Berichte.")
+@click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum im Bericht zeigen.")
 @_errors
-def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sandbox: str, regrade: bool) -> None:
-    """Alle Abgaben in SUBMISSIONS bewerten: results.json, Berichte, index.html, grades.csv."""
+def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool) -> None:
+    """Alle Abgaben in SUBMISSIONS (Ordner, oder dessen .zip wie Moodles Download) bewerten: results.json, Berichte, index.html, grades.csv."""
     bar = None
 
     def progress(result, done: int, total: int) -> None:
@@ -96,7 +102,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sa
         if done == total:
             bar.__exit__(None, None, None)
 
-    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, regrade=regrade, progress=progress, log=lambda m: click.echo(m, err=True))
+    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True))
     passed = sum(s.passed for s in outcome.submissions)
     errors = sum(s.status == "error" for s in outcome.submissions)
     click.echo(
@@ -166,6 +172,9 @@ def list_command() -> None:
             f"Aufgabe {number}: {a.title} — {a.module}.py, {len(a.cases)} Fälle ({public} öffentlich), "
             f"{a.max_score:g} Punkte, Testat ab {a.threshold:.0%}"
         )
+
+
+add_commands(main)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints
+from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints, Trajectory
 
 from .compare import Judgement
 
@@ -167,14 +167,20 @@ def decreasing(check: DecreasingCurve, figures: list) -> Judgement:
     return Judgement(False, "Keine Kurve der Abbildung fällt (Ende deutlich unter dem Anfang, ohne wieder zu steigen).")
 
 
-def difference_png(check, figures: list, expected_figures: list) -> bytes | None:
-    """A picture of what differs, for point and image checks; None where it says nothing."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+def difference_png(check, figures: list, expected_figures: list, expected=None, got=None) -> bytes | None:
+    """A picture of what differs, for point, image and trajectory checks; None elsewhere."""
     from matplotlib.figure import Figure
 
-    if isinstance(check, (ShowsPoints, LabelledAxes)):
+    if isinstance(check, Trajectory):
+        if not isinstance(got, np.ndarray) or got.ndim != 2 or got.shape[1] != 2 or not isinstance(expected, np.ndarray):
+            return None
+        figure = Figure(figsize=(4.5, 4))
+        ax = figure.add_subplot()
+        ax.scatter(*expected.T, s=10, c="#bbbbbb", label="Referenz")
+        ax.scatter(*got[np.all(np.isfinite(got), axis=1)].T, s=3, c="#1f6feb", label="Ihre Trajektorie")
+        ax.set(xlabel="Spalte 0", ylabel="Spalte 1", title="Unterschied: Referenz (grau) und Ihre Punkte")
+        ax.legend(loc="best", fontsize=7)
+    elif isinstance(check, (ShowsPoints, LabelledAxes)):
         wanted, drawn = points(all_axes(expected_figures)), points(all_axes(figures))
         if len(wanted) == 0:
             return None

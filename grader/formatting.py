@@ -9,6 +9,8 @@ int, float, bool, None, float64 arrays).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 MAX_CHARS = 2000
@@ -16,11 +18,18 @@ MAX_CHARS = 2000
 EDGE_ITEMS = 3
 THRESHOLD = 24
 """Arrays with more elements than this are summarised with ``EDGE_ITEMS`` per edge."""
+FIGURE = "<Abbildung {number}>"
+"""Stands for a returned figure, which the report shows as an image."""
 
 
 def compact(value, *, max_chars: int = MAX_CHARS) -> str:
     """A short, readable text of ``value``; at most ``max_chars`` characters (plus a cut mark)."""
     return cap(_text(value, indent=""), max_chars)
+
+
+def only_figure(text: str) -> bool:
+    """True when ``text`` (made by ``compact``) stands for nothing but a figure."""
+    return bool(re.fullmatch(re.escape(FIGURE).replace(r"\{number\}", r"\d+"), text))
 
 
 def cap(text: str, limit: int) -> str:
@@ -33,7 +42,7 @@ def cap(text: str, limit: int) -> str:
 def _text(value, indent: str) -> str:
     if isinstance(value, dict):
         if set(value) == {"$figure"}:
-            return f"<Abbildung {value['$figure'] + 1}>"
+            return FIGURE.format(number=value["$figure"] + 1)
         inner = indent + "  "
         lines = []
         for key, item in value.items():

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Callable
 
 from . import assignment as assignments
-from . import report
+from . import lms, report
 from .assignment import Assignment
 from .backends import Backend, make_backend
 from .backends.base import Job
 from .backends.session import run_job
 from .expected import Expected, expected_for
+from .figures import difference_png
+from .formatting import compact
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
 from .submissions import Submission, discover, open_submission
@@ -91,7 +93,8 @@ def grade_submission(
         status, message = verdict(
             case, run, assignment, expected.values[case.name], expected.figures[case.name]
         )
-        public = case.visibility == "public"
+        # A hidden case with a release date keeps its details for the report after that date.
+        public = case.visibility == "public" or bool(case.release)
         case_result = CaseResult(
             name=case.name,
             visibility=case.visibility,
@@ -105,9 +108,20 @@ def grade_submission(
             stdout=run.stdout if public else "",
             stderr=run.stderr if public else "",
             traceback=run.traceback if public else "",
+            expected_text=compact(expected.values[case.name]) if public else "",
+            got_text=compact(run.value) if public and run.status == "ok" else "",
+            release=case.release,
         )
         if figures_dir is not None and public:
             case_result.figures = _save_figures(figures_dir, submission.id, case.name, run.figures)
+            if status == "failed":
+                picture = difference_png(
+                    case.check, run.figures, expected.figures[case.name], expected.values[case.name], run.value
+                )
+                if picture:
+                    case_result.difference_figures = _save_figures(
+                        figures_dir, submission.id, f"{case.name}-difference", [{"png": picture}]
+                    )
             case_result.expected_figures = _save_figures(
                 figures_dir, ".reference", case.name, expected.figures[case.name]
             )
@@ -178,6 +192,8 @@ def run(
     jobs: int | None = None,
     sandbox: str = "auto",
     regrade: bool = False,
+    lang: str = "de",
+    release_hidden: bool = False,
     progress: Callable[[SubmissionResult, int, int], None] | None = None,
     log: Callable[[str], None] = print,
 ) -> RunResult:
@@ -186,7 +202,9 @@ def run(
     Each result is stored as soon as it is graded; a rerun on the same ``out``
     skips submissions graded under the same key (see ``grader.store``) unless
     ``regrade``. Ctrl-C kills the running sandboxes, writes the overview of
-    what was graded and raises Interrupted.
+    what was graded and raises Interrupted. ``submissions`` may also be a zip
+    of the folder (Moodle's "download all submissions"). Reports are in
+    ``lang``; ``release_hidden`` shows hidden cases whose release date has passed.
     """
     assignment = assignments.load(aufgabe)
     out = Path(out)
@@ -195,7 +213,8 @@ def run(
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
     with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
-        found = discover(Path(submissions), assignment.module, Path(work))
+        root = lms.open_download(Path(submissions), Path(work))
+        found = discover(root, assignment.module, Path(work)) if root.is_dir() else []
         if not found:
             raise NoSubmissions(submissions)
         backend = make_backend(sandbox, log=log)
@@ -246,7 +265,7 @@ def run(
         submissions=[graded[s.id] for s in found if s.id in graded],
         sandbox=backend.name,
     )
-    report.write_all(outcome, assignment, out)
+    report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)
     write_json_atomic(out / "results.json", outcome.to_json())
     if interrupted:
         raise Interrupted(outcome)

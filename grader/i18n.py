@@ -23,10 +23,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "testat": ("Testat", "Testat"),
     "testat_passed": ("Testat bestanden", "Testat passed"),
     "testat_failed": ("Testat nicht bestanden", "Testat not passed"),
-    "yes": ("ja", "yes"),
-    "no": ("nein", "no"),
     "aufgabe": ("Aufgabe", "Assignment"),
     "submission": ("Abgabe", "Submission"),
+    "submissions": ("Abgaben", "Submissions"),
     "student": ("Studierende/r", "Student"),
     "points": ("Punkte", "Points"),
     "points_of": ("{score} von {max} Punkten", "{score} of {max} points"),
@@ -61,6 +60,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "your_figure": ("Ihre Abbildung {n}", "Your figure {n}"),
     "reference_figure": ("Referenz {n}", "Reference {n}"),
     "missing_figure": ("Abbildung fehlt", "figure missing"),
+    "difference": ("Was abweicht: Ihre Werte gegen die Referenz", "What differs: your values against the reference"),
     "seconds": ("{s} s", "{s} s"),
     "messages_german": (
         "",
@@ -91,13 +91,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "similarity": ("Ähnlichkeit", "Similarity"),
     "compare": ("vergleichen", "compare"),
+    "similar_marked": (
+        "Markiert ist, was beide gemeinsam haben (über die Vorlage hinaus).",
+        "Marked is what both share (beyond the skeleton).",
+    ),
+    # Published bundle
+    "published": ("veröffentlichte Berichte", "published reports"),
+    "published_intro": (
+        "Nur für Lehrende: jede Zeile verlinkt den Ordner mit dem Bericht einer Abgabe. "
+        "Die Ordnernamen lassen sich aus den Kennungen nicht erraten; diese Seite nicht weitergeben.",
+        "For instructors only: each row links the folder with one submission's report. "
+        "The folder names cannot be guessed from the ids; do not pass this page on.",
+    ),
     # Course matrix
     "matrix": ("Testate im Kurs", "Testate of the course"),
     "matrix_intro": (
         "Wer welches Testat bestanden hat: ✓ bestanden, ✗ nicht bestanden, – keine Abgabe.",
         "Who passed which Testat: ✓ passed, ✗ not passed, – no submission.",
     ),
-    "all_passed": ("alle", "all"),
     "no_submission": ("keine Abgabe", "no submission"),
 }
 

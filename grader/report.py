@@ -10,22 +10,23 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import jinja2
 
+from . import i18n, lms
 from .assignment import PROJECT, Assignment
-from .results import RunResult, SubmissionResult
+from .case_source import case_code
+from .formatting import cap, only_figure
+from .results import CaseResult, RunResult, SubmissionResult
 
 TEMPLATES = PROJECT / "reports"
-STATUS_DE = {
-    "passed": "bestanden",
-    "failed": "nicht bestanden",
-    "error": "Fehler",
-    "timeout": "Zeitlimit",
-    "graded": "bewertet",
-}
+STREAM_CHARS = 4000
+"""Characters of a case's stdout/stderr shown in a report (the harness keeps 16 KiB)."""
 
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -34,8 +35,8 @@ _environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_environment.filters["de"] = lambda status: STATUS_DE.get(status, status)
 _environment.filters["points"] = lambda x: f"{x:g}"
+_environment.filters["cap"] = lambda text: cap(text, STREAM_CHARS)
 
 
 def render(name: str, **context) -> str:
@@ -48,36 +49,113 @@ def report_name(submission_id: str) -> str:
     return "reports/" + (re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_") + ".html"
 
 
-def submission_html(result: SubmissionResult, assignment: Assignment, figures_dir: Path) -> str:
-    def inline(relative: str) -> str:
-        try:
-            data = (figures_dir / relative).read_bytes()
-        except OSError:
-            return ""  # the alt text says what is missing
-        return "data:image/png;base64," + base64.b64encode(data).decode()
+@dataclass
+class CaseView:
+    """What the template needs of one case, decided here rather than in the template."""
 
+    result: CaseResult
+    level: str
+    """``public``, ``hidden``, ``hidden_until`` (release date not reached) or ``released``."""
+    details: bool
+    """Show message, code, values, output, traceback and figures."""
+    code: str = ""
+    values: bool = False
+    """Show expected and got; not when both are only a figure, which is shown as such."""
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    """(student's, reference's) data URIs side by side; "" where one side has none."""
+    differences: list[str] = field(default_factory=list)
+    """Data URIs of pictures of what differs."""
+
+
+def visibility_level(case: CaseResult, *, release_hidden: bool, today: date) -> str:
+    """How much of ``case`` a student may see: see ``CaseView.level``."""
+    if case.visibility == "public":
+        return "public"
+    if not case.release:
+        return "hidden"
+    released = release_hidden and today >= date.fromisoformat(case.release)
+    return "released" if released else "hidden_until"
+
+
+def case_views(
+    result: SubmissionResult,
+    assignment: Assignment,
+    figures_dir: Path,
+    *,
+    release_hidden: bool = False,
+    today: date | None = None,
+) -> list[CaseView]:
+    today = today or datetime.now(timezone.utc).date()
+    sources = case_code(assignment.cases_source)
+    views = []
+    for case in result.cases:
+        level = visibility_level(case, release_hidden=release_hidden, today=today)
+        view = CaseView(case, level, details=level in ("public", "released"))
+        if view.details:
+            source = sources.get(case.name)
+            view.code = "\n\n".join(filter(None, [source.helpers, source.code])) if source else ""
+            texts = [case.expected_text, case.got_text]
+            view.values = any(texts) and not all(only_figure(t) for t in texts if t)
+            mine = [_data_uri(figures_dir / f) for f in case.figures]
+            theirs = [_data_uri(figures_dir / f) for f in case.expected_figures]
+            width = max(len(mine), len(theirs))
+            mine += [""] * (width - len(mine))
+            theirs += [""] * (width - len(theirs))
+            view.figures = list(zip(mine, theirs))
+            view.differences = [uri for f in case.difference_figures if (uri := _data_uri(figures_dir / f))]
+        views.append(view)
+    return views
+
+
+def _data_uri(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""  # the template says the figure is missing
+    return "data:image/png;base64," + base64.b64encode(data).decode()
+
+
+def submission_html(
+    result: SubmissionResult,
+    assignment: Assignment,
+    figures_dir: Path,
+    *,
+    lang: str = "de",
+    release_hidden: bool = False,
+    today: date | None = None,
+) -> str:
     return render(
         "submission.html.j2",
         s=result,
+        cases=case_views(result, assignment, figures_dir, release_hidden=release_hidden, today=today),
         aufgabe=assignment.number,
         title=assignment.title,
         threshold=assignment.threshold,
-        inline=inline,
+        lang=lang,
+        t=i18n.translator(lang),
+        when=i18n.format_time(result.graded_at, lang),
+        date=lambda iso: i18n.format_date(iso, lang),
     )
 
 
 def case_statistics(run: RunResult) -> list[dict]:
-    """Per case: how many graded submissions passed it, worst first."""
+    """Per case: how many graded submissions passed it and the mean points, worst first."""
     graded = [s for s in run.submissions if s.status == "graded"]
-    rows = {}
+    rows: dict[str, dict] = {}
     for submission in graded:
         for case in submission.cases:
             row = rows.setdefault(
-                case.name, {"name": case.name, "visibility": case.visibility, "passed": 0, "total": 0}
+                case.name,
+                {"name": case.name, "visibility": case.visibility, "passed": 0, "total": 0,
+                 "points": 0.0, "max_score": case.max_score},
             )
             row["total"] += 1
             row["passed"] += case.status == "passed"
-    return sorted(rows.values(), key=lambda r: (r["passed"] / max(r["total"], 1), r["name"]))
+            row["points"] += case.score
+    for row in rows.values():
+        row["share"] = row["passed"] / max(row["total"], 1)
+        row["mean"] = row["points"] / max(row["total"], 1)
+    return sorted(rows.values(), key=lambda r: (r["share"], r["name"]))
 
 
 def gradebook_csv(run: RunResult) -> str:
@@ -89,15 +167,40 @@ def gradebook_csv(run: RunResult) -> str:
     return buffer.getvalue()
 
 
-def write_all(run: RunResult, assignment: Assignment, out: Path) -> None:
-    """One report per submission, ``index.html`` and ``grades.csv`` in ``out``."""
+def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None) -> str:
+    """The overview of one run; ``similar`` is what ``grader.similarity`` stored, if anything."""
+    ids = {s.id for s in run.submissions}
+    pairs = [p for p in (similar or {}).get("pairs", []) if p["a"] in ids and p["b"] in ids]
+    return render(
+        "index.html.j2",
+        run=run,
+        statistics=case_statistics(run),
+        similar=similar,
+        pairs=pairs,
+        lang=lang,
+        t=i18n.translator(lang),
+        when=lambda iso: i18n.format_time(iso, lang),
+    )
+
+
+def write_index(run: RunResult, out: Path, *, lang: str = "de") -> None:
+    """``index.html`` of ``out``, listing the similar pairs that ``grader similarity`` found there."""
+    stored = out / "similarity.json"
+    similar = json.loads(stored.read_text(encoding="utf-8")) if stored.is_file() else None
+    (out / "index.html").write_text(index_html(run, lang=lang, similar=similar), encoding="utf-8")
+
+
+def write_all(
+    run: RunResult, assignment: Assignment, out: Path, *, lang: str = "de", release_hidden: bool = False
+) -> None:
+    """Reports, ``index.html`` and the grade exports (CSV, JSON, Moodle worksheet) in ``out``."""
     figures_dir = out / "reports" / "figures"
     for result in run.submissions:
         result.report = report_name(result.id)
         path = out / result.report
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(submission_html(result, assignment, figures_dir), encoding="utf-8")
-    (out / "index.html").write_text(
-        render("index.html.j2", run=run, statistics=case_statistics(run)), encoding="utf-8"
-    )
+        html = submission_html(result, assignment, figures_dir, lang=lang, release_hidden=release_hidden)
+        path.write_text(html, encoding="utf-8")
+    write_index(run, out, lang=lang)
     (out / "grades.csv").write_text(gradebook_csv(run), encoding="utf-8")
+    lms.write_exports(run, out)

@@ -34,6 +34,14 @@ class CaseResult:
     """File names (beside the report) of the student's figures."""
     expected_figures: list[str] = field(default_factory=list)
     """File names of the reference's figures (public cases only)."""
+    difference_figures: list[str] = field(default_factory=list)
+    """File names of pictures of what differs (failed point, image and trajectory cases)."""
+    expected_text: str = ""
+    """The expected value, shortened (``grader.formatting.compact``); public cases only."""
+    got_text: str = ""
+    """What the student's code returned, shortened; public cases only."""
+    release: str = ""
+    """ISO date from which a hidden case's details may be shown (see ``harness.api.Case``)."""
 
 
 @dataclass

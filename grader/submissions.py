@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import archives
+from .moodle import submission_id
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
 
@@ -56,7 +57,7 @@ def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
     if entry.is_file() and entry.suffix == ".py":
         return Submission(readable(entry.parent.name), entry, folder=entry.parent)
     name = archives.stem(entry) if entry.is_file() else entry.name
-    submission = Submission(readable(name or entry.name), entry)
+    submission = Submission(submission_id(readable(name or entry.name)), entry)
     folder = entry
     if entry.is_file():
         workdir.mkdir(parents=True, exist_ok=True)
@@ -72,6 +73,12 @@ def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
             )
             return submission
     submission.folder = locate(folder, module)
+    inner = [p for p in folder.iterdir() if p.is_file() and archives.stem(p)] if entry.is_dir() else []
+    if submission.folder is None and len(inner) == 1:
+        # Moodle keeps a student's uploaded archive as it is, inside the student's folder.
+        unpacked = open_submission(inner[0], module, workdir)
+        submission.folder, submission.error = unpacked.folder, unpacked.error
+        return submission
     if submission.folder is None:
         names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
         submission.error = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
@@ -52,6 +53,9 @@ class Case:
     """A declaration from ``harness.checks`` (or a ``Fields`` of them)."""
     about: str = ""
     """One German sentence for the student: what this case tries."""
+    release: str = ""
+    """Hidden cases only: ISO date (``2026-12-01``) from which the report may show
+    the case's details, when rendered with ``--release-hidden``."""
 
 
 def case(
@@ -62,6 +66,7 @@ def case(
     timeout: float = 10.0,
     check: Any = Close(),
     about: str = "",
+    release: str = "",
 ) -> Callable:
     """Mark ``f(m, ctx)`` as a case of the module it is defined in."""
     if "/" not in name:
@@ -70,12 +75,22 @@ def case(
         raise ValueError(f"visibility of {name!r} must be one of {VISIBILITIES}")
     if points < 0 or timeout <= 0:
         raise ValueError(f"case {name!r}: points must be >= 0 and timeout > 0")
+    if release and (visibility != "hidden" or not _is_date(release)):
+        raise ValueError(f"case {name!r}: release must be an ISO date (YYYY-MM-DD) of a hidden case")
 
     def mark(func: Callable) -> Callable:
-        func.__case__ = Case(name, func, float(points), visibility, float(timeout), check, about)
+        func.__case__ = Case(name, func, float(points), visibility, float(timeout), check, about, release)
         return func
 
     return mark
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def collect(module: types.ModuleType) -> list[Case]:

@@ -167,3 +167,18 @@ def test_difference_picture_for_points():
     partial = captured(lambda f: phase(f.add_subplot(), ORBIT[:200]))
     assert difference_png(POINTS, partial, REFERENCE_FIGURE).startswith(b"\x89PNG")
     assert difference_png(DecreasingCurve(), partial, REFERENCE_FIGURE) is None
+
+
+def test_report_shows_a_difference_picture_where_a_trajectory_fails(tmp_path):
+    from grader.grading import run
+
+    examples = REFERENCE.parent / "examples" / "submissions" / "aufgabe5"
+    outcome = run(aufgabe=5, submissions=examples, out=tmp_path, sandbox="process", log=lambda m: None)
+    by_id = {s.id: s for s in outcome.submissions}
+    transposed = {c.name: c for c in by_id["meyer_leon"].cases}
+    attractor = transposed["simulate/attractor"]
+    assert attractor.status == "failed" and attractor.difference_figures
+    assert (tmp_path / "reports" / "figures" / attractor.difference_figures[0]).read_bytes().startswith(b"\x89PNG")
+    assert "Was abweicht" in (tmp_path / by_id["meyer_leon"].report).read_text()
+    correct = {c.name: c for c in by_id["fischer_emma"].cases}
+    assert correct["simulate/attractor"].difference_figures == []

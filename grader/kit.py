@@ -1,0 +1,185 @@
+"""The student kit of an Aufgabe: task, skeleton and the public cases to run with pytest.
+
+``grader kit --aufgabe N --out kit.zip`` packs, under ``aufgabeN/``:
+
+- ``README.md`` (how to use the kit), ``AUFGABE.md`` (the German task text),
+  the skeleton (``<module>.py``) and ``pytest.ini``;
+- ``test_oeffentlich.py`` and ``gnn_kit/``: the public cases (hidden ones cut
+  out of ``cases.py``, with the helpers only they use), their expected values
+  and figures, the grader's comparators (``grader/compare.py`` and the
+  modules it imports) and the Aufgabe's property checks, with the harness
+  modules they need.
+
+Everything in it needs only numpy, matplotlib and pytest. Nothing of a hidden
+case goes in: not its code, name, data files only it uses, nor its expected value.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from harness import plain
+
+from . import assignment as assignments
+from .assignment import HARNESS, Assignment
+from .case_source import case_code, segment, used_definitions
+from .expected import expected_for
+
+GRADER = Path(__file__).resolve().parent
+RUNTIME = GRADER / "kit_runtime"
+HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py")
+_GRADER_COMPARE = re.compile(r"^from grader\.compare import ", re.MULTILINE)
+
+
+class KitError(Exception):
+    """The kit cannot be built as asked; the message says why (German)."""
+
+
+def public_cases_source(source: str) -> str:
+    """``cases.py`` with only its public cases, their imports and the helpers they use."""
+    tree = ast.parse(source)
+    functions = {c.node.name for c in case_code(source).values() if c.visibility == "public"}
+    public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in functions]
+    keep = set(map(id, public)) | set(map(id, used_definitions(tree, public)))
+    parts = ['"""The public cases of this Aufgabe, as the grader runs them."""']
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
+            parts.append(segment(source, node))
+    return "\n\n\n".join(parts) + "\n"
+
+
+def kit_checks_source(source: str) -> str:
+    """The Aufgabe's ``checks.py`` with the grader's comparators taken from the kit."""
+    rewritten = _GRADER_COMPARE.sub("from .compare import ", source)
+    if re.search(r"^\s*(from|import)\s+grader\b", rewritten, re.MULTILINE):
+        raise KitError("checks.py importiert mehr vom Grader als grader.compare; das Kit kann es nicht mitliefern.")
+    return rewritten
+
+
+def comparator_modules() -> dict[str, str]:
+    """``compare.py`` and the grader modules it imports (relatively), file name -> source.
+
+    They go into the kit as they are; each may import only the standard
+    library, numpy, matplotlib, the harness and each other.
+    """
+    found: dict[str, str] = {}
+    pending = ["compare"]
+    while pending:
+        name = pending.pop()
+        if f"{name}.py" in found:
+            continue
+        source = (GRADER / f"{name}.py").read_text(encoding="utf-8")
+        found[f"{name}.py"] = source
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                pending.append(node.module)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "grader":
+                raise KitError(f"grader/{name}.py importiert {node.module}; das Kit braucht relative Importe.")
+    return found
+
+
+def _public_resources(assignment: Assignment, sources: list[str]) -> dict[str, bytes]:
+    """The Aufgabe's data files named in the public cases' code or in ``checks.py``."""
+    named = {
+        node.value
+        for source in sources
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    data = assignment.folder / "data"
+    return {p.name: p.read_bytes() for p in sorted(data.glob("*")) if p.is_file() and p.name in named}
+
+
+def _instructions(assignment: Assignment, names: list[str]) -> str:
+    module = assignment.module
+    listed = "\n".join(f"- `{name}`" for name in names)
+    return f"""# Aufgabe {assignment.number} – {assignment.title}: Kit zum Selbsttest
+
+Die Aufgabenstellung steht in `AUFGABE.md`, die Vorlage in `{module}.py`.
+Schreiben Sie Ihre Lösung in `{module}.py` in diesem Ordner.
+
+## Die öffentlichen Fälle laufen lassen
+
+Nötig sind nur Python 3.11 oder neuer, numpy, matplotlib und pytest
+(`pip install numpy matplotlib pytest`). Dann in diesem Ordner:
+
+```
+pytest
+```
+
+(oder `python -m pytest`, falls `pytest` allein nicht gefunden wird).
+
+Jeder Fall wird so geprüft wie vom Grader: derselbe Aufruf, dieselben
+erwarteten Werte, dieselben Vergleiche und Meldungen. Ein Fall ist hier
+bestanden, wenn er im Grader bestanden ist – sofern Ihr Code dort genauso
+läuft (im Grader gelten Zeit- und Speicherlimits, und es stehen nur numpy,
+matplotlib und die Standardbibliothek zur Verfügung).
+
+Öffentliche Fälle:
+
+{listed}
+
+Bei der Abgabe prüft der Grader zusätzlich verdeckte Fälle; sie sind nicht
+in diesem Kit. Abgegeben wird nur `{module}.py`.
+"""
+
+
+def build(*, aufgabe: int, out: Path) -> Path:
+    """Write the kit of Aufgabe ``aufgabe`` as the zip ``out``; returns ``out``."""
+    assignment = assignments.load(aufgabe)
+    expected = expected_for(assignment)
+    names = [c.name for c in assignment.cases if c.visibility == "public"]
+    cases_source = public_cases_source(assignment.cases_source)
+    checks_file = assignment.folder / "checks.py"
+    checks_source = kit_checks_source(checks_file.read_text(encoding="utf-8")) if checks_file.is_file() else None
+    structure, npz = plain.encode(
+        {
+            "values": {name: expected.values[name] for name in names},
+            "figures": {name: [f["data"] for f in expected.figures[name]] for name in names},
+        }
+    )
+    files: dict[str, bytes | str] = {
+        "README.md": _instructions(assignment, names),
+        "pytest.ini": "[pytest]\ntestpaths = test_oeffentlich.py\naddopts = -q\n",
+        "test_oeffentlich.py": (RUNTIME / "test_oeffentlich.py").read_text(encoding="utf-8"),
+        "gnn_kit/__init__.py": (RUNTIME / "__init__.py").read_text(encoding="utf-8"),
+        "gnn_kit/runner.py": (RUNTIME / "runner.py").read_text(encoding="utf-8"),
+        "gnn_kit/cases.py": cases_source,
+        "gnn_kit/kit.json": json.dumps({"aufgabe": assignment.number, "title": assignment.title, "module": assignment.module}),
+        "gnn_kit/expected.json": json.dumps(structure),
+        "gnn_kit/expected.npz": npz,
+    }
+    if (assignment.folder / "README.md").is_file():
+        files["AUFGABE.md"] = (assignment.folder / "README.md").read_text(encoding="utf-8")
+    if checks_source is not None:
+        files["gnn_kit/checks.py"] = checks_source
+    for module, source in comparator_modules().items():
+        files[f"gnn_kit/{module}"] = source
+    for module in HARNESS_MODULES:
+        files[f"harness/{module}"] = (HARNESS / module).read_text(encoding="utf-8")
+    for skeleton in sorted((assignment.folder / "skeleton").glob("*")):
+        if skeleton.is_file():
+            files[skeleton.name] = skeleton.read_bytes()
+    for name, data in _public_resources(assignment, [cases_source, checks_source or ""]).items():
+        files[f"gnn_kit/data/{name}"] = data
+    for name in names:
+        for index, figure in enumerate(expected.figures[name]):
+            files[f"gnn_kit/figures/{name.replace('/', '__')}-{index}.png"] = figure["png"]
+    return _write_zip(Path(out), f"aufgabe{assignment.number}", files)
+
+
+def _write_zip(out: Path, top: str, files: dict[str, bytes | str]) -> Path:
+    """A zip with fixed time stamps and order: the same kit gives the same bytes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = files[name]
+            archive.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
+    return out

@@ -1,0 +1,138 @@
+"""Run one public case against your module, as the grader does, and judge it.
+
+The case code, the comparators (``compare.py``) and the expected values are
+the grader's own: a case that passes here passes in the grader, as long as
+your code does the same there (the grader runs it in a sandbox with time and
+memory limits).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import io
+import json
+import signal
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from harness import figures, plain  # noqa: E402
+from harness.api import Context, collect  # noqa: E402
+
+from . import cases as case_module  # noqa: E402
+from .compare import Judgement, judge  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+KIT = json.loads((HERE / "kit.json").read_text(encoding="utf-8"))
+SLOWER = 3
+"""Your machine may be slower than the grader's: the kit allows this many times the time limit."""
+
+
+class TimeLimit(Exception):
+    pass
+
+
+def case_names() -> list[str]:
+    return [c.name for c in collect(case_module)]
+
+
+def _decode(structure, arrays):
+    if isinstance(structure, list):
+        return [_decode(x, arrays) for x in structure]
+    if isinstance(structure, dict):
+        if set(structure) == {"$array"}:
+            return arrays[structure["$array"]]
+        if set(structure) == {"$float"}:
+            return float(structure["$float"])
+        return {k: _decode(v, arrays) for k, v in structure.items()}
+    return structure
+
+
+def _plain(structure, npz: bytes):
+    with np.load(io.BytesIO(npz), allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    return _decode(structure, arrays)
+
+
+def expected(name: str) -> tuple[object, list[dict]]:
+    """The reference's value and figures for the case ``name``."""
+    everything = _plain(json.loads((HERE / "expected.json").read_text()), (HERE / "expected.npz").read_bytes())
+    pictures = sorted((HERE / "figures").glob(f"{name.replace('/', '__')}-*.png"))
+    shown = [{"data": d, "png": p.read_bytes()} for d, p in zip(everything["figures"][name], pictures)]
+    return everything["values"][name], shown
+
+
+def _properties() -> dict:
+    """The Aufgabe's property checks (``checks.py``), where it has any."""
+    try:
+        from . import checks
+    except ImportError:
+        return {}
+    return {
+        name: function
+        for name, function in vars(checks).items()
+        if inspect.isfunction(function) and function.__module__ == checks.__name__ and not name.startswith("_")
+    }
+
+
+def _import_submission():
+    """Your module, imported anew for every case (as the grader does)."""
+    folder = HERE.parent
+    name = KIT["module"]
+    sys.modules.pop(name, None)
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _on_alarm(signum, frame):
+    raise TimeLimit
+
+
+def run(name: str, scratch: Path) -> tuple[object, list[dict]]:
+    """Call the case ``name`` with your module: (plain value, figures), like the sandbox returns them."""
+    case = next(c for c in collect(case_module) if c.name == name)
+    resources = {p.name: p.read_bytes() for p in (HERE / "data").glob("*") if p.is_file()}
+    plt.close("all")
+    alarm = hasattr(signal, "SIGALRM")  # not on Windows: there the case runs without a limit
+    if alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, case.timeout * SLOWER)
+    try:
+        value = case.func(_import_submission(), Context(scratch, resources))
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    captured = figures.capture(extra=[value])
+    plt.close("all")
+    if hasattr(value, "savefig"):
+        value = {"$figure": 0}
+    structure, npz = plain.encode({"value": value, "figures": [d for d, _ in captured]})
+    data = _plain(structure, npz)
+    return data["value"], [{"data": d, "png": png} for d, (_, png) in zip(data["figures"], captured)]
+
+
+def check(name: str, scratch: Path) -> Judgement:
+    """The grader's verdict on the case ``name`` for your module."""
+    case = next(c for c in collect(case_module) if c.name == name)
+    try:
+        got, drawn = run(name, scratch)
+    except TimeLimit:
+        return Judgement(False, (
+            f"Zeitlimit von {case.timeout:g} s (hier {case.timeout * SLOWER:g} s) überschritten "
+            "(Endlosschleife, blockierender Aufruf wie input() oder plt.show(), oder zu langsam?)."
+        ))
+    except plain.NotPlain as exc:
+        return Judgement(False, str(exc))
+    value, shown = expected(name)
+    return judge(case.check, value, got, reveal=True, properties=_properties(), figures=(drawn, shown))

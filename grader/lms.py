@@ -1,0 +1,157 @@
+"""The LMS round trip: Moodle's "download all submissions" in, grades out.
+
+In: the zip of Moodle's download (student folders named as ``grader.moodle``
+describes), or the folder it unpacks to. Out: ``grades.json`` (every
+submission), and for Moodle submissions ``moodle-grades.csv``, an offline
+grading worksheet with Moodle's English column names. Moodle matches rows by
+the "Identifier" column (``Participant <number>``) in the language of the
+person who uploads; an instructor who uses Moodle in German fills the
+worksheet they downloaded instead (``fill_worksheet``), which keeps Moodle's
+own column names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from . import archives
+from .moodle import FOLDER, MoodleStudent, moodle_student, student_key
+from .results import RunResult, SubmissionResult, write_json_atomic
+from .submissions import IGNORED
+
+# Moodle's importer needs "Identifier", "Grade" and "Last modified (grade)"; it reads
+# the number at the end of the identifier and feedback from the columns named
+# like the feedback plugins ("Feedback comments").
+WORKSHEET_COLUMNS = ["Identifier", "Full name", "Status", "Grade", "Maximum Grade", "Grade can be changed",
+                     "Last modified (submission)", "Last modified (grade)", "Feedback comments"]
+_TRAILING_NUMBER = re.compile(r"(\d+)\s*$")
+
+
+class BadDownload(ValueError):
+    """The archive of all submissions could not be unpacked; the message says why (German)."""
+
+
+def open_download(path: Path, workdir: Path) -> Path:
+    """The folder of submissions at ``path``: itself, or an archive of it unpacked into ``workdir``.
+
+    Such an archive is Moodle's "download all submissions" (student folders at
+    its top level) or any zip or tarball of a submissions folder; a single top
+    folder that is not a Moodle student folder is stepped into.
+    """
+    if path.is_dir() or not archives.stem(path):
+        return path
+    target = workdir / "download"
+    try:
+        archives.unpack(path, target)
+    except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
+        raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
+    entries = [p for p in target.iterdir() if p.name not in IGNORED]
+    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(entries[0].name):
+        return entries[0]
+    return target
+
+
+def feedback_comment(submission: SubmissionResult) -> str:
+    """One German paragraph for the LMS's feedback field."""
+    if submission.status == "error":
+        return f"Nicht bewertbar: {submission.message}"
+    verdict = "bestanden" if submission.passed else "nicht bestanden"
+    missed = [c.name for c in submission.cases if c.status != "passed"]
+    text = f"Testat {verdict}: {submission.score:g} von {submission.max_score:g} Punkten."
+    if missed:
+        text += " Nicht bestanden: " + ", ".join(missed) + "."
+    return text + " Einzelheiten im Feedback-Bericht."
+
+
+def grades_json(run: RunResult) -> dict:
+    """Every submission's grade, for scripts and other LMSs."""
+    return {
+        "aufgabe": run.aufgabe,
+        "title": run.title,
+        "threshold": run.threshold,
+        "grades": [
+            {
+                "id": s.id,
+                "student": student_key(s.id),
+                "participant": (moodle_student(s.id) or MoodleStudent("", "")).participant or None,
+                "status": s.status,
+                "score": s.score,
+                "max_score": s.max_score,
+                "passed": s.passed,
+                "report": s.report,
+                "feedback": feedback_comment(s),
+            }
+            for s in run.submissions
+        ],
+    }
+
+
+def worksheet_csv(run: RunResult) -> str:
+    """Moodle's offline grading worksheet (English column names) for the Moodle submissions of ``run``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(WORKSHEET_COLUMNS)
+    for s in run.submissions:
+        student = moodle_student(s.id)
+        if student is None:
+            continue
+        writer.writerow([f"Participant {student.participant}", student.name, "", f"{s.score:g}",
+                         f"{s.max_score:g}", "Yes", "-", "-", feedback_comment(s)])
+    return buffer.getvalue()
+
+
+def fill_worksheet(worksheet: str, run: RunResult) -> tuple[str, list[str]]:
+    """The instructor's downloaded worksheet with grade and feedback filled in.
+
+    The identifier column is the first one (Moodle's "Identifier"/"ID"), the
+    grade column the one Moodle names "Grade"/"Bewertung", the feedback column
+    "Feedback comments"/"Feedback als Kommentar". Returns the CSV and the
+    identifiers of rows that had no submission (left unchanged).
+    """
+    rows = list(csv.reader(io.StringIO(worksheet)))
+    header = rows[0]
+    grade = _column(header, ("Grade", "Bewertung"))
+    if grade is None:
+        raise ValueError("Die Bewertungstabelle hat keine Spalte 'Grade' bzw. 'Bewertung'.")
+    feedback = _column(header, ("Feedback comments", "Feedback als Kommentar"))
+    by_participant = {}
+    for s in run.submissions:
+        student = moodle_student(s.id)
+        if student:
+            by_participant[student.participant] = s
+    unmatched = []
+    for row in rows[1:]:
+        participant = _participant(row[0])
+        submission = by_participant.get(participant)
+        if submission is None:
+            unmatched.append(row[0])
+            continue
+        row[grade] = f"{submission.score:g}"
+        if feedback is not None:
+            row[feedback] = feedback_comment(submission)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue(), unmatched
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for index, title in enumerate(header):
+        if title.strip() in names:
+            return index
+    return None
+
+
+def _participant(identifier: str) -> str:
+    """The participant number of "Participant 101", "Teilnehmer/in 101" or any other language's."""
+    match = _TRAILING_NUMBER.search(identifier)
+    return match.group(1) if match else ""
+
+
+def write_exports(run: RunResult, out: Path) -> None:
+    """``grades.json`` always; ``moodle-grades.csv`` when submissions came from Moodle."""
+    write_json_atomic(out / "grades.json", grades_json(run))
+    if any(moodle_student(s.id) for s in run.submissions):
+        (out / "moodle-grades.csv").write_text(worksheet_csv(run), encoding="utf-8")

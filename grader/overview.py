@@ -1,0 +1,96 @@
+"""The course overview: who has passed which Testat, across the runs of several Aufgaben.
+
+``grader overview OUT1 OUT2 ...`` reads each run's ``results.json`` and
+writes a student × Aufgabe matrix as HTML (with links to the reports) and as
+CSV. Students are matched across runs by ``grader.moodle.student_key``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import i18n, results
+from .moodle import student_key
+from .report import render
+from .results import RunResult, SubmissionResult
+
+
+@dataclass
+class Cell:
+    submission: SubmissionResult
+    link: str
+    """The report, relative to the overview's folder."""
+
+
+@dataclass
+class Matrix:
+    aufgaben: list[int]
+    students: list[str]
+    cells: dict[tuple[str, int], Cell]
+
+    def passed(self, student: str) -> int:
+        return sum(1 for a in self.aufgaben if (c := self.cells.get((student, a))) and c.submission.passed)
+
+
+def results_path(path: Path) -> Path:
+    """``path`` itself, or the ``results.json`` inside an output folder."""
+    return path / "results.json" if path.is_dir() else path
+
+
+def build(runs: list[tuple[RunResult, Path]], out: Path) -> Matrix:
+    """The matrix of ``runs`` (each with the folder its reports lie in).
+
+    Should one student appear twice for an Aufgabe (two runs of it), the
+    better result counts: a passed Testat, else more points.
+    """
+    cells: dict[tuple[str, int], Cell] = {}
+    for run, folder in runs:
+        for submission in run.submissions:
+            key = (student_key(submission.id), run.aufgabe)
+            link = os.path.relpath(folder / submission.report, out) if submission.report else ""
+            cell = Cell(submission, link.replace(os.sep, "/"))
+            known = cells.get(key)
+            if known is None or _rank(submission) > _rank(known.submission):
+                cells[key] = cell
+    return Matrix(
+        aufgaben=sorted({run.aufgabe for run, _ in runs}),
+        students=sorted({student for student, _ in cells}, key=str.casefold),
+        cells=cells,
+    )
+
+
+def _rank(submission: SubmissionResult) -> tuple[bool, float]:
+    return submission.passed, submission.score
+
+
+def matrix_csv(matrix: Matrix) -> str:
+    """One row per student: per Aufgabe ``ja``/``nein`` (empty: no submission), then the count."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *(f"aufgabe{a}" for a in matrix.aufgaben), *(f"punkte{a}" for a in matrix.aufgaben), "bestanden"])
+    for student in matrix.students:
+        cells = [matrix.cells.get((student, a)) for a in matrix.aufgaben]
+        verdicts = ["" if c is None else ("ja" if c.submission.passed else "nein") for c in cells]
+        points = ["" if c is None else f"{c.submission.score:g}" for c in cells]
+        writer.writerow([student, *verdicts, *points, matrix.passed(student)])
+    return buffer.getvalue()
+
+
+def overview(*, results_paths: list[Path], out: Path, lang: str = "de") -> Matrix:
+    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for path in results_paths:
+        file = results_path(Path(path))
+        runs.append((results.load(file), file.parent))
+    matrix = build(runs, out)
+    titles = {run.aufgabe: run.title for run, _ in runs}
+    html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=i18n.translator(lang))
+    (out / "overview.html").write_text(html, encoding="utf-8")
+    (out / "overview.csv").write_text(matrix_csv(matrix), encoding="utf-8")
+    return matrix

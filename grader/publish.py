@@ -1,0 +1,121 @@
+"""Publish the feedback reports of a run as a static bundle for a web server or an LMS.
+
+``grader publish OUT --to DIR`` writes one folder per student, holding only
+that student's report as ``index.html``. A folder's name is an HMAC of the
+submission id under a key kept in ``OUT/publish.key`` (never in the bundle):
+nobody can guess another student's folder from an id, and publishing again
+(say after the release date, with ``--release-hidden``) keeps every link.
+The instructor's index with all links lies in a folder of its own, named the
+same way; ``DIR/index.html`` is an empty page so that a server listing the
+folder shows nothing.
+
+For Moodle, ``moodle_feedback_zip`` packs the reports as Moodle's "upload
+multiple feedback files in a zip" expects them: one folder per student named
+``<Full name>_<participant>_assignfeedback_file``, which Moodle matches by the
+participant number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import os
+import secrets
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import assignment as assignments
+from . import i18n, results
+from .moodle import moodle_student
+from .report import render, submission_html
+
+KEY_FILE = "publish.key"
+INSTRUCTOR = "\0instructor"
+"""Stands in for a submission id to name the instructor's folder; no folder or zip can be called so."""
+
+
+@dataclass
+class Published:
+    id: str
+    folder: str
+    """The student's folder inside the bundle."""
+
+
+def _key(out: Path) -> bytes:
+    path = out / KEY_FILE
+    if not path.is_file():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as stream:
+            stream.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def folder_name(key: bytes, submission_id: str) -> str:
+    """128 bits of HMAC-SHA256 of the id: fixed for a key, unguessable without it."""
+    return hmac.new(key, submission_id.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def publish(
+    *, out: Path, to: Path, lang: str = "de", release_hidden: bool = False, today: date | None = None
+) -> tuple[list[Published], Path]:
+    """Write the bundle of the run in ``out`` to ``to``; returns the students' folders and the instructor's index."""
+    out, to = Path(out), Path(to)
+    run = results.load(out / "results.json")
+    assignment = assignments.load(run.aufgabe)
+    key = _key(out)
+    figures_dir = out / "reports" / "figures"
+    published = []
+    for submission in run.submissions:
+        entry = Published(submission.id, folder_name(key, submission.id))
+        page = to / entry.folder / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        html = submission_html(submission, assignment, figures_dir, lang=lang, release_hidden=release_hidden, today=today)
+        page.write_text(html, encoding="utf-8")
+        published.append(entry)
+    instructor = to / folder_name(key, INSTRUCTOR)
+    instructor.mkdir(parents=True, exist_ok=True)
+    by_id = {s.id: s for s in run.submissions}
+    rows = [(entry, by_id[entry.id]) for entry in published]
+    (instructor / "index.html").write_text(
+        render("published.html.j2", run=run, rows=rows, lang=lang, t=i18n.translator(lang)), encoding="utf-8"
+    )
+    (instructor / "links.csv").write_text(_links_csv(rows), encoding="utf-8")
+    (to / "index.html").write_text(render("empty.html.j2", lang=lang), encoding="utf-8")
+    (to / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    return published, instructor / "index.html"
+
+
+def moodle_feedback_zip(
+    *, out: Path, target: Path, lang: str = "de", release_hidden: bool = False, today: date | None = None
+) -> int:
+    """Write the reports of the Moodle submissions in ``out`` as Moodle's feedback-file zip; returns their number."""
+    out = Path(out)
+    run = results.load(out / "results.json")
+    assignment = assignments.load(run.aufgabe)
+    figures_dir = out / "reports" / "figures"
+    count = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for submission in run.submissions:
+            student = moodle_student(submission.id)
+            if student is None:
+                continue
+            html = submission_html(submission, assignment, figures_dir, lang=lang, release_hidden=release_hidden, today=today)
+            folder = f"{student.name}_{student.participant}_assignfeedback_file"
+            archive.writestr(f"{folder}/feedback-aufgabe{run.aufgabe}.html", html)
+            count += 1
+    return count
+
+
+def _links_csv(rows) -> str:
+    """id, folder: for mail merge or the LMS's feedback field."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "folder", "score", "max_score", "passed"])
+    for entry, submission in rows:
+        writer.writerow([entry.id, f"{entry.folder}/", f"{submission.score:g}", f"{submission.max_score:g}",
+                         "ja" if submission.passed else "nein"])
+    return buffer.getvalue()

@@ -1,0 +1,178 @@
+"""The student kit: built, unpacked and run with pytest where the grader cannot be imported."""
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import assignment as assignments
+from grader import kit
+from grader.expected import expected_for
+from grader.grading import grade_path
+
+REFERENCE = assignments.REFERENCE
+PUBLIC = {a: [c.name for c in assignments.load(a).cases if c.visibility == "public"] for a in (1, 4)}
+
+
+def unpack(aufgabe: int, folder: Path) -> Path:
+    archive = kit.build(aufgabe=aufgabe, out=folder / f"kit{aufgabe}.zip")
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(folder)
+    return folder / f"aufgabe{aufgabe}"
+
+
+def student_python(folder: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """This interpreter as a student's: numpy, matplotlib and pytest, but no grader.
+
+    ``-S`` skips the site-packages' ``.pth`` files, and with them the
+    project's editable install; the packages themselves come through
+    PYTHONPATH. The kit folder is the working directory, as after unpacking.
+    """
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(folder),
+        "PYTHONPATH": sysconfig.get_paths()["purelib"],
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+    }
+    return subprocess.run(
+        [sys.executable, "-S", *arguments], cwd=folder, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def pytest_in(folder: Path) -> subprocess.CompletedProcess:
+    return student_python(folder, "-m", "pytest", "-p", "no:cacheprovider")
+
+
+@pytest.fixture(scope="module", params=[1, 4])
+def unpacked(request, tmp_path_factory):
+    return request.param, unpack(request.param, tmp_path_factory.mktemp(f"kit{request.param}"))
+
+
+def test_grader_cannot_be_imported_where_the_kit_runs(unpacked):
+    _, folder = unpacked
+    assert student_python(folder, "-c", "import numpy, matplotlib, pytest").returncode == 0
+    missing = student_python(folder, "-c", "import grader")
+    assert missing.returncode != 0 and "No module named 'grader'" in missing.stderr
+
+
+def test_skeleton_fails_every_public_case(unpacked):
+    aufgabe, folder = unpacked
+    done = pytest_in(folder)
+    assert done.returncode == 1
+    assert f"{len(PUBLIC[aufgabe])} failed" in done.stdout
+    assert "NotImplementedError" in done.stdout
+
+
+def test_reference_passes_every_public_case(unpacked, tmp_path):
+    aufgabe, folder = unpacked
+    module = assignments.load(aufgabe).module
+    copy = tmp_path / "kit"
+    subprocess.run(["cp", "-r", str(folder), str(copy)], check=True)
+    (copy / f"{module}.py").write_text((REFERENCE / f"aufgabe{aufgabe}" / f"{module}.py").read_text())
+    done = pytest_in(copy)
+    assert done.returncode == 0, done.stdout
+    assert f"{len(PUBLIC[aufgabe])} passed" in done.stdout
+
+
+def test_wrong_train_fails_with_the_graders_message(tmp_path):
+    folder = unpack(1, tmp_path)
+    reference = (REFERENCE / "aufgabe1" / "perceptron.py").read_text()
+    (folder / "perceptron.py").write_text(
+        reference.replace("def train(", "def _train(")
+        + "\n\ndef train(X, T, w0, max_epochs=100):\n    w, epochs = _train(X, T, w0, max_epochs)\n"
+        "    return w, epochs + 1 if epochs else 0\n"
+    )
+    done = pytest_in(folder)
+    assert done.returncode == 1
+    assert "train/and: 'epochs' ist 7, erwartet 6." in done.stdout  # grader.compare's own sentence
+    assert "3 failed, 4 passed" in done.stdout  # and, or, not; xor stays 0
+
+
+def test_kit_and_grader_agree_on_a_wrong_submission(tmp_path):
+    """The same public cases fail in the kit as in the grader."""
+    submission = next(p for p in sorted((assignments.PROJECT / "examples" / "submissions" / "aufgabe4").iterdir()) if p.is_dir())
+    graded = grade_path(aufgabe=4, path=submission, sandbox="process", log=lambda m: None)
+    failing = {c.name for c in graded.cases if c.status != "passed"}
+    assert failing  # a submission that passes everything would prove little
+    folder = unpack(4, tmp_path)
+    (folder / "pooling.py").write_text((submission / "pooling.py").read_text())
+    done = pytest_in(folder)
+    in_kit = {name for name in PUBLIC[4] if f"test_fall[{name}]" in done.stdout.split("short test summary")[-1]}
+    assert in_kit == failing
+
+
+@pytest.mark.parametrize("aufgabe", [1, 4])
+def test_kit_holds_nothing_of_a_hidden_case(aufgabe, tmp_path):
+    assignment = assignments.load(aufgabe)
+    hidden = [c for c in assignment.cases if c.visibility == "hidden"]
+    assert hidden  # else this test proves nothing
+    archive = kit.build(aufgabe=aufgabe, out=tmp_path / "kit.zip")
+    with zipfile.ZipFile(archive) as zf:
+        contents = {name: zf.read(name) for name in zf.namelist()}
+    text = b"\n".join(contents.values())
+    for case in hidden:
+        assert case.name.encode() not in text
+        assert f"def {case.func.__name__}(".encode() not in text
+    stored = json.loads(contents[f"aufgabe{aufgabe}/gnn_kit/expected.json"])
+    assert sorted(stored["values"]) == sorted(PUBLIC[aufgabe])
+    expected = expected_for(assignment)
+    for case in hidden:
+        for array in _arrays(expected.values[case.name]):
+            if array.size >= 4 and not np.all(array == np.round(array)):
+                assert array.tobytes() not in text, case.name
+
+
+def _arrays(value):
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _arrays(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _arrays(item)
+
+
+def test_public_cases_source_cuts_hidden_cases_and_their_helpers():
+    source = '''
+import numpy as np
+from harness.api import case
+
+SHARED = 1
+ONLY_HIDDEN = 2
+
+
+def _helper():
+    return SHARED
+
+
+@case("f/public")
+def public(m, ctx):
+    return _helper()
+
+
+@case("f/secret", visibility="hidden")
+def secret(m, ctx):
+    return ONLY_HIDDEN
+'''
+    cut = kit.public_cases_source(source)
+    assert "f/public" in cut and "def _helper" in cut and "SHARED = 1" in cut and "import numpy" in cut
+    assert "f/secret" not in cut and "ONLY_HIDDEN" not in cut
+
+
+def test_checks_may_only_import_the_comparators_from_the_grader():
+    assert kit.kit_checks_source("from grader.compare import Judgement\n") == "from .compare import Judgement\n"
+    with pytest.raises(kit.KitError):
+        kit.kit_checks_source("from grader.compare import Judgement\nfrom grader.image import x\n")
+
+
+def test_same_kit_gives_the_same_bytes(tmp_path):
+    first = kit.build(aufgabe=1, out=tmp_path / "a.zip").read_bytes()
+    assert kit.build(aufgabe=1, out=tmp_path / "b.zip").read_bytes() == first

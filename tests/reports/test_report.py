@@ -1,0 +1,128 @@
+"""The feedback report and the overview of one run: what they show, hide and how."""
+
+import csv
+import io
+import json
+import re
+from datetime import date
+
+import numpy as np
+
+from grader import report
+from grader.formatting import compact
+from grader.results import CaseResult
+
+from reportsamples import HIDDEN_SECRET, SCRIPT
+
+
+def html_of(submission, aufgabe1, figures_dir, **options):
+    return report.submission_html(submission, aufgabe1, figures_dir, today=date(2026, 11, 26), **options)
+
+
+def test_student_output_is_shown_as_text_never_as_markup(submission, aufgabe1, figures_dir):
+    html = html_of(submission, aufgabe1, figures_dir)
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+
+
+def test_public_case_shows_call_values_output_traceback_and_figures(submission, aufgabe1, figures_dir):
+    html = html_of(submission, aufgabe1, figures_dir)
+    assert "def train_and(m, ctx):" in html
+    assert "LOGIC_X = np.array" in html  # the constant the case uses comes along
+    assert "epochs: 6" in html and "epochs: 0" in html
+    assert "IndexError: list index out of range" in html
+    assert html.count("data:image/png;base64,") == 2  # the student's figure beside the reference's
+    assert "weitere Zeichen" in html and "x" * 4001 not in html  # stdout capped
+
+
+def test_hidden_cases_show_only_verdict_and_points(submission, aufgabe1, figures_dir):
+    html = html_of(submission, aufgabe1, figures_dir)
+    assert HIDDEN_SECRET not in html
+    assert "def train_nand" not in html
+    assert "train/nand" in html and "0 / 1" in html
+    assert "Einzelheiten werden nach dem 31.12.2999 freigegeben" in html
+
+
+def test_release_hidden_shows_only_cases_whose_date_has_passed(submission, aufgabe1, figures_dir):
+    html = html_of(submission, aufgabe1, figures_dir, release_hidden=True)
+    assert f"{HIDDEN_SECRET}-train/and-from-w0" in html  # released 2020
+    assert "freigegeben seit 31.01.2020" in html
+    assert f"{HIDDEN_SECRET}-train/separable-2d" not in html  # 2999: still hidden
+    assert f"{HIDDEN_SECRET}-train/nand" not in html  # no release date: hidden for good
+
+
+def test_visibility_levels():
+    def level(visibility, release, release_hidden, today=date(2026, 6, 1)):
+        case = CaseResult("a/b", visibility, "passed", 1, 1, "", release=release)
+        return report.visibility_level(case, release_hidden=release_hidden, today=today)
+
+    assert level("public", "", False) == "public"
+    assert level("hidden", "", True) == "hidden"
+    assert level("hidden", "2026-06-01", False) == "hidden_until"
+    assert level("hidden", "2026-06-01", True) == "released"
+    assert level("hidden", "2026-06-02", True) == "hidden_until"
+
+
+def test_german_by_default_english_on_request(submission, aufgabe1, figures_dir):
+    german = html_of(submission, aufgabe1, figures_dir)
+    english = html_of(submission, aufgabe1, figures_dir, lang="en")
+    assert '<html lang="de">' in german and "Testat nicht bestanden" in german and "Ihr Ergebnis" in german
+    assert '<html lang="en">' in english and "Testat not passed" in english and "Your result" in english
+    assert "nicht bestanden" not in english.replace("Testat nicht", "")  # verdict words translated
+    assert "26.11.2026 19:42 UTC" in german and "2026-11-26 19:42 UTC" in english
+
+
+def test_header_names_student_sandbox_versions_and_time(submission, aufgabe1, figures_dir):
+    html = html_of(submission, aufgabe1, figures_dir)
+    for fact in ("anna", "docker", "numpy 2.4.6", "matplotlib 3.11.2", "1 von 9 Punkten", "nötig: 80 %"):
+        assert fact in html
+
+
+def test_report_loads_nothing_from_the_network(submission, aufgabe1, figures_dir):
+    html = html_of(submission, aufgabe1, figures_dir)
+    references = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert references and all(r.startswith(("data:", "#")) for r in references)
+    assert "http://" not in html and "https://" not in html
+
+
+def test_missing_figure_file_is_said_not_linked(submission, aufgabe1, figures_dir):
+    (figures_dir / "anna" / "train__and-0.png").unlink()
+    html = html_of(submission, aufgabe1, figures_dir)
+    assert html.count("data:image/png;base64,") == 1
+    assert "Abbildung fehlt" in html
+
+
+def test_write_all_writes_reports_overview_and_grades(run, aufgabe1, tmp_path):
+    report.write_all(run, aufgabe1, tmp_path)
+    assert (tmp_path / "reports" / "anna.html").is_file()
+    assert (tmp_path / "reports" / "ben__b_.html").is_file()  # a file name that cannot escape
+    index = (tmp_path / "index.html").read_text()
+    assert 'href="reports/anna.html"' in index and "ben &lt;b&gt;" in index
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "grades.csv").read_text())))
+    assert [(r["id"], r["passed"]) for r in rows] == [("anna", "nein"), ("ben <b>", "nein")]
+    grades = json.loads((tmp_path / "grades.json").read_text())
+    assert grades["grades"][0]["score"] == 1.0 and "train/and" in grades["grades"][0]["feedback"]
+
+
+def test_case_statistics_put_the_most_failed_case_first(run):
+    rows = report.case_statistics(run)
+    assert rows[0]["passed"] == 0 and rows[-1]["name"] == "output/single"
+    assert rows[-1]["share"] == 1.0 and rows[-1]["mean"] == 1.0
+
+
+def test_compact_shortens_large_arrays_and_keeps_small_ones():
+    small = compact({"w": np.array([1.0, -2.0, 0.5]), "epochs": 6})
+    assert "w: [ 1. , -2. ,  0.5]  (Form (3,))" in small and "epochs: 6" in small
+    large = compact(np.arange(10_000.0).reshape(100, 100))
+    assert "..." in large and "(Form (100, 100))" in large and len(large) < 600
+    assert compact(np.array([0.0, 1.0, 1.0])) == "[0, 1, 1]  (Form (3,))"
+    assert compact({"$figure": 0}) == "<Abbildung 1>"
+    assert compact("x" * 5000).endswith("weitere Zeichen)")
+
+
+def test_a_returned_figure_is_shown_as_image_not_as_value(submission, aufgabe1, figures_dir):
+    plotted = submission.cases[1]
+    plotted.expected_text = plotted.got_text = "<Abbildung 1>"
+    html = html_of(submission, aufgabe1, figures_dir)
+    section = html.split('id="case-2"')[1].split("</section>")[0]
+    assert "Erwartet" not in section and "data:image/png;base64," in section
