@@ -9,6 +9,7 @@ title, limits, scales and legend texts of every axes.
 from __future__ import annotations
 
 import io
+import sys
 
 import numpy as np
 
@@ -55,10 +56,15 @@ def render_png(figure) -> bytes:
 
 def capture(extra=()) -> list[tuple[dict, bytes]]:
     """(data, png) of every open figure and of the figures in ``extra``."""
-    import matplotlib.pyplot as plt
+    if "matplotlib.figure" not in sys.modules:
+        return []  # nothing in this process ever drew
     from matplotlib.figure import Figure
 
-    figures = [plt.figure(n) for n in plt.get_fignums()]
+    figures = []
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib.pyplot as plt
+
+        figures = [plt.figure(n) for n in plt.get_fignums()]
     figures += [f for f in extra if isinstance(f, Figure) and f not in figures]
     captured = []
     for figure in figures[:MAX_FIGURES]:
