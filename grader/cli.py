@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import assignment as assignments
-from .backends import CHOICES, SandboxUnavailable
+from .backends import CHOICES, SandboxLost, SandboxUnavailable
 from .cli_course import add_commands
 from .expected import ReferenceBroken
 from .grading import NoSubmissions, OutputNotWritable, grade_path, run
@@ -21,6 +21,7 @@ EXIT_NO_SUBMISSIONS = 4
 EXIT_NO_SANDBOX = 5
 EXIT_REFERENCE = 6
 EXIT_OUTPUT = 7
+EXIT_SANDBOX_LOST = 8
 EXIT_INTERRUPTED = 130
 
 
@@ -54,6 +55,12 @@ def _errors(func):
                 f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
                 "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
                 EXIT_NO_SANDBOX,
+            )
+        except SandboxLost as exc:
+            raise GraderError(
+                f"Abbruch: {exc} Bisher Bewertetes ist gespeichert.",
+                "Docker-Engine wieder starten und denselben Befehl erneut ausführen: er setzt fort.",
+                EXIT_SANDBOX_LOST,
             )
         except OutputNotWritable as exc:
             raise GraderError(

@@ -18,7 +18,7 @@ from typing import Callable
 from . import assignment as assignments
 from . import lms, report
 from .assignment import Assignment
-from .backends import Backend, make_backend
+from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
 from .backends.session import run_job
 from .expected import Expected, expected_for
@@ -190,7 +190,7 @@ def run(
     submissions: Path,
     out: Path,
     jobs: int | None = None,
-    sandbox: str = "auto",
+    sandbox: str | Backend = "auto",
     regrade: bool = False,
     lang: str = "de",
     release_hidden: bool = False,
@@ -217,7 +217,7 @@ def run(
         found = discover(root, assignment.module, Path(work)) if root.is_dir() else []
         if not found:
             raise NoSubmissions(submissions)
-        backend = make_backend(sandbox, log=log)
+        backend = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log)
         fingerprint = assignment.fingerprint()
         keys = {s.id: f"{fingerprint}:{backend.name}:{submission_hash(s)}" for s in found}
         todo = []
@@ -241,6 +241,7 @@ def run(
             return result
 
         interrupted = False
+        lost: SandboxLost | None = None
         workers = affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
@@ -253,6 +254,9 @@ def run(
                     progress(result, len(graded), len(found))
         except KeyboardInterrupt:
             interrupted = True
+            stopping.set()
+        except SandboxLost as exc:
+            lost = exc
             stopping.set()
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -269,4 +273,6 @@ def run(
     write_json_atomic(out / "results.json", outcome.to_json())
     if interrupted:
         raise Interrupted(outcome)
+    if lost is not None:
+        raise lost
     return outcome

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Backend
+from .base import Backend, SandboxLost
+
+__all__ = ["CHOICES", "Backend", "SandboxLost", "SandboxUnavailable", "make_backend"]
 
 CHOICES = ("auto", "docker", "process")
 

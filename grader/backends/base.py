@@ -72,6 +72,11 @@ class Job:
         return {"fsize": self.limits.fsize, "nofile": self.limits.nofile}
 
 
+class SandboxLost(RuntimeError):
+    """The sandbox service itself went away (the Docker engine stopped): the batch
+    must stop, and nothing graded after that is a result."""
+
+
 class ChannelTimeout(Exception):
     """No complete frame arrived before the deadline."""
 
@@ -111,6 +116,10 @@ class Backend(abc.ABC):
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
         """Start a harness for ``cases`` of ``job``; returns the channel and the job
         frame's header (paths as the harness sees them)."""
+
+    def healthy(self) -> bool:
+        """Whether the sandbox service itself still works (the Docker engine answers)."""
+        return True
 
     def describe(self) -> dict:
         """Facts about the isolation for the report (e.g. network, image)."""

@@ -33,7 +33,7 @@ import docker.errors
 from docker.types import Mount, Ulimit
 
 from .. import image as sandbox_image
-from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job
+from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, SandboxLost
 from .process import BOOT
 
 LABEL = "gnn-grader.sandbox"
@@ -246,8 +246,10 @@ class DockerBackend(Backend):
         try:
             submission = _readonly_copy(job.submission, workdir / "submission")
             container = self._create(job, submission, workdir)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(workdir, ignore_errors=True)
+            if isinstance(exc, Exception) and not self._engine_answers():
+                raise SandboxLost(f"Die Docker-Engine antwortet nicht mehr ({exc}).") from exc
             raise
         try:
             # Attached before start: nothing the harness writes can be missed.
@@ -259,8 +261,10 @@ class DockerBackend(Backend):
             raise
         try:
             container.start()
-        except BaseException:
+        except BaseException as exc:
             channel.close()
+            if isinstance(exc, Exception) and not self._engine_answers():
+                raise SandboxLost(f"Die Docker-Engine antwortet nicht mehr ({exc}).") from exc
             raise
         header = job.header(cases, SCRATCH, SUBMISSION, wipe=WIPE)
         return channel, header
@@ -306,6 +310,16 @@ class DockerBackend(Backend):
             self.registry.remove(container)
             raise RuntimeError("Der Docker-Sandbox-Dienst wurde beendet.")
         return container
+
+    def healthy(self) -> bool:
+        return self._engine_answers()
+
+    def _engine_answers(self) -> bool:
+        try:
+            self.client.ping()
+            return True
+        except Exception:  # any failure to answer means the same here
+            return False
 
     def describe(self) -> dict:
         return {"sandbox": self.name, "image": self.image, "network": "none"}

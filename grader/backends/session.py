@@ -16,7 +16,7 @@ from harness import protocol
 
 from .. import validate
 from ..validate import CaseRun
-from .base import Backend, ChannelTimeout, ExitInfo, Job
+from .base import Backend, ChannelTimeout, ExitInfo, Job, SandboxLost
 
 STARTUP_SECONDS = 60.0
 """How long a harness may take to import numpy and matplotlib and say ready."""
@@ -45,6 +45,8 @@ def run_job(backend: Backend, job: Job) -> JobRun:
             # Not even one case came back: the sandbox itself cannot run.
             for name in remaining:
                 runs[name] = CaseRun(name, "sandbox", message="Die Sandbox ließ sich nicht starten.")
+    if any(run.status == "sandbox" for run in runs.values()) and not backend.healthy():
+        raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
     return JobRun({name: runs[name] for name in job.timeouts}, versions, restarts)
 
 
@@ -52,6 +54,8 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
     """Start one harness for ``cases``; fill ``runs`` with what it answers."""
     try:
         channel, header = backend.open(job, cases)
+    except SandboxLost:
+        raise  # not this submission's fault: the batch stops, see grading.run
     except Exception as exc:  # a backend that cannot start is a verdict, not a crash
         for name in cases:
             runs[name] = CaseRun(name, "sandbox", message=f"Sandbox-Start fehlgeschlagen: {exc}")
