@@ -26,6 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The sandboxes run numpy on one thread per submission; so does the floor, or it
+# would count the BLAS threads' parallelism twice (once here, once in --jobs).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
 
 from grader import assignment as assignments  # noqa: E402
 from grader.expected import expected_for  # noqa: E402

@@ -54,6 +54,18 @@ def render_png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def warm_up() -> None:
+    """Draw and save one small figure, so that fonts and the Agg renderer are
+    loaded once here and not again in every forked case."""
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(1, 1))
+    ax.plot([0, 1], [0, 1])
+    ax.set(xlabel="x", ylabel="y", title="t")
+    figure.savefig(io.BytesIO(), format="png", dpi=DPI)
+    plt.close(figure)
+
+
 def capture(extra=()) -> list[tuple[dict, bytes]]:
     """(data, png) of every open figure and of the figures in ``extra``."""
     if "matplotlib.figure" not in sys.modules:

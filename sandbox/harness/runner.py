@@ -82,6 +82,8 @@ def main() -> None:
     cases = load_cases(job.cases_source)
     if mentions_matplotlib(job.submission):
         import matplotlib.pyplot  # noqa: F401  (the student's code will draw: warm it once)
+    if "matplotlib.pyplot" in sys.modules:
+        figures.warm_up()
     protocol.write(
         channel_out,
         {
