@@ -4,6 +4,7 @@ The engine's stop is played by a socket proxy in front of the real engine:
 the grader's client talks through it, and the test pulls it away.
 """
 
+import gc
 import os
 import socket
 import threading
@@ -74,6 +75,14 @@ class EngineProxy:
 
 
 @pytest.fixture
+def collected():
+    """After the test: collect the sockets docker-py leaked while the engine was gone,
+    under that test's warning filter, not in some later test."""
+    yield
+    gc.collect()
+
+
+@pytest.fixture
 def submissions(tmp_path) -> Path:
     root = tmp_path / "subs"
     for i in range(6):
@@ -84,7 +93,7 @@ def submissions(tmp_path) -> Path:
 
 # docker-py does not close the socket of a connect() to a vanished engine that failed.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_engine_stopping_mid_batch_stops_cleanly_and_a_rerun_resumes(client, sandbox_image, submissions, tmp_path):
+def test_engine_stopping_mid_batch_stops_cleanly_and_a_rerun_resumes(client, sandbox_image, submissions, tmp_path, collected):
     if not os.path.exists(ENGINE):
         pytest.skip(f"the engine's socket is not at {ENGINE}")
     proxy = EngineProxy(tmp_path / "engine.sock")
@@ -109,6 +118,7 @@ def test_engine_stopping_mid_batch_stops_cleanly_and_a_rerun_resumes(client, san
     proxied.close()
     assert not worker.is_alive()
     assert isinstance(outcome.get("error"), SandboxLost), outcome
+    outcome.clear()
     kept = {p.stem for p in stored.glob("*.json")}
     assert 2 <= len(kept) < 6
     for container_id in leftover_containers(client, owner=OWNER):
