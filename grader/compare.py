@@ -90,7 +90,9 @@ def _verdict(problems: list[str]) -> Judgement:
 
 
 def _name(path: str) -> str:
-    return f"'{path}'" if path else "Der Rückgabewert"
+    if not path:
+        return "Der Rückgabewert"
+    return f"Element {path}" if path.startswith("[") else f"'{path}'"
 
 
 def _is_number(x) -> bool:

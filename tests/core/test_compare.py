@@ -103,3 +103,8 @@ def test_property_gets_params_and_figures():
 def test_booleans_are_shown_as_booleans():
     j = judge(Close(), {"same": True}, {"same": False}, reveal=True)
     assert not j.passed and "ist False, erwartet True" in j.message
+
+
+def test_elements_of_a_returned_list_are_named_by_index():
+    j = judge(Close(), [np.zeros(2), np.ones(2)], [np.zeros(2), np.zeros(2)], reveal=True)
+    assert not j.passed and j.message.startswith("Element [1] weicht an 2 von 2 Stellen ab")
