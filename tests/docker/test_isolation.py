@@ -11,7 +11,7 @@ HIDDEN_MARKER = "GEHEIM-7f3a9c-hidden-case"
 HIDDEN_CASES = f'''
 from harness.api import case
 
-@case("f/first", timeout=20, visibility="hidden")
+@case("f/first", timeout=120, visibility="hidden")
 def first(m, ctx):
     # {HIDDEN_MARKER}
     return {{"y": m.f(1)}}
