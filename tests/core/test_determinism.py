@@ -1,7 +1,6 @@
 """Same submissions, same assignment: byte-identical results.json apart from timestamps."""
 
 import json
-from pathlib import Path
 
 from grader.assignment import PROJECT
 from grader.grading import run

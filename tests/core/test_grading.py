@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import textwrap
 import zipfile
 from pathlib import Path
@@ -29,6 +28,7 @@ def broken_class(tmp_path_factory) -> Path:
             (root / name / file).write_text(textwrap.dedent(source))
 
     hand_in("good", reference)
+    hand_in("chatty", "print('Hallo aus perceptron.py')\n" + reference)
     hand_in("syntax", "def output(w, x)\n    return 0\n")
     hand_in("missing_file", "x = 1\n", file="perzeptron.py")
     hand_in("missing_function", reference.replace("def train(", "def trian("))
@@ -61,8 +61,8 @@ def statuses(submission) -> set[str]:
 
 def test_every_submission_gets_an_entry_and_good_ones_full_marks(graded):
     _, by_id = graded
-    assert set(by_id) == {"good", "syntax", "missing_file", "missing_function", "raises", "exit_at_import", "endless", "zipped", "broken"}
-    for sid in ("good", "zipped"):
+    assert set(by_id) == {"good", "chatty", "syntax", "missing_file", "missing_function", "raises", "exit_at_import", "endless", "zipped", "broken"}
+    for sid in ("good", "chatty", "zipped"):
         assert by_id[sid].score == by_id[sid].max_score > 0 and by_id[sid].passed, by_id[sid].cases
 
 
@@ -130,11 +130,14 @@ def test_reports_overview_and_gradebook_are_written(graded):
 
 
 def test_hidden_cases_show_no_output_in_reports(graded):
-    _, by_id = graded
+    out, by_id = graded
+    chatty = by_id["chatty"]
+    assert all("Hallo aus" in c.stdout for c in chatty.cases if c.visibility == "public")
     for submission in by_id.values():
         for case in submission.cases:
             if case.visibility == "hidden":
                 assert case.stdout == case.stderr == case.traceback == ""
+    assert (out / chatty.report).read_text().count("Hallo aus") == sum(c.visibility == "public" for c in chatty.cases)
 
 
 def test_student_output_is_escaped_in_the_report(tmp_path):

@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from grader import assignment as assignments
 from grader.grading import run

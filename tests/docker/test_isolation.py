@@ -1,6 +1,5 @@
 """What a submission can reach: no network, nothing of the host, nothing to write."""
 
-import os
 import socket
 
 from dockertools import make_job

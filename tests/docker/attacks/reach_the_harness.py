@@ -1,7 +1,6 @@
 """Goes for the harness parent (pid 1): its stdout, its memory, ptrace."""
 import ctypes
 import json
-import os
 import struct
 
 PTRACE_ATTACH, PTRACE_DETACH = 16, 17

@@ -1,6 +1,5 @@
 """Tries to create a file in every directory it can find, and to change the submission."""
 import os
-from pathlib import Path
 
 
 def f(x):
