@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import io
 import json
 import re
@@ -45,8 +46,15 @@ def render(name: str, **context) -> str:
 
 
 def report_name(submission_id: str) -> str:
-    """A file name for the report that cannot escape the reports folder."""
-    return "reports/" + (re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_") + ".html"
+    """A file name for the report that cannot escape the reports folder.
+
+    Where characters had to be replaced, a short hash of the id keeps two ids
+    apart that would otherwise share a file ("Anna Müller" and "Anna_Müller").
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_"
+    if safe != submission_id:
+        safe += "-" + hashlib.sha256(submission_id.encode()).hexdigest()[:8]
+    return f"reports/{safe}.html"
 
 
 @dataclass
