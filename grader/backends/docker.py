@@ -198,6 +198,8 @@ class DockerChannel(Channel):
         if self.info is not None:
             return self.info
         info = ExitInfo(stderr=bytes(self.stderr).decode("utf-8", "replace"))
+        # An engine that went away answers with connection errors (OSError): the
+        # container went with it, and the backend's health check tells the batch.
         try:
             try:
                 self.container.kill()
@@ -210,11 +212,16 @@ class DockerChannel(Channel):
                 info.oom_killed = bool(state.get("OOMKilled"))
             except docker.errors.NotFound:
                 pass
+        except (docker.errors.DockerException, OSError):
+            pass
         finally:
             self.info = info
             self.sock.close()
             self.attached.close()
-            self.registry.remove(self.container)
+            try:
+                self.registry.remove(self.container)
+            except (docker.errors.DockerException, OSError):
+                pass  # stays registered: remove_all() tries again at the end
             shutil.rmtree(self.workdir, ignore_errors=True)
         return info
 
