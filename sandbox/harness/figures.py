@@ -16,6 +16,8 @@ import numpy as np
 MAX_FIGURES = 8
 MAX_PIXELS = 1600 * 1600
 DPI = 80
+warmed = False
+"""Whether ``warm_up`` ran in this process."""
 
 
 def describe_axes(ax) -> dict:
@@ -64,6 +66,8 @@ def warm_up() -> None:
     ax.set(xlabel="x", ylabel="y", title="t")
     figure.savefig(io.BytesIO(), format="png", dpi=DPI)
     plt.close(figure)
+    global warmed
+    warmed = True
 
 
 def capture(extra=()) -> list[tuple[dict, bytes]]:

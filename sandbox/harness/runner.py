@@ -11,6 +11,7 @@ come back to it) and an empty scratch directory for the next case.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import resource
@@ -61,46 +62,79 @@ PARENT_IGNORES = (
 the harness with SIGKILL only."""
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """``argv``: ``--isolate-network`` (leave the network first), ``--warm-pyplot``
+    (import pyplot before the job arrives: the Aufgabe's cases draw)."""
+    options = set(sys.argv[2:] if argv is None else argv)
     for sig in PARENT_IGNORES:
         signal.signal(sig, signal.SIG_IGN)
     # The protocol owns the real stdout; nothing else may write to it.
     channel_out = os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    header, blobs = protocol.read(protocol.stream_reader(sys.stdin.buffer))
-    job = Job(header, blobs)
-    # Before numpy starts threads: unshare() needs a single-threaded process.
-    network = reaper.leave_network() if header.get("isolate_network") else "sandbox"
+    # Before anything could start a thread: unshare() may want a single one.
+    network = reaper.leave_network() if "--isolate-network" in options else "sandbox"
     os.environ["MPLBACKEND"] = "Agg"
-    import matplotlib
-    import numpy
-
-    matplotlib.use("Agg")
-
+    # Everything that does not depend on the submission happens before the job
+    # is read: a harness started ahead waits here, warm, for its submission.
+    warm_up(pyplot="--warm-pyplot" in options)
     reaper.become_subreaper()
     reaper.forbid_inspection()
+    header, blobs = protocol.read(protocol.stream_reader(sys.stdin.buffer))
+    job = Job(header, blobs)
     cases = load_cases(job.cases_source)
-    if mentions_matplotlib(job.submission):
-        import matplotlib.pyplot  # noqa: F401  (the student's code will draw: warm it once)
-    if "matplotlib.pyplot" in sys.modules:
-        figures.warm_up()
+    if "matplotlib.pyplot" in sys.modules or mentions_matplotlib(job.submission):
+        warm_up(pyplot=True)  # the cases or the student's code draw: once, here
+    # What the parent holds now is never collected again: a case's garbage
+    # collector does not walk (and so copy) the parent's objects.
+    gc.freeze()
     protocol.write(
         channel_out,
-        {
-            "type": "ready",
-            "versions": {
-                "python": sys.version.split()[0],
-                "numpy": numpy.__version__,
-                "matplotlib": matplotlib.__version__,
-            },
-            "network": network,
-        },
+        {"type": "ready", "versions": versions(), "network": network},
     )
     for name in job.case_names:
         report, blobs = run_case(job, cases[name], job.timeouts[name])
         protocol.write(channel_out, dict(report, type="case", name=name), blobs)
         clean_up(job)
     protocol.write(channel_out, {"type": "done"})
+
+
+def warm_up(pyplot: bool) -> None:
+    """Import what every case needs once in the parent, not in every forked child."""
+    import zipfile  # noqa: F401  (numpy.savez needs it for every result)
+
+    import numpy
+    import numpy.random  # noqa: F401  (lazy in numpy 2; most cases draw random numbers)
+
+    plain.encode({"value": numpy.zeros(2), "figures": []})
+    if pyplot and not figures.warmed:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+
+        figures.warm_up()
+
+
+def versions() -> dict:
+    """Python, numpy and matplotlib as the cases see them (matplotlib unimported where unused)."""
+    import numpy
+
+    found = {"python": sys.version.split()[0], "numpy": numpy.__version__}
+    if "matplotlib" in sys.modules:
+        found["matplotlib"] = sys.modules["matplotlib"].__version__
+    else:
+        found["matplotlib"] = _installed_version("matplotlib")
+    return found
+
+
+def _installed_version(distribution: str) -> str:
+    """A distribution's version without importing it (its metadata is read)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "nicht installiert"
 
 
 def mentions_matplotlib(folder: Path) -> bool:
