@@ -230,8 +230,15 @@ def run(
         if graded:
             log(f"{len(graded)} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
         stopping = threading.Event()
+        workers = affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
+        waiting = [len(todo)]
+        waiting_lock = threading.Lock()
 
         def grade(submission: Submission) -> SubmissionResult:
+            with waiting_lock:
+                waiting[0] -= 1
+                # Sandboxes started ahead for the submissions still waiting, no more.
+                backend.reserve(min(workers, waiting[0]))
             shutil.rmtree(figures_dir / submission.id, ignore_errors=True)
             result = grade_submission(
                 assignment, expected, backend, submission, figures_dir=figures_dir
@@ -242,7 +249,6 @@ def run(
 
         interrupted = False
         lost: SandboxLost | None = None
-        workers = affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
             expected = expected_for(assignment) if todo else None

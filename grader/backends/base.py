@@ -67,6 +67,11 @@ class Job:
             "result_cap": self.limits.result_cap,
         }
 
+    @property
+    def warm_pyplot(self) -> bool:
+        """Whether the cases draw: then the harness imports pyplot before the job."""
+        return "matplotlib" in self.cases_source
+
     def harness_limits(self) -> dict:
         """rlimits the harness sets in each case process (the backend may add more)."""
         return {"fsize": self.limits.fsize, "nofile": self.limits.nofile}
@@ -106,6 +111,11 @@ class Channel(abc.ABC):
     def close(self) -> ExitInfo:
         """Kill the harness and everything it started; free all it used. Idempotent."""
 
+    def release(self) -> None:
+        """Like ``close`` when nobody needs the ExitInfo: a backend may finish
+        freeing (removing a container) in the background."""
+        self.close()
+
 
 class Backend(abc.ABC):
     """Starts harnesses in one kind of sandbox."""
@@ -124,6 +134,9 @@ class Backend(abc.ABC):
     def describe(self) -> dict:
         """Facts about the isolation for the report (e.g. network, image)."""
         return {"sandbox": self.name}
+
+    def reserve(self, count: int) -> None:
+        """Keep ``count`` harnesses started ahead for the next jobs (0: none)."""
 
     def close(self) -> None:
         """Release what the backend holds for a whole batch."""

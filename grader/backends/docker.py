@@ -8,6 +8,11 @@ on processes, CPU, open files and file size. It sees the submission (a read-only
 /submission) and the harness baked into the image; the cases arrive as one
 frame on stdin and never become files; expected values never enter it.
 
+Containers are started ahead (``grader.backends.spares``): while submissions
+run, the next containers start and their harnesses import numpy, then wait
+for a job with an empty submission folder; the submission is copied in when
+one is taken. A used container is removed in the background.
+
 Docker stores nothing (logging driver ``none``): the host reads the attached
 stdout and stderr itself, the protocol's caps bound what it keeps. Every
 container is registered the moment it exists and is killed and removed by
@@ -26,6 +31,7 @@ import struct
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docker
@@ -33,8 +39,9 @@ import docker.errors
 from docker.types import Mount, Ulimit
 
 from .. import image as sandbox_image
-from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, SandboxLost
+from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, Limits, SandboxLost
 from .process import BOOT
+from .spares import Spare, Spares
 
 LABEL = "gnn-grader.sandbox"
 """Every container of the grader carries it (value: ``<host>:<pid>`` of its grader)."""
@@ -140,7 +147,9 @@ def _terminate(signum, frame):
 class DockerChannel(Channel):
     """The attached stdin/stdout/stderr of one container."""
 
-    def __init__(self, container, attached, workdir: Path, registry: _Registry):
+    def __init__(self, container, attached, workdir: Path, registry: _Registry, remover=None):
+        self.remover = remover
+        """Where ``release`` hands the removal (an executor), None: remove at once."""
         self.container = container
         self.registry = registry
         self.attached = attached  # keeps the HTTP response (and so the socket) alive
@@ -225,6 +234,28 @@ class DockerChannel(Channel):
             shutil.rmtree(self.workdir, ignore_errors=True)
         return info
 
+    def release(self) -> None:
+        """Remove the container in the background: the job's thread goes on at once."""
+        if self.info is not None:
+            return
+        if self.remover is None:
+            self.close()
+            return
+        self.info = ExitInfo(stderr=bytes(self.stderr).decode("utf-8", "replace"))
+        self.sock.close()
+        self.attached.close()
+        try:
+            self.remover.submit(self._remove)
+        except RuntimeError:  # the backend is closing: it removes every container itself
+            self._remove()
+
+    def _remove(self) -> None:
+        try:
+            self.registry.remove(self.container)
+        except (docker.errors.DockerException, OSError):
+            pass  # stays registered: remove_all() tries again at the end
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
 
 class DockerBackend(Backend):
     """Runs each harness in a fresh container of the sandbox image."""
@@ -244,15 +275,36 @@ class DockerBackend(Backend):
         self.registry = _Registry(self.client)
         _REGISTRIES.append(self.registry)
         self.closed = False
+        self.spares = Spares(self._start, lambda spare: spare.channel.release())
+        self.remover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docker-remove")
         remove_orphans(self.client)
 
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
         if self.closed:
             raise RuntimeError("Der Docker-Sandbox-Dienst wurde beendet.")
-        workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+        key = (job.limits, job.warm_pyplot)
+        spare = self.spares.take(key) or self._start(key)
         try:
-            submission = _readonly_copy(job.submission, workdir / "submission")
-            container = self._create(job, submission, workdir)
+            _readonly_copy(job.submission, spare.submission)
+        except BaseException:
+            spare.channel.close()
+            raise
+        header = job.header(cases, SCRATCH, SUBMISSION, wipe=WIPE)
+        return spare.channel, header
+
+    def reserve(self, count: int) -> None:
+        self.spares.reserve(count)
+
+    def _start(self, key) -> Spare:
+        """A started container whose harness waits, warm, for its job; the
+        submission folder it mounts is still empty."""
+        limits, warm_pyplot = key
+        workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+        submission = workdir / "submission"
+        try:
+            submission.mkdir(mode=0o755)
+            workdir.chmod(0o755)
+            container = self._create(limits, warm_pyplot, submission, workdir)
         except BaseException as exc:
             shutil.rmtree(workdir, ignore_errors=True)
             if isinstance(exc, Exception) and not self._engine_answers():
@@ -261,7 +313,7 @@ class DockerBackend(Backend):
         try:
             # Attached before start: nothing the harness writes can be missed.
             attached = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
-            channel = DockerChannel(container, attached, workdir, self.registry)
+            channel = DockerChannel(container, attached, workdir, self.registry, self.remover)
         except BaseException:
             self.registry.remove(container)
             shutil.rmtree(workdir, ignore_errors=True)
@@ -273,16 +325,14 @@ class DockerBackend(Backend):
             if isinstance(exc, Exception) and not self._engine_answers():
                 raise SandboxLost(f"Die Docker-Engine antwortet nicht mehr ({exc}).") from exc
             raise
-        header = job.header(cases, SCRATCH, SUBMISSION, wipe=WIPE)
-        return channel, header
+        return Spare(channel, submission)
 
-    def _create(self, job: Job, submission: Path, workdir: Path):
-        limits = job.limits
+    def _create(self, limits: Limits, warm_pyplot: bool, submission: Path, workdir: Path):
         container = None
         try:
             container = self.client.containers.create(
                 self.image,
-                COMMAND,
+                COMMAND + (["--warm-pyplot"] if warm_pyplot else []),
                 stdin_open=True,
                 tty=False,
                 user=USER,
@@ -335,7 +385,10 @@ class DockerBackend(Backend):
         """Kill every container of this backend; jobs still running end with
         ``sandbox`` verdicts instead of starting new ones (Ctrl-C with --jobs)."""
         self.closed = True
+        self.spares.close()
         self.registry.remove_all()
+        self.remover.shutdown(wait=True)
+        self.registry.remove_all()  # what a spare still starting registered meanwhile
         if self.own_client:
             self.client.close()
 
@@ -358,12 +411,13 @@ def environment() -> dict[str, str]:
 
 
 def _readonly_copy(source: Path, target: Path) -> Path:
-    """A copy of the submission that the container's user may read.
+    """A copy of the submission that the container's user may read, into the
+    (empty) folder ``target`` that the container mounts.
 
     The bind mount is read-only, so the folders may stay writable for their
     owner on the host: the grader can remove the copy without being root.
     """
-    shutil.copytree(source, target, symlinks=False)
+    shutil.copytree(source, target, symlinks=False, dirs_exist_ok=True)
     for path in [target, *target.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o444)
     target.parent.chmod(0o755)

@@ -26,6 +26,7 @@ import harness
 from harness import reaper
 
 from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job
+from .spares import Spare, Spares
 
 STDERR_KEEP = 16 * 1024
 HARNESS_PARENT = str(Path(harness.__file__).resolve().parent.parent)
@@ -124,27 +125,43 @@ class ProcessBackend(Backend):
         self._channels: set[ProcessChannel] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self.spares = Spares(self._start, lambda spare: spare.channel.close())
 
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the sandbox is shutting down")
-        workdir = Path(tempfile.mkdtemp(prefix="gnn-sandbox-"))
-        submission = workdir / "submission"
-        shutil.copytree(job.submission, submission, symlinks=False)
-        for path in [submission, *submission.rglob("*")]:
-            # Folders stay writable for us, so that the copy can always be removed.
-            path.chmod(0o755 if path.is_dir() else 0o444)
-        scratch = workdir / "scratch"
-        scratch.mkdir()
-        header = job.header(cases, str(scratch), str(submission), wipe=[])
+        spare = self.spares.take(job.warm_pyplot) or self._start(job.warm_pyplot)
+        submission = spare.submission
+        try:
+            shutil.copytree(job.submission, submission, symlinks=False, dirs_exist_ok=True)
+            for path in [submission, *submission.rglob("*")]:
+                # Folders stay writable for us, so that the copy can always be removed.
+                path.chmod(0o755 if path.is_dir() else 0o444)
+        except BaseException:
+            spare.channel.close()
+            raise
+        header = job.header(cases, str(spare.details["scratch"]), str(submission), wipe=[])
         limits = header["limits"]
         limits["memory"] = job.limits.memory
         if os.geteuid() != 0:  # RLIMIT_NPROC counts all of a user's processes
             limits["nproc"] = _user_processes() + job.limits.pids
-        header["isolate_network"] = self.isolate_network
+        return spare.channel, header
+
+    def reserve(self, count: int) -> None:
+        self.spares.reserve(count)
+
+    def _start(self, warm_pyplot: bool) -> Spare:
+        """A harness that waits, warm, for its job; its submission folder is empty."""
+        workdir = Path(tempfile.mkdtemp(prefix="gnn-sandbox-"))
+        submission = workdir / "submission"
+        submission.mkdir()
+        scratch = workdir / "scratch"
+        scratch.mkdir()
+        options = ["--isolate-network"] if self.isolate_network else []
+        options += ["--warm-pyplot"] if warm_pyplot else []
         popen = subprocess.Popen(
-            [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT],
+            [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -158,7 +175,7 @@ class ProcessBackend(Backend):
             closed = self._closed
         if closed:  # close() ran while this harness started
             channel.kill()
-        return channel, header
+        return Spare(channel, submission, {"scratch": scratch})
 
     def _forget(self, channel: "ProcessChannel") -> None:
         with self._lock:
@@ -169,6 +186,7 @@ class ProcessBackend(Backend):
         with self._lock:
             self._closed = True
             channels = list(self._channels)
+        self.spares.close()
         for channel in channels:
             channel.kill()
 

@@ -62,6 +62,7 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
         return None
     current = None
     versions = None
+    finished = False
     try:
         channel.send(protocol.encode(header, list(job.resources.values())))
         ready, _ = _frame(channel, time.monotonic() + STARTUP_SECONDS, job)
@@ -74,6 +75,7 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
                 raise protocol.ProtocolError(f"expected the result of {name}")
             runs[name] = validate.case_run(name, frame, blobs)
         current = None
+        finished = True
     except ChannelTimeout:
         if current is not None:
             runs[current] = CaseRun(current, "timeout", seconds=job.timeouts[current])
@@ -82,7 +84,10 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
         if current is not None:
             runs[current] = _died(current, info, exc)
     finally:
-        channel.close()
+        if finished:
+            channel.release()  # every case answered: the backend may tidy up later
+        else:
+            channel.close()  # a runaway case or a grader error: end it now
     return versions
 
 
