@@ -14,7 +14,9 @@ wall time to the floor, and the overhead per submission.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import io
 import itertools
 import os
 import shutil
@@ -65,11 +67,13 @@ def floor_seconds(number: int, folders: list[Path]) -> float:
         spec = importlib.util.spec_from_file_location(f"bench_{number}_{index}", folder / f"{a.module}.py")
         start = time.perf_counter()
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        with contextlib.redirect_stdout(io.StringIO()):  # what students print is not the point
+            spec.loader.exec_module(module)
         for case in a.cases:
             with tempfile.TemporaryDirectory() as scratch:
                 try:
-                    plain.encode(case.func(module, Context(Path(scratch), a.resources)))
+                    with contextlib.redirect_stdout(io.StringIO()):
+                        plain.encode(case.func(module, Context(Path(scratch), a.resources)))
                 except Exception:
                     pass  # a wrong submission's error costs what it costs
             import matplotlib.pyplot as plt
@@ -77,6 +81,23 @@ def floor_seconds(number: int, folders: list[Path]) -> float:
             plt.close("all")
         total += time.perf_counter() - start
     return total
+
+
+class CpuBusy:
+    """Share of the machine's CPU time that was busy (not idle or waiting for I/O)."""
+
+    @staticmethod
+    def _ticks() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values), values[3] + values[4]
+
+    def __enter__(self):
+        self.start = self._ticks()
+        return self
+
+    def __exit__(self, *exc):
+        total, idle = (end - start for end, start in zip(self._ticks(), self.start))
+        self.share = 1 - idle / max(total, 1)
 
 
 class MemoryPeak:
@@ -116,7 +137,7 @@ def main() -> None:
     args = parser.parse_args()
     numbers = args.aufgabe or assignments.available()
     print(f"{'Aufgabe':>7} {'sandbox':>8} {'n':>4} {'wall s':>8} {'s/sub':>7} {'subs/min':>9} "
-          f"{'peak MB':>8} {'floor s':>8} {'ratio':>6} {'overhead s/sub':>15}")
+          f"{'peak MB':>8} {'cpu busy':>8} {'floor s':>8} {'ratio':>6} {'overhead s/sub':>15}")
     for number in numbers:
         with tempfile.TemporaryDirectory(prefix="gnn-bench-") as work:
             root = Path(work) / "class"
@@ -126,14 +147,14 @@ def main() -> None:
             floor = floor_seconds(number, folders) / args.jobs
             for sandbox in args.sandbox:
                 out = Path(work) / f"out-{sandbox}"
-                with MemoryPeak() as memory:
+                with MemoryPeak() as memory, CpuBusy() as cpu:
                     start = time.monotonic()
                     run(aufgabe=number, submissions=root, out=out, sandbox=sandbox, jobs=args.jobs,
                         log=lambda m: None)
                     wall = time.monotonic() - start
                 n = len(folders)
                 print(f"{number:>7} {sandbox:>8} {n:>4} {wall:>8.1f} {wall / n:>7.2f} {60 * n / wall:>9.1f} "
-                      f"{memory.peak / 2**20:>8.0f} {floor:>8.1f} {wall / floor:>6.2f} "
+                      f"{memory.peak / 2**20:>8.0f} {cpu.share:>8.0%} {floor:>8.1f} {wall / floor:>6.2f} "
                       f"{(wall - floor) * args.jobs / n:>15.2f}", flush=True)
 
 
