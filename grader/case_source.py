@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,16 @@ class CaseCode:
 
 
 def case_code(source: str) -> dict[str, CaseCode]:
-    """Case name -> its code, for every case declared in ``source``."""
+    """Case name -> its code, for every case declared in ``source``.
+
+    Parsed once per source text (every report of a run asks for the same
+    Aufgabe); each caller gets its own dict.
+    """
+    return dict(_case_code(source))
+
+
+@lru_cache(maxsize=16)
+def _case_code(source: str) -> dict[str, CaseCode]:
     tree = ast.parse(source)
     found = {}
     for node in tree.body:

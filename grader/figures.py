@@ -14,7 +14,7 @@ import numpy as np
 
 from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints, Trajectory
 
-from .compare import Judgement
+from .compare import Judgement, range_pairs
 
 FIGURE_CHECKS = (ShowsPoints, LabelledAxes, ShowsImage, DecreasingCurve)
 
@@ -55,13 +55,22 @@ def share_shown(wanted: np.ndarray, drawn: np.ndarray, tol: float) -> float:
     """Share of the ``wanted`` points that have a ``drawn`` point within ``tol`` in x and y."""
     if len(wanted) == 0:
         return 1.0
+    return int(np.count_nonzero(shown_mask(wanted, drawn, tol))) / len(wanted)
+
+
+def shown_mask(wanted: np.ndarray, drawn: np.ndarray, tol: float) -> np.ndarray:
+    """Per ``wanted`` point: does a ``drawn`` point lie within ``tol`` in x and y?"""
+    shown = np.zeros(len(wanted), dtype=bool)
+    if len(wanted) == 0 or len(drawn) == 0:
+        return shown
     drawn = drawn[np.argsort(drawn[:, 0], kind="stable")]
     low = np.searchsorted(drawn[:, 0], wanted[:, 0] - tol, side="left")
     high = np.searchsorted(drawn[:, 0], wanted[:, 0] + tol, side="right")
-    shown = sum(
-        bool(np.any(np.abs(drawn[lo:hi, 1] - y) <= tol)) for lo, hi, y in zip(low, high, wanted[:, 1])
-    )
-    return shown / len(wanted)
+    # Only the drawn points in a wanted point's x window can be near it in y.
+    for owner, index in range_pairs(low, high):
+        near = np.abs(drawn[index, 1] - wanted[owner, 1]) <= tol
+        shown[owner[near]] = True
+    return shown
 
 
 def _is_time_series(line) -> bool:
@@ -169,6 +178,8 @@ def decreasing(check: DecreasingCurve, figures: list) -> Judgement:
 
 def difference_png(check, figures: list, expected_figures: list, expected=None, got=None) -> bytes | None:
     """A picture of what differs, for point, image and trajectory checks; None elsewhere."""
+    if not isinstance(check, (Trajectory, ShowsPoints, LabelledAxes, ShowsImage)):
+        return None  # nothing to draw: spare the import of matplotlib
     from matplotlib.figure import Figure
 
     if isinstance(check, Trajectory):
@@ -189,7 +200,7 @@ def difference_png(check, figures: list, expected_figures: list, expected=None, 
         ax.scatter(*wanted.T, s=14, c="#bbbbbb", label="Referenz")
         if len(drawn):
             ax.scatter(*drawn.T, s=4, c="#1f6feb", label="Ihre Punkte")
-        missing = np.array([p for p in wanted if share_shown(p[None], drawn, check.tol) < 1]) if len(drawn) else wanted
+        missing = wanted[~shown_mask(wanted, drawn, check.tol)] if len(drawn) else wanted
         if len(missing):
             ax.scatter(*missing.T, s=18, facecolors="none", edgecolors="#d1242f", label="fehlt")
         ax.legend(loc="best", fontsize=7)

@@ -10,6 +10,7 @@ int, float, bool, None, float64 arrays).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -66,7 +67,24 @@ def _text(value, indent: str) -> str:
     return repr(value)
 
 
+CACHED_SIZE = 1024
+"""Texts of numeric arrays up to this many elements are kept, keyed by their bytes:
+every submission shows the same expected values, and correct ones return them too."""
+
+
 def _array(array: np.ndarray, indent: str) -> str:
+    if type(array) is np.ndarray and array.size <= CACHED_SIZE and array.dtype.kind in "biuf":
+        options = tuple(sorted((key, repr(value)) for key, value in np.get_printoptions().items()))
+        return _array_from_bytes(array.shape, array.dtype.str, array.tobytes(), indent, options)
+    return _array_text(array, indent)
+
+
+@lru_cache(maxsize=1024)
+def _array_from_bytes(shape: tuple, dtype: str, data: bytes, indent: str, options: tuple) -> str:
+    return _array_text(np.frombuffer(data, dtype=dtype).reshape(shape), indent)
+
+
+def _array_text(array: np.ndarray, indent: str) -> str:
     integral = array.size > 0 and bool(np.all(np.isfinite(array) & (array == np.round(array))))
     body = np.array2string(
         array,
