@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import plain
@@ -20,6 +20,7 @@ from harness import plain
 from . import validate
 from .assignment import Assignment
 from .backends.base import Job
+from .formatting import compact
 from .backends.process import ProcessBackend
 from .backends.session import run_job
 
@@ -33,6 +34,14 @@ class Expected:
     values: dict[str, object]
     figures: dict[str, list]
     """Case name -> list of {"data": ..., "png": bytes}."""
+    texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Case name -> the compact text of its value, made once (see ``text``)."""
+
+    def text(self, case: str) -> str:
+        """The expected value of ``case`` as the report shows it (the same for every submission)."""
+        if case not in self.texts:
+            self.texts[case] = compact(self.values[case])
+        return self.texts[case]
 
 
 def cache_dir() -> Path:
