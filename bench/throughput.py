@@ -34,6 +34,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 
 from grader import assignment as assignments  # noqa: E402
+from grader.backends import make_backend  # noqa: E402
 from grader.expected import expected_for  # noqa: E402
 from grader.grading import run  # noqa: E402
 from harness import plain  # noqa: E402
@@ -134,6 +135,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--sandbox", nargs="+", default=["process"], choices=["process", "docker"])
+    parser.add_argument("--no-spares", action="store_true",
+                        help="start every sandbox on demand (to see what starting them ahead gains)")
     args = parser.parse_args()
     numbers = args.aufgabe or assignments.available()
     print(f"{'Aufgabe':>7} {'sandbox':>8} {'n':>4} {'wall s':>8} {'s/sub':>7} {'subs/min':>9} "
@@ -147,9 +150,12 @@ def main() -> None:
             floor = floor_seconds(number, folders) / args.jobs
             for sandbox in args.sandbox:
                 out = Path(work) / f"out-{sandbox}"
+                backend = make_backend(sandbox)
+                if args.no_spares:
+                    backend.reserve = lambda count: None
                 with MemoryPeak() as memory, CpuBusy() as cpu:
                     start = time.monotonic()
-                    run(aufgabe=number, submissions=root, out=out, sandbox=sandbox, jobs=args.jobs,
+                    run(aufgabe=number, submissions=root, out=out, sandbox=backend, jobs=args.jobs,
                         log=lambda m: None)
                     wall = time.monotonic() - start
                 n = len(folders)
