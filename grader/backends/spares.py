@@ -76,8 +76,11 @@ class Spares:
             pool = self._pool
         for old in stale:
             self._discard(old)
-        for _ in range(max(0, missing)):
-            pool.submit(self._fill, key)
+        try:
+            for _ in range(max(0, missing)):
+                pool.submit(self._fill, key)
+        except RuntimeError:
+            pass  # closed meanwhile (Ctrl-C): no more spares
         return spare
 
     def _fill(self, key: Hashable) -> None:
