@@ -1,6 +1,9 @@
-"""``python -m harness``: read one job from stdin, answer with frames on stdout."""
+"""``python -m harness [--isolate-network] [--warm-pyplot]``: read one job from
+stdin, answer with frames on stdout."""
+
+import sys
 
 from .runner import main
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

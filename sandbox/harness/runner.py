@@ -64,7 +64,8 @@ the harness with SIGKILL only."""
 
 def main(argv: list[str] | None = None) -> None:
     """``argv``: ``--isolate-network`` (leave the network first), ``--warm-pyplot``
-    (import pyplot before the job arrives: the Aufgabe's cases draw)."""
+    (import pyplot before the job arrives: the Aufgabe's cases draw). Without
+    ``argv``, the options follow the harness folder in ``sys.argv`` (see BOOT)."""
     options = set(sys.argv[2:] if argv is None else argv)
     for sig in PARENT_IGNORES:
         signal.signal(sig, signal.SIG_IGN)
