@@ -7,14 +7,21 @@ rlimits (address space, file size, open files, processes); where the kernel
 allows it the harness gives up the network (a new, empty network
 namespace). It is weaker than ``docker`` — student code runs as the
 grader's own user — and every report says which sandbox graded it.
+
+Harnesses are forked from a zygote (``harness.zygote``) that started Python and
+imported numpy (and pyplot) once for the whole grader process; where no zygote
+can run, each harness is started as its own Python process.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +41,148 @@ BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
     "from harness.runner import main; main()"
 )
+ZYGOTE_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from harness.zygote import main; main(sys.argv[2:])"
+)
+SPAWN_SECONDS = 60.0
+"""How long a zygote may take to answer a request (it imports numpy first)."""
+
+
+class ForkedHarness:
+    """A harness forked by a zygote, with what ProcessChannel uses of a Popen."""
+
+    def __init__(self, zygote: "Zygote", pid: int, stdin: int, stdout: int, stderr: int):
+        self.zygote = zygote
+        self.pid = pid
+        self.stdin = os.fdopen(stdin, "wb")
+        self.stdout = os.fdopen(stdout, "rb")
+        self.stderr = os.fdopen(stderr, "rb")
+        self.returncode: int | None = None
+
+    def wait(self) -> int | None:
+        """The exit code the zygote reports (None if the zygote itself is gone)."""
+        self.returncode = self.zygote.exit_code(self.pid)
+        return self.returncode
+
+
+class Zygote:
+    """One warm parent of harnesses (``harness.zygote``), shared by the process backends
+    of this grader process; see ``zygote_for``."""
+
+    def __init__(self, warm_pyplot: bool):
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        options = ["--warm-pyplot"] if warm_pyplot else []
+        scratch = Path(tempfile.gettempdir())
+        self.popen = subprocess.Popen(
+            [sys.executable, "-I", "-c", ZYGOTE_BOOT, HARNESS_PARENT, str(theirs.fileno()), *options],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=environment(scratch),
+            pass_fds=(theirs.fileno(),),
+            start_new_session=True,
+        )
+        theirs.close()
+        self.lock = threading.Lock()
+        self.condition = threading.Condition()
+        self.requests = 0
+        self.pids: dict[int, int] = {}
+        """Request number -> pid of the harness forked for it."""
+        self.exits: dict[int, int] = {}
+        self.ended = False
+        threading.Thread(target=self._listen, daemon=True, name="zygote").start()
+
+    def _listen(self) -> None:
+        while True:
+            try:
+                message = self.control.recv(1 << 16)
+            except OSError:
+                message = b""
+            with self.condition:
+                if not message:
+                    self.ended = True
+                else:
+                    answer = json.loads(message)
+                    if "pid" in answer:
+                        self.pids[answer["request"]] = answer["pid"]
+                    else:
+                        self.exits[answer["exit"]] = answer["code"]
+                self.condition.notify_all()
+            if not message:
+                return
+
+    def spawn(self, cwd: Path, env: dict, options: list[str]) -> ForkedHarness:
+        """A fresh harness forked from the zygote; raises OSError when it cannot."""
+        pipes = [os.pipe() for _ in range(3)]
+        theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
+        ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
+        try:
+            with self.lock:  # one request at a time on the socket
+                self.requests += 1
+                number = self.requests
+                request = {"request": number, "cwd": str(cwd), "env": env, "options": options}
+                socket.send_fds(self.control, [json.dumps(request).encode()], theirs)
+            deadline = time.monotonic() + SPAWN_SECONDS
+            with self.condition:
+                while number not in self.pids:
+                    left = deadline - time.monotonic()
+                    if self.ended or left <= 0:
+                        raise OSError("the zygote does not answer")
+                    self.condition.wait(left)
+                pid = self.pids.pop(number)
+        except BaseException:
+            for fd in ours:
+                os.close(fd)
+            raise
+        finally:
+            for fd in theirs:
+                os.close(fd)
+        return ForkedHarness(self, pid, *ours)
+
+    def exit_code(self, pid: int) -> int | None:
+        with self.condition:
+            while pid not in self.exits and not self.ended:
+                self.condition.wait(1.0)
+            return self.exits.pop(pid, None)
+
+    def alive(self) -> bool:
+        return not self.ended and self.popen.poll() is None
+
+    def stop(self) -> None:
+        # The zygote ends at the end of its socket. shutdown() first: close()
+        # alone would neither wake the listening thread nor tell the zygote.
+        try:
+            self.control.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the zygote closed it already
+        self.control.close()
+        try:
+            self.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+
+
+_ZYGOTES: dict[bool, Zygote] = {}
+_ZYGOTES_LOCK = threading.Lock()
+
+
+def zygote_for(warm_pyplot: bool) -> Zygote:
+    """The zygote of this grader process for ``warm_pyplot`` (started on first use)."""
+    with _ZYGOTES_LOCK:
+        zygote = _ZYGOTES.get(warm_pyplot)
+        if zygote is None or not zygote.alive():
+            if zygote is not None:
+                zygote.stop()  # it died: free its socket
+            zygote = _ZYGOTES[warm_pyplot] = Zygote(warm_pyplot)
+        return zygote
+
+
+@atexit.register
+def _stop_zygotes() -> None:
+    for zygote in list(_ZYGOTES.values()):
+        zygote.stop()
 
 
 class ProcessChannel(Channel):
@@ -159,16 +308,19 @@ class ProcessBackend(Backend):
         scratch = workdir / "scratch"
         scratch.mkdir()
         options = ["--isolate-network"] if self.isolate_network else []
-        options += ["--warm-pyplot"] if warm_pyplot else []
-        popen = subprocess.Popen(
-            [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=workdir,
-            env=environment(scratch),
-            start_new_session=True,
-        )
+        try:
+            popen = zygote_for(warm_pyplot).spawn(workdir, environment(scratch), options)
+        except OSError:  # no zygote here: start the harness itself
+            options += ["--warm-pyplot"] if warm_pyplot else []
+            popen = subprocess.Popen(
+                [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=workdir,
+                env=environment(scratch),
+                start_new_session=True,
+            )
         channel = ProcessChannel(popen, workdir, on_close=self._forget)
         with self._lock:
             self._channels.add(channel)

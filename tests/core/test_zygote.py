@@ -1,0 +1,97 @@
+"""The process sandbox's zygote: harnesses forked from one warm parent."""
+
+import os
+import signal
+import textwrap
+import time
+import types
+from pathlib import Path
+
+from grader.backends import process
+from grader.backends.base import Job
+from grader.backends.process import ProcessBackend, Zygote, zygote_for
+from grader.backends.session import run_job
+from harness.api import collect
+
+CASES = textwrap.dedent(
+    """
+    import os
+    from harness.api import case
+
+    @case("f/one", timeout=10)
+    def one(m, ctx):
+        harness = os.getppid()
+        with open(f"/proc/{harness}/stat") as stat:
+            harness_parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        return {
+            "y": m.f(2),
+            "harness_parent": harness_parent,
+            "environment": sorted(os.environ),
+            "home": os.environ.get("HOME", ""),
+        }
+    """
+)
+
+
+def job(folder: Path, body: str = "def f(x):\n    return x * 3\n") -> Job:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "student.py").write_text(body)
+    module = types.ModuleType("cases")
+    exec(CASES, module.__dict__)
+    return Job(folder, "student", CASES, {c.name: c.timeout for c in collect(module)})
+
+
+def value(a_job: Job) -> dict:
+    backend = ProcessBackend(isolate_network=False)
+    try:
+        run = run_job(backend, a_job).cases["f/one"]
+    finally:
+        backend.close()
+    assert run.status == "ok", run
+    return run.value
+
+
+def test_a_harness_is_forked_from_the_zygote_with_its_own_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GNN_GRADER_SECRET", "not for students")
+    got = value(job(tmp_path / "a"))
+    assert got["y"] == 6
+    assert got["harness_parent"] == zygote_for(False).popen.pid
+    assert "GNN_GRADER_SECRET" not in got["environment"]
+    assert "/gnn-sandbox-" in got["home"]  # the sandbox's own folder, not the zygote's
+
+
+def test_the_exit_of_a_forked_harness_is_reported(tmp_path):
+    backend = ProcessBackend(isolate_network=False)
+    spare = backend._start(False)
+    assert isinstance(spare.channel.popen, process.ForkedHarness)
+    info = spare.channel.close()
+    assert info.exit_code == -signal.SIGKILL
+    backend.close()
+
+
+def test_a_killed_zygote_is_replaced_and_grading_goes_on(tmp_path):
+    first = zygote_for(False)
+    os.kill(first.popen.pid, signal.SIGKILL)
+    first.popen.wait()
+    got = value(job(tmp_path / "a"))
+    assert got["y"] == 6
+    second = zygote_for(False)
+    assert second is not first and got["harness_parent"] == second.popen.pid
+
+
+def test_without_a_zygote_the_harness_is_started_directly(tmp_path, monkeypatch):
+    def broken(warm_pyplot):
+        raise OSError("no zygote")
+
+    monkeypatch.setattr(process, "zygote_for", broken)
+    got = value(job(tmp_path / "a"))
+    assert got["y"] == 6
+    assert got["harness_parent"] == os.getpid()  # started by this process itself
+
+
+def test_a_zygote_ends_when_its_socket_is_closed():
+    zygote = Zygote(False)
+    started = time.monotonic()
+    zygote.stop()
+    assert zygote.popen.returncode == 0
+    assert time.monotonic() - started < 5
