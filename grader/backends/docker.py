@@ -41,7 +41,7 @@ from docker.types import Mount, Ulimit
 from .. import image as sandbox_image
 from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, Limits, SandboxLost
 from .process import BOOT
-from .spares import Spare, Spares
+from .spares import Spare, Spares, copy_submission
 
 LABEL = "gnn-grader.sandbox"
 """Every container of the grader carries it (value: ``<host>:<pid>`` of its grader)."""
@@ -284,11 +284,7 @@ class DockerBackend(Backend):
             raise RuntimeError("Der Docker-Sandbox-Dienst wurde beendet.")
         key = (job.limits, job.warm_pyplot)
         spare = self.spares.take(key) or self._start(key)
-        try:
-            _readonly_copy(job.submission, spare.submission)
-        except BaseException:
-            spare.channel.close()
-            raise
+        copy_submission(job.submission, spare)
         header = job.header(cases, SCRATCH, SUBMISSION, wipe=WIPE)
         return spare.channel, header
 
@@ -410,20 +406,6 @@ def environment() -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-
-
-def _readonly_copy(source: Path, target: Path) -> Path:
-    """A copy of the submission that the container's user may read, into the
-    (empty) folder ``target`` that the container mounts.
-
-    The bind mount is read-only, so the folders may stay writable for their
-    owner on the host: the grader can remove the copy without being root.
-    """
-    shutil.copytree(source, target, symlinks=False, dirs_exist_ok=True)
-    for path in [target, *target.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o444)
-    target.parent.chmod(0o755)
-    return target
 
 
 def remove_orphans(client: docker.DockerClient) -> list[str]:

@@ -33,7 +33,7 @@ import harness
 from harness import reaper
 
 from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job
-from .spares import Spare, Spares
+from .spares import Spare, Spares, copy_submission
 
 STDERR_KEEP = 16 * 1024
 HARNESS_PARENT = str(Path(harness.__file__).resolve().parent.parent)
@@ -281,16 +281,8 @@ class ProcessBackend(Backend):
             if self._closed:
                 raise RuntimeError("the sandbox is shutting down")
         spare = self.spares.take(job.warm_pyplot) or self._start(job.warm_pyplot)
-        submission = spare.submission
-        try:
-            shutil.copytree(job.submission, submission, symlinks=False, dirs_exist_ok=True)
-            for path in [submission, *submission.rglob("*")]:
-                # Folders stay writable for us, so that the copy can always be removed.
-                path.chmod(0o755 if path.is_dir() else 0o444)
-        except BaseException:
-            spare.channel.close()
-            raise
-        header = job.header(cases, str(spare.details["scratch"]), str(submission), wipe=[])
+        copy_submission(job.submission, spare)
+        header = job.header(cases, str(spare.details["scratch"]), str(spare.submission), wipe=[])
         limits = header["limits"]
         limits["memory"] = job.limits.memory
         if os.geteuid() != 0:  # RLIMIT_NPROC counts all of a user's processes

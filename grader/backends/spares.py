@@ -13,6 +13,7 @@ warm-up); those of another kind are discarded, and so are all at the end.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +31,19 @@ class Spare:
     submission: Path
     """Host folder the sandbox sees as its submission; empty until taken."""
     details: dict = field(default_factory=dict)
+
+
+def copy_submission(source: Path, spare: Spare) -> None:
+    """Copy the submission into the spare's (empty) folder, readable for every user
+    and read-only; on failure the spare is closed. The folders stay writable for
+    their owner, so that the grader can always remove the copy."""
+    try:
+        shutil.copytree(source, spare.submission, symlinks=False, dirs_exist_ok=True)
+        for path in [spare.submission, *spare.submission.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o444)
+    except BaseException:
+        spare.channel.close()
+        raise
 
 
 class Spares:
