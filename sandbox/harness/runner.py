@@ -108,11 +108,6 @@ def warm_up(pyplot: bool) -> None:
 
     plain.encode({"value": numpy.zeros(2), "figures": []})
     if pyplot and not figures.warmed:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401
-
         figures.warm_up()
 
 

@@ -138,3 +138,59 @@ def test_versions_name_matplotlib_also_where_it_was_not_imported(backend, tmp_pa
 
     result = run_job(backend, job(tmp_path / "a", "def f(x):\n    return x\n"))
     assert result.versions["matplotlib"] == matplotlib.__version__
+
+
+WARM_CASES = textwrap.dedent(
+    """
+    import hashlib, io
+    from harness.api import case
+
+    @case("f/one", timeout=30)
+    def one(m, ctx):
+        import matplotlib.artist, matplotlib.lines, matplotlib.mathtext
+        warm = {
+            # before this case drew anything: what it inherited from its parent
+            "parser": matplotlib.mathtext.MathTextParser._parser is not None,
+            "set_doc": matplotlib.lines.Line2D.set.__doc__ or "",
+            "kwdoc": matplotlib.artist.kwdoc(matplotlib.lines.Line2D),
+        }
+        buffer = io.BytesIO()
+        m.draw().savefig(buffer, format="png", dpi=80)
+        return dict(warm, png=hashlib.sha256(buffer.getvalue()).hexdigest())
+    """
+)
+DRAW = """\
+import matplotlib.pyplot as plt
+
+def draw():
+    figure, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1, 2], [0, 1, 4], ".-", label="$E(t)$")
+    ax.set(xlabel="$o_1$", ylabel="Fehler", title="Titel")
+    ax.legend()
+    return figure
+"""
+
+
+def test_the_warm_up_loads_mathtext_and_skips_docstring_tables_without_changing_a_drawing(
+    backend, tmp_path
+):
+    import subprocess
+    import sys
+
+    warm = value(backend, job(tmp_path / "a", DRAW, WARM_CASES))
+    # Labels such as $o_1$ find the mathtext parser built in the parent.
+    assert warm["parser"] is True
+    # pyplot was imported without the property tables of Artist.set ...
+    assert "markerfacecolor" not in warm["set_doc"]
+    # ... and kwdoc itself works again for the student's code.
+    assert "markerfacecolor" in warm["kwdoc"]
+    # The same figure drawn after a plain import of pyplot gives the same PNG.
+    plain = subprocess.run(
+        [sys.executable, "-c",
+         "import hashlib, io, sys, matplotlib; matplotlib.use('Agg'); sys.path.insert(0, sys.argv[1]);"
+         "import student; b = io.BytesIO(); student.draw().savefig(b, format='png', dpi=80);"
+         "print(hashlib.sha256(b.getvalue()).hexdigest())",
+         str(tmp_path / "a")],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )
+    assert warm["png"] == plain.stdout.strip()
