@@ -195,5 +195,11 @@ def plot_labels(m, ctx):
     about="plot gibt die matplotlib-Figure zurück.",
 )
 def plot_returns(m, ctx):
+    import matplotlib.pyplot as plt
+
     figure = m.plot(_lecture_orbit(50))
-    return "Figure" if isinstance(figure, matplotlib.figure.Figure) else type(figure).__name__
+    kind = "Figure" if isinstance(figure, matplotlib.figure.Figure) else type(figure).__name__
+    # Only the type counts here; the picture is shown by plot/phase-diagram. Closed,
+    # it is neither rendered in the sandbox nor shown a third time in the report.
+    plt.close("all")
+    return kind

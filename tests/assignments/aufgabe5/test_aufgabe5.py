@@ -72,6 +72,23 @@ def test_loses_exactly_its_cases(label):
     assert result.passed == (not failing or label in STILL_PASSES_TESTAT), result.score
 
 
+
+def test_the_figure_is_shown_where_it_is_judged_and_not_where_only_its_type_counts():
+    from grader.backends.base import Job
+    from grader.backends.process import ProcessBackend
+    from grader.backends.session import run_job
+
+    a = load(5)
+    job = Job(a.reference, a.module, a.cases_source, {c.name: c.timeout for c in a.cases},
+              a.resources, a.limits)
+    backend = ProcessBackend()
+    try:
+        runs = run_job(backend, job).cases
+    finally:
+        backend.close()
+    shown = {name: len(run.figures) for name, run in runs.items() if name.startswith("plot/")}
+    assert shown == {"plot/phase-diagram": 1, "plot/axis-labels": 1, "plot/returns-figure": 0}
+
 # Calibration of the Trajectory check: host-side, the case functions on update variants.
 
 def _order(W, bias, o):
