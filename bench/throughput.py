@@ -6,7 +6,9 @@ reference and the example submissions (correct and wrong), graded with
 floor: the same cases run in one plain Python process, without any sandbox,
 divided by the number of jobs. Prints seconds per submission, submissions per
 minute, the peak of the machine's used memory during the run, the ratio of
-wall time to the floor, and the overhead per submission.
+wall time to the floor, and the overhead per submission, read two ways:
+(wall - floor) / n, what a submission adds to the batch's wall time, and that
+times the jobs, what it costs the sandbox running it (on a busy CPU: CPU time).
 
     .venv/bin/python bench/throughput.py --count 100 --sandbox process docker
 """
@@ -140,7 +142,8 @@ def main() -> None:
     args = parser.parse_args()
     numbers = args.aufgabe or assignments.available()
     print(f"{'Aufgabe':>7} {'sandbox':>8} {'n':>4} {'wall s':>8} {'s/sub':>7} {'subs/min':>9} "
-          f"{'peak MB':>8} {'cpu busy':>8} {'floor s':>8} {'ratio':>6} {'overhead s/sub':>15}")
+          f"{'peak MB':>8} {'cpu busy':>8} {'floor s':>8} {'ratio':>6} {'overhead s/sub':>15} "
+          f"{'per sandbox':>12}")
     for number in numbers:
         with tempfile.TemporaryDirectory(prefix="gnn-bench-") as work:
             root = Path(work) / "class"
@@ -161,7 +164,7 @@ def main() -> None:
                 n = len(folders)
                 print(f"{number:>7} {sandbox:>8} {n:>4} {wall:>8.1f} {wall / n:>7.2f} {60 * n / wall:>9.1f} "
                       f"{memory.peak / 2**20:>8.0f} {cpu.share:>8.0%} {floor:>8.1f} {wall / floor:>6.2f} "
-                      f"{(wall - floor) * args.jobs / n:>15.2f}", flush=True)
+                      f"{(wall - floor) / n:>15.2f} {(wall - floor) * args.jobs / n:>12.2f}", flush=True)
 
 
 if __name__ == "__main__":
