@@ -38,6 +38,7 @@ class EngineProxy:
         self.server.listen(32)
         self.sockets: list[socket.socket] = []
         self.lock = threading.Lock()
+        self.is_cut = False
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self):
@@ -49,6 +50,10 @@ class EngineProxy:
             engine = socket.socket(socket.AF_UNIX)
             engine.connect(ENGINE)
             with self.lock:
+                if self.is_cut:  # accepted just before the cut: it must not outlive it
+                    client.close()
+                    engine.close()
+                    return
                 self.sockets += [client, engine]
             for a, b in ((client, engine), (engine, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
@@ -65,6 +70,7 @@ class EngineProxy:
     def cut(self):
         self.server.close()
         with self.lock:
+            self.is_cut = True
             for s in self.sockets:
                 try:
                     s.shutdown(socket.SHUT_RDWR)
@@ -129,7 +135,9 @@ def test_engine_stopping_mid_batch_stops_cleanly_and_a_rerun_resumes(client, san
     messages = []
     result = run(aufgabe=1, submissions=submissions, out=out, sandbox="docker", jobs=2, log=messages.append)
     assert any(f"{len(kept)} Abgaben unverändert" in m for m in messages)
-    assert len(result.submissions) == 6 and all(s.passed for s in result.submissions)
+    failed = {s.id: [(c.name, c.message) for c in s.cases if c.status != "passed"]
+              for s in result.submissions if not s.passed}
+    assert len(result.submissions) == 6 and not failed, failed
 
 
 def test_a_container_that_cannot_be_created_is_a_verdict_and_the_batch_goes_on(client, sandbox_image, submissions, tmp_path):
