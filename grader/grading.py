@@ -88,6 +88,7 @@ def grade_submission(
     )
     job_run = run_job(backend, job)
     result.versions = job_run.versions
+    result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
     for case in cases:
         run = job_run.cases[case.name]
         status, message = verdict(
@@ -246,7 +247,12 @@ def run(
             result = grade_submission(
                 assignment, expected, backend, submission, figures_dir=figures_dir
             )
-            if not stopping.is_set():  # results of killed sandboxes are not results
+            if stopping.is_set():  # results of killed sandboxes are not results
+                return result
+            if result.sandbox_failed:
+                # Reported, but not kept: what failed was the sandbox, not the code.
+                log(f"{submission.id}: die Sandbox fiel aus; der nächste Lauf bewertet diese Abgabe neu.")
+            else:
                 store.put(submission.id, keys[submission.id], result)
             return result
 

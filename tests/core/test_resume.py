@@ -51,6 +51,32 @@ def test_rerun_skips_unchanged_and_regrades_changed(tmp_path):
     assert all(s.graded_at >= by_id["good0"].graded_at for s in third.submissions)
 
 
+
+KILLS_ITS_SANDBOX = REFERENCE.replace("def train(", "def _train(") + (
+    "\nimport os, signal\n\ndef train(X, T, w0, max_epochs=100):\n    if len(X) == 2:\n"
+    "        os.kill(os.getppid(), signal.SIGKILL)  # the harness: as if the sandbox failed\n"
+    "    return _train(X, T, w0, max_epochs)\n"
+)
+
+
+def test_a_result_whose_sandbox_failed_is_reported_but_graded_again_by_the_next_run(tmp_path):
+    subs = make_class(tmp_path / "subs", good=1)
+    (subs / "lost").mkdir()
+    (subs / "lost" / "perceptron.py").write_text(KILLS_ITS_SANDBOX)
+    out = tmp_path / "out"
+    messages = []
+    first = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=messages.append).submissions}
+    assert first["lost"].sandbox_failed and not first["good0"].sandbox_failed
+    assert any(c.status == "error" for c in first["lost"].cases)
+    assert any(m.startswith("lost: die Sandbox fiel aus") for m in messages), messages
+    stored = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
+    assert stored["lost"]["sandbox_failed"] is True and stored["good0"]["sandbox_failed"] is False
+    messages.clear()
+    second = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=messages.append).submissions}
+    assert any("1 Abgaben unverändert" in m for m in messages), messages
+    assert second["good0"].graded_at == first["good0"].graded_at
+    assert any(m.startswith("lost: die Sandbox fiel aus") for m in messages), messages
+
 def test_corrupt_stored_result_is_graded_again(tmp_path):
     subs = make_class(tmp_path / "subs", good=1)
     out = tmp_path / "out"
