@@ -61,7 +61,7 @@ def import_pyplot() -> None:
 
     While its modules load, matplotlib writes a table of every settable
     property into the docstring of each Artist subclass's ``set`` (and into
-    a few ``%(...:kwdoc)s`` docstrings), a third of pyplot's import time. No
+    a few ``%(...:kwdoc)s`` docstrings), about a quarter of pyplot's import. No
     case reads docstrings, so ``matplotlib.artist.kwdoc`` answers "" while
     pyplot loads, and is itself again afterwards. Signatures, setters and
     drawing are unchanged.
