@@ -1,6 +1,8 @@
 """Harnesses started ahead (spares) and the parent's warm-up, in the process sandbox."""
 
 import os
+import subprocess
+import sys
 import textwrap
 import time
 import types
@@ -174,9 +176,6 @@ def draw():
 def test_the_warm_up_loads_mathtext_and_skips_docstring_tables_without_changing_a_drawing(
     backend, tmp_path
 ):
-    import subprocess
-    import sys
-
     warm = value(backend, job(tmp_path / "a", DRAW, WARM_CASES))
     # Labels such as $o_1$ find the mathtext parser built in the parent.
     assert warm["parser"] is True
