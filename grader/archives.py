@@ -10,15 +10,19 @@ kept as the bytes they are (Linux allows that).
 
 from __future__ import annotations
 
-import shutil
 import stat
 import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterator
 
-MAX_MEMBERS = 2000
-MAX_TOTAL = 50 << 20
+from .handin import MAX_BYTES as MAX_TOTAL
+from .handin import MAX_DEPTH
+from .handin import MAX_FILES as MAX_MEMBERS
+from .handin import remove
+
+MAX_NAME = 255
+"""Bytes in one part of a member's name: what Linux file systems allow."""
 MAX_RATIO = 200
 SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
@@ -42,8 +46,7 @@ def stem(path: Path) -> str | None:
 
 def unpack(archive: Path, target: Path) -> None:
     """Unpack ``archive`` into a fresh ``target``; UnsafeArchive or BrokenArchive otherwise."""
-    if target.exists():
-        shutil.rmtree(target)
+    remove(target)
     target.mkdir(parents=True)
     try:
         if archive.name.lower().endswith(".zip"):
@@ -51,10 +54,10 @@ def unpack(archive: Path, target: Path) -> None:
         else:
             _write(target, _tar_members(archive), archive.stat().st_size)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        shutil.rmtree(target, ignore_errors=True)
+        remove(target)
         raise BrokenArchive(str(exc)) from None
     except UnsafeArchive:
-        shutil.rmtree(target, ignore_errors=True)
+        remove(target)
         raise
 
 
@@ -68,6 +71,11 @@ def _check_name(name: str) -> PurePosixPath:
         raise UnsafeArchive(f"absoluter Pfad {name!r}")
     if ".." in path.parts:
         raise UnsafeArchive(f"Pfad mit '..' ({name!r})")
+    # Deeper trees than any hand-in needs would only exhaust recursion and path limits later.
+    if len(path.parts) > MAX_DEPTH + 1:
+        raise UnsafeArchive(f"mehr als {MAX_DEPTH} Ordnerebenen")
+    if any(len(part.encode("utf-8", "surrogateescape")) > MAX_NAME for part in path.parts):
+        raise UnsafeArchive(f"ein Name ist länger als {MAX_NAME} Bytes")
     return path
 
 

@@ -6,7 +6,6 @@ The CLI is a thin shell over these; the tests call them directly.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import assignment as assignments
-from . import lms, report
+from . import handin, lms, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
@@ -133,6 +132,30 @@ def grade_submission(
     return result
 
 
+def _grader_failed(
+    assignment: Assignment, backend: Backend, submission: Submission, exc: Exception, log: Callable[[str], None]
+) -> SubmissionResult:
+    """The verdict for a submission whose grading failed on the host: an error, never stored, so
+    that the next run tries again; the other submissions go on."""
+    log(f"{submission.id}: interner Fehler beim Bewerten ({type(exc).__name__}: {exc!r:.200}).")
+    message = (
+        "Diese Abgabe konnte wegen eines internen Fehlers des Graders nicht bewertet werden "
+        f"({type(exc).__name__}); die anderen Abgaben sind nicht betroffen. Bitte der Lehrperson melden."
+    )
+    cases = assignment.cases
+    return SubmissionResult(
+        id=submission.id,
+        status="error",
+        score=0.0,
+        max_score=sum(c.points for c in cases),
+        passed=False,
+        cases=[CaseResult(c.name, c.visibility, "error", 0.0, c.points, message, c.about) for c in cases],
+        message=message,
+        sandbox=backend.name,
+        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
 def _save_figures(root: Path, owner: str, case: str, figures: list) -> list[str]:
     names = []
     for index, figure in enumerate(figures):
@@ -243,10 +266,15 @@ def run(
                 waiting[0] -= 1
                 # Sandboxes started ahead for the submissions still waiting, no more.
                 backend.reserve(min(workers, waiting[0]))
-            shutil.rmtree(figures_dir / submission.id, ignore_errors=True)
-            result = grade_submission(
-                assignment, expected, backend, submission, figures_dir=figures_dir
-            )
+            handin.remove(figures_dir / submission.id)
+            try:
+                result = grade_submission(
+                    assignment, expected, backend, submission, figures_dir=figures_dir
+                )
+            except (SandboxLost, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+                return _grader_failed(assignment, backend, submission, exc, log)
             if stopping.is_set():  # results of killed sandboxes are not results
                 return result
             if result.sandbox_failed:

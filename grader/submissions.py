@@ -7,10 +7,12 @@ Archives are unpacked only through ``grader.archives``.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import archives
+from . import archives, handin
 from .moodle import submission_id
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
@@ -33,7 +35,15 @@ def discover(root: Path, module: str, workdir: Path) -> list[Submission]:
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or entry.name in IGNORED:
             continue
-        if entry.is_dir() or archives.stem(entry):
+        mode = os.lstat(entry).st_mode
+        if stat.S_ISLNK(mode):
+            # Never followed: it could lead to another student's folder or the grader's files.
+            name = archives.stem(entry) or entry.name
+            found.append(Submission(submission_id(readable(name)), entry, error=(
+                f"{readable(entry.name)} ist ein symbolischer Link; Links werden nicht verfolgt. "
+                "Bitte die Abgabe selbst in den Ordner legen."
+            )))
+        elif stat.S_ISDIR(mode) or (stat.S_ISREG(mode) and archives.stem(entry)):
             found.append(open_submission(entry, module, workdir))
     return _separate_duplicates(found)
 
@@ -55,7 +65,12 @@ def _separate_duplicates(found: list[Submission]) -> list[Submission]:
 def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
     """One submission from a folder, an archive or the module file itself."""
     if entry.is_file() and entry.suffix == ".py":
-        return Submission(readable(entry.parent.name), entry, folder=entry.parent)
+        submission = Submission(readable(entry.parent.name), entry, folder=entry.parent)
+        try:
+            handin.check(entry.parent)
+        except (handin.UnsafeHandIn, OSError) as exc:
+            submission.folder, submission.error = None, f"Der Ordner von {readable(entry.name)} wurde nicht bewertet: {exc}."
+        return submission
     name = archives.stem(entry) if entry.is_file() else entry.name
     submission = Submission(submission_id(readable(name or entry.name)), entry)
     folder = entry
@@ -72,6 +87,14 @@ def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
                 f"Das Archiv {readable(entry.name)} ist beschädigt und lässt sich nicht öffnen ({exc})."
             )
             return submission
+    try:
+        handin.check(folder)
+    except handin.UnsafeHandIn as exc:
+        submission.error = f"Die Abgabe {readable(entry.name)} wurde nicht bewertet: {exc}."
+        return submission
+    except OSError as exc:
+        submission.error = f"Die Abgabe {readable(entry.name)} ist nicht lesbar ({exc.strerror or exc})."
+        return submission
     submission.folder = locate(folder, module)
     inner = [p for p in folder.iterdir() if p.is_file() and archives.stem(p)] if entry.is_dir() else []
     if submission.folder is None and len(inner) == 1:
