@@ -44,7 +44,13 @@ def discover(root: Path, module: str, workdir: Path) -> list[Submission]:
                 "Bitte die Abgabe selbst in den Ordner legen."
             )))
         elif stat.S_ISDIR(mode) or (stat.S_ISREG(mode) and archives.stem(entry)):
-            found.append(open_submission(entry, module, workdir))
+            try:
+                found.append(open_submission(entry, module, workdir))
+            except Exception as exc:  # noqa: BLE001 - one hand-in never stops finding the others
+                name = archives.stem(entry) or entry.name
+                found.append(Submission(submission_id(readable(name)), entry, error=(
+                    f"Die Abgabe {readable(entry.name)} ließ sich nicht öffnen ({type(exc).__name__})."
+                )))
     return _separate_duplicates(found)
 
 
