@@ -23,10 +23,11 @@ from .backends.base import Job
 from .backends.session import run_job
 from .expected import Expected, expected_for
 from .figures import difference_png
+from .filenames import file_stem
 from .formatting import compact
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
-from .submissions import Submission, discover, open_submission
+from .submissions import Submission, open_submission
 from .verdicts import verdict
 
 
@@ -70,6 +71,7 @@ def grade_submission(
         cases=[],
         sandbox=backend.name,
         graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        notes=list(submission.notes),
     )
     if submission.error:
         result.status, result.message = "error", submission.error
@@ -114,14 +116,14 @@ def grade_submission(
             release=case.release,
         )
         if figures_dir is not None and public:
-            case_result.figures = _save_figures(figures_dir, submission.id, case.name, run.figures)
+            case_result.figures = _save_figures(figures_dir, file_stem(submission.id), case.name, run.figures)
             if status == "failed":
                 picture = difference_png(
                     case.check, run.figures, expected.figures[case.name], expected.values[case.name], run.value
                 )
                 if picture:
                     case_result.difference_figures = _save_figures(
-                        figures_dir, submission.id, f"{case.name}-difference", [{"png": picture}]
+                        figures_dir, file_stem(submission.id), f"{case.name}-difference", [{"png": picture}]
                     )
             case_result.expected_figures = _save_figures(
                 figures_dir, ".reference", case.name, expected.figures[case.name]
@@ -217,8 +219,7 @@ def run(
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
     with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
-        root = lms.open_download(Path(submissions), Path(work))
-        found = discover(root, assignment.module, Path(work)) if root.is_dir() else []
+        found = lms.find_submissions(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
         backend = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log)
@@ -243,7 +244,7 @@ def run(
                 waiting[0] -= 1
                 # Sandboxes started ahead for the submissions still waiting, no more.
                 backend.reserve(min(workers, waiting[0]))
-            shutil.rmtree(figures_dir / submission.id, ignore_errors=True)
+            shutil.rmtree(figures_dir / file_stem(submission.id), ignore_errors=True)
             result = grade_submission(
                 assignment, expected, backend, submission, figures_dir=figures_dir
             )

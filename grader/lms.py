@@ -20,7 +20,7 @@ from pathlib import Path
 from . import archives
 from .moodle import FOLDER, MoodleStudent, moodle_student, student_key
 from .results import RunResult, SubmissionResult, write_json_atomic
-from .submissions import IGNORED
+from .submissions import IGNORED, Submission, discover
 
 # Moodle's importer needs "Identifier", "Grade" and "Last modified (grade)"; it reads
 # the number at the end of the identifier and feedback from the columns named
@@ -34,6 +34,12 @@ class BadDownload(ValueError):
     """The archive of all submissions could not be unpacked; the message says why (German)."""
 
 
+def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
+    """The submissions in the folder or download archive ``path`` (see ``open_download``)."""
+    root, names = _open_download(path, workdir)
+    return discover(root, module, workdir, names) if root.is_dir() else []
+
+
 def open_download(path: Path, workdir: Path) -> Path:
     """The folder of submissions at ``path``: itself, or an archive of it unpacked into ``workdir``.
 
@@ -41,17 +47,22 @@ def open_download(path: Path, workdir: Path) -> Path:
     its top level) or any zip or tarball of a submissions folder; a single top
     folder that is not a Moodle student folder is stepped into.
     """
+    return _open_download(path, workdir)[0]
+
+
+def _open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
+    """``open_download``'s folder, and the names shortened while unpacking with their originals."""
     if path.is_dir() or not archives.stem(path):
-        return path
+        return path, {}
     target = workdir / "download"
     try:
-        archives.unpack(path, target)
+        names = archives.unpack(path, target)
     except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
         raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
     entries = [p for p in target.iterdir() if p.name not in IGNORED]
-    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(entries[0].name):
-        return entries[0]
-    return target
+    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(names.get(entries[0].name, entries[0].name)):
+        return entries[0], names
+    return target, names
 
 
 def feedback_comment(submission: SubmissionResult) -> str:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -22,6 +20,7 @@ import jinja2
 from . import i18n, lms
 from .assignment import PROJECT, Assignment
 from .case_source import case_code
+from .filenames import file_stem
 from .formatting import cap, only_figure
 from .results import CaseResult, RunResult, SubmissionResult
 
@@ -46,15 +45,8 @@ def render(name: str, **context) -> str:
 
 
 def report_name(submission_id: str) -> str:
-    """A file name for the report that cannot escape the reports folder.
-
-    Where characters had to be replaced, a short hash of the id keeps two ids
-    apart that would otherwise share a file ("Anna Müller" and "Anna_Müller").
-    """
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_"
-    if safe != submission_id:
-        safe += "-" + hashlib.sha256(submission_id.encode()).hexdigest()[:8]
-    return f"reports/{safe}.html"
+    """The report's path in the output folder: unique per id and short (see ``grader.filenames``)."""
+    return f"reports/{file_stem(submission_id)}.html"
 
 
 @dataclass

@@ -64,6 +64,8 @@ class SubmissionResult:
     sandbox_failed: bool = False
     """A case ended because its sandbox failed, not because of the submission's code
     (e.g. the engine restarted): such a result is reported but a rerun grades it again."""
+    notes: list[str] = field(default_factory=list)
+    """What the report says about the hand-in besides the cases (German), e.g. an ignored online text."""
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -21,7 +21,6 @@ from copydetect import CodeFingerprint, compare_files
 
 from . import assignment as assignments
 from . import i18n, lms, report, results
-from .submissions import discover
 
 NOISE = 25
 """Shortest run of tokens (k-gram) that counts as shared; copydetect's default."""
@@ -80,9 +79,8 @@ def similarity(
     skeleton_file = assignment.folder / "skeleton" / f"{assignment.module}.py"
     skeleton = skeleton_file.read_text(encoding="utf-8") if skeleton_file.is_file() else ""
     with tempfile.TemporaryDirectory(prefix="gnn-similar-") as work:
-        root = lms.open_download(Path(submissions), Path(work))
         sources = {}
-        for submission in discover(root, assignment.module, Path(work)) if root.is_dir() else []:
+        for submission in lms.find_submissions(Path(submissions), assignment.module, Path(work)):
             if submission.folder is not None and not submission.error:
                 path = submission.folder / f"{assignment.module}.py"
                 sources[submission.id] = path.read_text(encoding="utf-8", errors="replace")
