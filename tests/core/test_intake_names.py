@@ -29,20 +29,18 @@ def patched_zip(path: Path, placeholder: str, raw: bytes, data: bytes = CODE) ->
 
 @pytest.mark.skipif(shutil.which("zip") is None, reason="Info-ZIP's zip is not installed")
 def test_utf8_names_without_the_flag_from_info_zip_are_read_as_utf8(tmp_path):
-    folder = tmp_path / "src" / "Jürgen Großmann"
+    folder = tmp_path / "src" / "Jürgen Großmann_17_assignsubmission_file_"
     folder.mkdir(parents=True)
     (folder / "perceptron.py").write_bytes(CODE)
-    subs = tmp_path / "subs"
-    subs.mkdir()
     # Info-ZIP (and macOS' Archive Utility) store the UTF-8 bytes without setting the flag.
-    subprocess.run(["zip", "-qr", str(subs / "abgabe.zip"), "Jürgen Großmann"], cwd=tmp_path / "src", check=True,
+    subprocess.run(["zip", "-qr", str(tmp_path / "download.zip"), folder.name], cwd=folder.parent, check=True,
                    env={**os.environ, "LANG": "C.UTF-8"})
-    assert not zipfile.ZipFile(subs / "abgabe.zip").infolist()[0].flag_bits & 0x800
-    root, _ = lms._open_download(subs / "abgabe.zip", tmp_path / "work")
-    assert [p.name for p in root.iterdir()] == ["perceptron.py"] and root.name == "Jürgen Großmann"
+    assert not zipfile.ZipFile(tmp_path / "download.zip").infolist()[0].flag_bits & 0x800
+    found = lms.find_submissions(tmp_path / "download.zip", "perceptron", tmp_path / "work")
+    assert [s.id for s in found] == ["Jürgen Großmann (17)"] and not found[0].error
 
 
-def test_names_of_windows_archivers_are_read_as_cp850(tmp_path):
+def test_names_of_windows_archivers_stay_read_as_cp850(tmp_path):
     download = patched_zip(tmp_path / "download.zip", "JXrgen GroXmann_17_assignsubmission_file_",
                            "Jürgen Großmann_17_assignsubmission_file_".encode("cp850"))
     found = lms.find_submissions(download, "perceptron", tmp_path / "work")
