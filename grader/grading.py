@@ -25,29 +25,11 @@ from .expected import Expected, expected_for
 from .figures import difference_png
 from .filenames import file_stem
 from .formatting import compact
+from .outdir import claim
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
-from .submissions import Submission, open_submission
+from .submissions import NoSubmissions, Submission, open_submission
 from .verdicts import verdict
-
-
-class NoSubmissions(LookupError):
-    """The folder holds nothing that looks like a submission."""
-
-
-class OutputNotWritable(OSError):
-    """The output folder cannot be created or written."""
-
-
-def check_writable(out: Path) -> None:
-    """Fail before grading, not after: a probe file is written and removed."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-probe"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputNotWritable(f"{out}: {exc.strerror or exc}") from None
 
 
 def grade_submission(
@@ -211,10 +193,32 @@ def run(
     what was graded and raises Interrupted. ``submissions`` may also be a zip
     of the folder (Moodle's "download all submissions"). Reports are in
     ``lang``; ``release_hidden`` shows hidden cases whose release date has passed.
+    ``out`` is held for the run: another Aufgabe's results or a second
+    grader writing there stop it (``grader.outdir``). ``complete`` in the
+    outcome says whether every submission found has a result.
     """
     assignment = assignments.load(aufgabe)
-    out = Path(out)
-    check_writable(out)
+    with claim(Path(out), assignment.number):
+        return _run(
+            assignment=assignment, submissions=submissions, out=Path(out), jobs=jobs, sandbox=sandbox,
+            regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=log,
+        )
+
+
+def _run(
+    *,
+    assignment: Assignment,
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    sandbox: str | Backend,
+    regrade: bool,
+    lang: str,
+    release_hidden: bool,
+    progress: Callable[[SubmissionResult, int, int], None] | None,
+    log: Callable[[str], None],
+) -> RunResult:
+    """``run`` once OUT is held (see ``grader.outdir.claim``)."""
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
@@ -284,6 +288,8 @@ def run(
         threshold=assignment.threshold,
         submissions=[graded[s.id] for s in found if s.id in graded],
         sandbox=backend.name,
+        complete=len(graded) == len(found),
+        total=len(found),
     )
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)
     write_json_atomic(out / "results.json", outcome.to_json())

@@ -30,6 +30,10 @@ WORKSHEET_COLUMNS = ["Identifier", "Full name", "Status", "Grade", "Maximum Grad
 _TRAILING_NUMBER = re.compile(r"(\d+)\s*$")
 
 
+class WorksheetError(ValueError):
+    """The grading worksheet cannot be filled; the message says why (German)."""
+
+
 class BadDownload(ValueError):
     """The archive of all submissions could not be unpacked; the message says why (German)."""
 
@@ -126,7 +130,7 @@ def fill_worksheet(worksheet: str, run: RunResult) -> tuple[str, list[str]]:
     header = rows[0]
     grade = _column(header, ("Grade", "Bewertung"))
     if grade is None:
-        raise ValueError("Die Bewertungstabelle hat keine Spalte 'Grade' bzw. 'Bewertung'.")
+        raise WorksheetError("Die Bewertungstabelle hat keine Spalte 'Grade' bzw. 'Bewertung'.")
     feedback = _column(header, ("Feedback comments", "Feedback als Kommentar"))
     by_participant = {}
     for s in run.submissions:

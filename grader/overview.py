@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import i18n, results
+from . import i18n
+from .outdir import load_results, results_path
 from .moodle import student_key
 from .report import render
 from .results import RunResult, SubmissionResult
@@ -34,11 +35,6 @@ class Matrix:
 
     def passed(self, student: str) -> int:
         return sum(1 for a in self.aufgaben if (c := self.cells.get((student, a))) and c.submission.passed)
-
-
-def results_path(path: Path) -> Path:
-    """``path`` itself, or the ``results.json`` inside an output folder."""
-    return path / "results.json" if path.is_dir() else path
 
 
 def build(runs: list[tuple[RunResult, Path]], out: Path) -> Matrix:
@@ -80,14 +76,13 @@ def matrix_csv(matrix: Matrix) -> str:
     return buffer.getvalue()
 
 
-def overview(*, results_paths: list[Path], out: Path, lang: str = "de") -> Matrix:
-    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs."""
+def overview(*, results_paths: list[Path], out: Path, lang: str = "de", allow_incomplete: bool = False) -> Matrix:
+    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs (complete ones unless allowed)."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     runs = []
     for path in results_paths:
-        file = results_path(Path(path))
-        runs.append((results.load(file), file.parent))
+        runs.append((load_results(path, allow_incomplete=allow_incomplete), results_path(Path(path)).parent))
+    out.mkdir(parents=True, exist_ok=True)
     matrix = build(runs, out)
     titles = {run.aufgabe: run.title for run, _ in runs}
     html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=i18n.translator(lang))

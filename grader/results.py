@@ -80,6 +80,10 @@ class RunResult:
     threshold: float
     submissions: list[SubmissionResult]
     sandbox: str = ""
+    complete: bool = True
+    """Every submission found has a result; False after Ctrl-C or a lost sandbox engine."""
+    total: int = 0
+    """Submissions found; ``len(submissions)`` of them have a result (0: as many as have one)."""
 
     def to_json(self) -> dict:
         return {
@@ -87,6 +91,8 @@ class RunResult:
             "title": self.title,
             "threshold": self.threshold,
             "sandbox": self.sandbox,
+            "complete": self.complete,
+            "total": self.total or len(self.submissions),
             "submissions": [s.to_json() for s in self.submissions],
         }
 
@@ -118,4 +124,6 @@ def load(path: Path) -> RunResult:
         threshold=data.get("threshold", 1.0),
         submissions=submissions,
         sandbox=data.get("sandbox", ""),
+        complete=data.get("complete", True),
+        total=data.get("total", len(submissions)),
     )

@@ -18,6 +18,10 @@ from .moodle import submission_id
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
 
 
+class NoSubmissions(LookupError):
+    """The folder holds nothing that looks like a submission."""
+
+
 @dataclass
 class Submission:
     id: str
