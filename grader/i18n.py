@@ -69,6 +69,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Overview of one Aufgabe
     "overview": ("Übersicht", "Overview"),
     "submissions_n": ("{n} Abgaben", "{n} submissions"),
+    "incomplete": ("unvollständig: {n} von {total} bewertet", "incomplete: {n} of {total} graded"),
+    "incomplete_hint": (
+        "Der Lauf wurde abgebrochen; derselbe Aufruf von `grader run` bewertet den Rest.",
+        "The run was interrupted; the same `grader run` grades the rest.",
+    ),
     "testate_passed_n": ("{n} Testate bestanden", "{n} Testate passed"),
     "threshold": ("Schwelle {share} %", "threshold {share} %"),
     "status": ("Status", "Status"),

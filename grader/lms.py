@@ -87,6 +87,7 @@ def grades_json(run: RunResult) -> dict:
         "aufgabe": run.aufgabe,
         "title": run.title,
         "threshold": run.threshold,
+        "complete": run.complete,
         "grades": [
             {
                 "id": s.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import i18n
@@ -32,6 +32,8 @@ class Matrix:
     aufgaben: list[int]
     students: list[str]
     cells: dict[tuple[str, int], Cell]
+    incomplete: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Per Aufgabe whose run is incomplete: (graded, found)."""
 
     def passed(self, student: str) -> int:
         return sum(1 for a in self.aufgaben if (c := self.cells.get((student, a))) and c.submission.passed)
@@ -56,6 +58,7 @@ def build(runs: list[tuple[RunResult, Path]], out: Path) -> Matrix:
         aufgaben=sorted({run.aufgabe for run, _ in runs}),
         students=sorted({student for student, _ in cells}, key=str.casefold),
         cells=cells,
+        incomplete={run.aufgabe: (len(run.submissions), run.total) for run, _ in runs if not run.complete},
     )
 
 

@@ -4,10 +4,17 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
+from grader.cli import main
 from grader.grading import run
+from grader.outdir import OutputOfAnotherAufgabe, claim
 from grader.submissions import ONLINE_TEXT_IGNORED
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
@@ -63,3 +70,105 @@ def test_file_and_online_text_the_file_is_graded_and_the_report_says_so(tmp_path
     assert ONLINE_TEXT_IGNORED in (out / mia.report).read_text()
     rows = list(csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text())))
     assert [(r["Identifier"], r["Grade"]) for r in rows] == [("Participant 12353", "24")]
+
+
+def make_class(root: Path, count: int = 3) -> Path:
+    for i in range(count):
+        (root / f"student{i}").mkdir(parents=True)
+        (root / f"student{i}" / "perceptron.py").write_text(REFERENCE if i % 2 == 0 else WRONG)
+    return root
+
+
+def grader(*args: str) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_default_out_is_one_folder_per_aufgabe(tmp_path, monkeypatch):
+    subs = make_class(tmp_path / "subs", count=1)
+    monkeypatch.chdir(tmp_path)
+    done = grader("run", "--aufgabe", "1", subs, "--sandbox", "process")
+    assert done.exit_code == 0, done.output
+    assert json.loads((tmp_path / "out" / "aufgabe1" / "results.json").read_text())["aufgabe"] == 1
+    assert not (tmp_path / "out" / "results.json").exists()
+
+
+def test_an_out_holding_another_aufgabes_results_is_refused(tmp_path):
+    subs = make_class(tmp_path / "subs", count=1)
+    out = tmp_path / "out"
+    run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=quiet)
+    before = (out / "results.json").read_bytes()
+    with pytest.raises(OutputOfAnotherAufgabe):
+        run(aufgabe=4, submissions=subs, out=out, sandbox="process", log=quiet)
+    done = grader("run", "--aufgabe", "4", subs, "--out", out, "--sandbox", "process")
+    assert done.exit_code == 7 and "Ergebnisse von Aufgabe 1" in done.output and "Hinweis" in done.output
+    assert (out / "results.json").read_bytes() == before
+
+
+def test_a_second_grader_on_the_same_out_stops_with_a_message(tmp_path):
+    subs = make_class(tmp_path / "subs", count=1)
+    out = tmp_path / "out"
+    with claim(out, 1):  # as a first grader run holds it
+        done = grader("run", "--aufgabe", "1", subs, "--out", out, "--sandbox", "process")
+        assert done.exit_code == 7 and "anderer Lauf" in done.output, done.output
+        assert not (out / "results.json").exists()
+    done = grader("run", "--aufgabe", "1", subs, "--out", out, "--sandbox", "process")
+    assert done.exit_code == 0, done.output
+
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """A run stopped by Ctrl-C after its first result, as ``grader run`` leaves it."""
+    root = tmp_path_factory.mktemp("interrupted")
+    subs = make_class(root / "subs")
+
+    def ctrl_c(result, done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(aufgabe=1, submissions=subs, out=root / "out", jobs=1, sandbox="process", progress=ctrl_c, log=quiet)
+    return root
+
+
+def test_an_interrupted_run_says_it_is_incomplete(interrupted):
+    out = interrupted / "out"
+    data = json.loads((out / "results.json").read_text())
+    assert data["complete"] is False and data["total"] == 3 and len(data["submissions"]) == 1
+    assert "unvollständig: 1 von 3 bewertet" in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize("command", ["overview", "publish", "moodle-grades"])
+def test_course_commands_refuse_an_incomplete_run_unless_allowed(interrupted, tmp_path, command):
+    out = interrupted / "out"
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade\nParticipant 1,X,\n", encoding="utf-8")
+    args = {
+        "overview": ["overview", out, "--out", tmp_path / "course"],
+        "publish": ["publish", out, "--to", tmp_path / "bundle"],
+        "moodle-grades": ["moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv"],
+    }[command]
+    done = grader(*args)
+    assert done.exit_code == 9 and "unvollständig: 1 von 3 Abgaben bewertet" in done.output, done.output
+    assert "--allow-incomplete" in done.output
+    done = grader(*args, "--allow-incomplete")
+    assert done.exit_code in (0, 10), done.output  # 10: this worksheet matches no submission
+    if command == "overview":
+        assert "unvollständig: 1 von 3 bewertet" in (tmp_path / "course" / "overview.html").read_text()
+
+
+def test_the_rerun_after_an_interruption_is_complete(interrupted, tmp_path):
+    shutil.copytree(interrupted, tmp_path / "copy")
+    messages = []
+    result = run(aufgabe=1, submissions=tmp_path / "copy" / "subs", out=tmp_path / "copy" / "out", sandbox="process",
+                 log=messages.append)
+    assert result.complete and len(result.submissions) == 3 and any("1 Abgaben unverändert" in m for m in messages)
+    assert json.loads((tmp_path / "copy" / "out" / "results.json").read_text())["complete"] is True
+
+
+@pytest.mark.parametrize("where", ["inside", "around"])
+def test_publish_refuses_a_target_inside_the_run_or_around_it(interrupted, where):
+    out = interrupted / "out"
+    target = out / "pub" if where == "inside" else interrupted
+    index = (out / "index.html").read_bytes()
+    done = grader("publish", out, "--to", target, "--allow-incomplete")
+    assert done.exit_code == 7 and "ineinander" in done.output, done.output
+    assert (out / "index.html").read_bytes() == index and not (out / "pub").exists()
