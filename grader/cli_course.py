@@ -41,13 +41,18 @@ def overview_command(runs: tuple[Path, ...], out: Path, lang: str, allow_incompl
 @click.argument("run", type=click.Path(exists=True, path_type=Path))
 @click.option("--worksheet", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="Die aus Moodle heruntergeladene Bewertungstabelle (CSV).")
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Wohin die ausgefüllte Tabelle geschrieben wird.")
+@click.option("--excel", is_flag=True, help="Mit Semikolon trennen, wie Excel mit deutschen Einstellungen (sonst wie die Tabelle).")
 @ALLOW_INCOMPLETE
 @handle_errors
-def moodle_grades_command(run: Path, worksheet: Path, target: Path, allow_incomplete: bool) -> None:
-    """Die Moodle-Bewertungstabelle mit Punkten und Feedback füllen, bereit zum Hochladen."""
+def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool, allow_incomplete: bool) -> None:
+    """Die Moodle-Bewertungstabelle mit Punkten und Feedback füllen, bereit zum Hochladen.
+
+    Punkte werden auf die Bestwertung der Tabelle umgerechnet; geschrieben wird UTF-8 mit BOM.
+    """
     outcome = load_results(run, allow_incomplete=allow_incomplete)
-    filled, unmatched = lms.fill_worksheet(worksheet.read_text(encoding="utf-8-sig"), outcome)
-    target.write_text(filled, encoding="utf-8")
+    filled, unmatched = lms.fill_worksheet(lms.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
+    # The BOM makes Excel read UTF-8; Moodle's CSV reader drops it.
+    target.write_text(filled, encoding="utf-8-sig")
     click.echo(f"{target} geschrieben; {len(unmatched)} Zeilen ohne Abgabe unverändert.")
 
 

@@ -103,7 +103,7 @@ def _translate(exc: BaseException) -> GraderError | None:
             EXIT_INCOMPLETE,
         )
     if isinstance(exc, WorksheetError):
-        return GraderError(str(exc), "die Tabelle über „Bewertungstabelle herunterladen“ in Moodle holen.", EXIT_WORKSHEET)
+        return GraderError(str(exc), "die Tabelle in Moodle bei genau dieser Aufgabe über „Bewertungstabelle herunterladen“ holen.", EXIT_WORKSHEET)
     if isinstance(exc, KitError):
         return GraderError(str(exc), "checks.py darf vom Grader nur grader.compare importieren.", EXIT_FAILED)
     if isinstance(exc, OSError):

@@ -119,20 +119,37 @@ def worksheet_csv(run: RunResult) -> str:
     return buffer.getvalue()
 
 
-def fill_worksheet(worksheet: str, run: RunResult) -> tuple[str, list[str]]:
+def read_worksheet(data: bytes) -> str:
+    """The text of a worksheet: Moodle's download is UTF-8; Excel saves UTF-8 with BOM or cp1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tuple[str, list[str]]:
     """The instructor's downloaded worksheet with grade and feedback filled in.
 
     The identifier column is the first one (Moodle's "Identifier"/"ID"), the
     grade column the one Moodle names "Grade"/"Bewertung", the feedback column
-    "Feedback comments"/"Feedback als Kommentar". Returns the CSV and the
-    identifiers of rows that had no submission (left unchanged).
+    "Feedback comments"/"Feedback als Kommentar". Where the worksheet has a
+    maximum grade ("Maximum Grade"/"Bestwertung"), points are scaled to it:
+    18 of 24 points become 75,00 of 100,00. The separator (comma, or Excel's
+    semicolon) and the decimal sign are kept as found; ``excel`` writes
+    semicolons. Returns the CSV and the identifiers of rows that had no
+    submission (left unchanged); a worksheet where no row matches is refused.
     """
-    rows = list(csv.reader(io.StringIO(worksheet)))
+    header_line = worksheet.split("\n", 1)[0]
+    separator = ";" if header_line.count(";") > header_line.count(",") else ","
+    rows = [row for row in csv.reader(io.StringIO(worksheet), delimiter=separator) if row]
+    if not rows:
+        raise WorksheetError("Die Bewertungstabelle ist leer.")
     header = rows[0]
     grade = _column(header, ("Grade", "Bewertung"))
     if grade is None:
         raise WorksheetError("Die Bewertungstabelle hat keine Spalte 'Grade' bzw. 'Bewertung'.")
     feedback = _column(header, ("Feedback comments", "Feedback als Kommentar"))
+    maximum = _column(header, ("Maximum Grade", "Bestwertung", "Höchstbewertung"))
     by_participant = {}
     for s in run.submissions:
         student = moodle_student(s.id)
@@ -140,17 +157,35 @@ def fill_worksheet(worksheet: str, run: RunResult) -> tuple[str, list[str]]:
             by_participant[student.participant] = s
     unmatched = []
     for row in rows[1:]:
-        participant = _participant(row[0])
-        submission = by_participant.get(participant)
-        if submission is None:
+        submission = by_participant.get(_participant(row[0]))
+        if submission is None or len(row) <= grade:
             unmatched.append(row[0])
             continue
-        row[grade] = f"{submission.score:g}"
-        if feedback is not None:
+        row[grade] = _scaled(submission, row[maximum] if maximum is not None and maximum < len(row) else "")
+        if feedback is not None and feedback < len(row):
             row[feedback] = feedback_comment(submission)
+    if len(unmatched) == len(rows) - 1:
+        raise WorksheetError(
+            f"In der Bewertungstabelle: keine Zeile passt zu einer Abgabe dieses Laufs (Aufgabe {run.aufgabe}) "
+            "– falsche Aufgabe?"
+        )
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, delimiter=";" if excel else separator, lineterminator="\r\n" if excel else "\n").writerows(rows)
     return buffer.getvalue(), unmatched
+
+
+def _scaled(submission: SubmissionResult, maximum: str) -> str:
+    """The grade of ``submission`` on the worksheet's scale, written with the worksheet's decimal sign."""
+    try:
+        top = float(maximum.strip().replace(",", "."))
+    except ValueError:
+        return f"{submission.score:g}"
+    if submission.max_score <= 0:
+        return f"{submission.score:g}"
+    text = f"{submission.score / submission.max_score * top:.2f}"
+    if not any(sign in maximum for sign in ".,"):
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if "," in maximum else text
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

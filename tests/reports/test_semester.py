@@ -15,6 +15,7 @@ from grader import assignment as assignments
 from grader.cli import main
 from grader.grading import run
 from grader.outdir import OutputOfAnotherAufgabe, claim
+from grader.results import RunResult, SubmissionResult, write_json_atomic
 from grader.submissions import ONLINE_TEXT_IGNORED
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
@@ -172,3 +173,48 @@ def test_publish_refuses_a_target_inside_the_run_or_around_it(interrupted, where
     done = grader("publish", out, "--to", target, "--allow-incomplete")
     assert done.exit_code == 7 and "ineinander" in done.output, done.output
     assert (out / "index.html").read_bytes() == index and not (out / "pub").exists()
+
+
+def results_of(folder: Path, submissions: list[SubmissionResult]) -> Path:
+    outcome = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=submissions, sandbox="process", total=len(submissions))
+    write_json_atomic(folder / "results.json", outcome.to_json())
+    return folder
+
+
+def moodle_result(sid: str, score: float) -> SubmissionResult:
+    return SubmissionResult(id=sid, status="graded", score=score, max_score=24.0, passed=score >= 19.2, cases=[])
+
+
+def test_points_are_scaled_to_the_worksheets_maximum_grade(tmp_path):
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18), moodle_result("Ben Maier (102)", 24)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade,Maximum Grade\nParticipant 101,Anna Müller,,100.00\n"
+                     "Participant 102,Ben Maier,,100.00\n", encoding="utf-8")
+    done = grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv")
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "filled.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["Grade"] for r in rows] == ["75.00", "100.00"]
+
+
+def test_a_worksheet_of_another_assignment_is_refused(tmp_path):
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade\nParticipant 555,Anna Müller,\nParticipant 556,Ben Maier,\n")
+    done = grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv")
+    assert done.exit_code == 10 and "keine zeile passt" in done.output.lower() and "falsche Aufgabe?" in done.output
+    assert not (tmp_path / "filled.csv").exists()
+
+
+def test_a_worksheet_saved_by_german_excel_is_read_and_written_for_excel(tmp_path):
+    out = results_of(tmp_path / "out", [moodle_result("Jürgen Groß (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    # Excel's "CSV (Trennzeichen-getrennt)" with German settings: semicolons, cp1252, decimal comma.
+    sheet.write_bytes("ID;Vollständiger Name;Bewertung;Bestwertung;Feedback als Kommentar\r\n"
+                      "Teilnehmer/in 101;Jürgen Groß;;100,00;\r\n".encode("cp1252"))
+    done = grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv")
+    assert done.exit_code == 0, done.output
+    data = (tmp_path / "filled.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][1] == "Vollständiger Name" and rows[1][1] == "Jürgen Groß" and rows[1][2] == "75,00"
+    assert rows[1][4].startswith("Testat nicht bestanden")
