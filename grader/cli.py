@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import assignment as assignments
+from . import click_german
 from .backends import CHOICES, SandboxUnavailable
 from .cli_course import add_commands
 from .errors import EXIT_FAILED, handle_errors
@@ -16,7 +17,11 @@ from .grading import grade_path, run
 from .outdir import default_out
 
 
-@click.group()
+click_german.install()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gnn-grader", prog_name="grader")
 def main() -> None:
     """Automatische Testat-Bewertung für „Grundlagen Neuronale Netze“."""
 

@@ -6,6 +6,7 @@ exit code (README, "Exit codes"); never as a traceback.
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from typing import Callable
@@ -32,6 +33,19 @@ EXIT_SANDBOX_LOST = 8
 EXIT_INCOMPLETE = 9
 EXIT_WORKSHEET = 10
 EXIT_INTERRUPTED = 130
+
+
+_OS_REASONS = {
+    errno.ENOENT: "Datei oder Ordner gibt es nicht",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
+    errno.EEXIST: "dort liegt schon eine Datei, kein Ordner",
+    errno.EISDIR: "das ist ein Ordner",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "nicht erlaubt",
+    errno.EROFS: "das Dateisystem ist schreibgeschützt",
+    errno.ENOSPC: "kein Platz mehr auf dem Datenträger",
+    errno.ENAMETOOLONG: "der Name ist zu lang",
+}
 
 
 class GraderError(click.ClickException):
@@ -107,9 +121,9 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, KitError):
         return GraderError(str(exc), "checks.py darf vom Grader nur grader.compare importieren.", EXIT_FAILED)
     if isinstance(exc, OSError):
-        where = exc.filename or ""
+        reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
         return GraderError(
-            f"Zugriff auf {where} fehlgeschlagen: {exc.strerror or exc}.",
+            f"Zugriff auf {exc.filename or ''} fehlgeschlagen: {reason}.",
             "Pfad und Rechte prüfen oder ein anderes Ziel wählen.",
             EXIT_OUTPUT,
         )

@@ -81,7 +81,7 @@ def make_class(root: Path, count: int = 3) -> Path:
 
 
 def grader(*args: str) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
+    return CliRunner().invoke(main, [str(a) for a in args], prog_name="grader")
 
 
 def test_default_out_is_one_folder_per_aufgabe(tmp_path, monkeypatch):
@@ -218,3 +218,49 @@ def test_a_worksheet_saved_by_german_excel_is_read_and_written_for_excel(tmp_pat
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][1] == "Vollständiger Name" and rows[1][1] == "Jürgen Groß" and rows[1][2] == "75,00"
     assert rows[1][4].startswith("Testat nicht bestanden")
+
+
+def no_traceback(done: Result, code: int, *words: str) -> None:
+    assert done.exit_code == code, done.output
+    assert "Traceback" not in done.output and not isinstance(done.exception, (TypeError, AttributeError))
+    for word in words:
+        assert word in done.output, done.output
+
+
+@pytest.mark.parametrize("command", ["kit", "publish", "moodle-grades", "overview"])
+def test_an_unwritable_target_ends_with_a_german_message_and_exit_7(tmp_path, command):
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade\nParticipant 101,Anna Müller,\n")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    target = blocker / "target"  # its parent is a file: unwritable even for root
+    args = {
+        "kit": ["kit", "--aufgabe", "1", "--out", target],
+        "publish": ["publish", out, "--to", target],
+        "moodle-grades": ["moodle-grades", out, "--worksheet", sheet, "--to", target],
+        "overview": ["overview", out, "--out", target],
+    }[command]
+    done = grader(*args)
+    no_traceback(done, 7, "Fehler: Zugriff auf", "Hinweis:")
+    assert "a-file" in done.output and "kein Ordner" in done.output
+
+
+def test_similarity_on_a_file_that_is_no_zip_ends_with_exit_4(tmp_path):
+    fake = tmp_path / "abgaben.zip"
+    fake.write_text("kein zip")
+    no_traceback(grader("similarity", "--aufgabe", "1", fake, "--out", tmp_path / "out"), 4, "Fehler:", "Hinweis:")
+    no_traceback(grader("similarity", "--aufgabe", "1", sheet_file(tmp_path), "--out", tmp_path / "out"), 4, "keine Abgabe")
+
+
+def sheet_file(folder: Path) -> Path:
+    path = folder / "notizen.txt"
+    path.write_text("x")
+    return path
+
+
+def test_click_speaks_german_for_a_missing_path_help_and_version(tmp_path):
+    no_traceback(grader("check", "--aufgabe", "1", tmp_path / "fehlt"), 2, "Fehler:", "gibt es nicht", "Hilfe:")
+    no_traceback(grader("-h"), 0, "Aufruf:", "Optionen", "Befehle")
+    no_traceback(grader("run", "-h"), 0, "Aufruf: grader run", "Ausgabeordner (Standard: out/aufgabeN)")
+    no_traceback(grader("--version"), 0, "grader, Version")
