@@ -24,12 +24,15 @@ ALLOW_INCOMPLETE = click.option(
 @click.command("overview")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ordner für overview.html und overview.csv.")
+@click.option("--roster", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Moodles Teilnehmerliste, Notenexport oder Bewertungstabelle (mit E-Mail oder ID-Nummer); mehrfach möglich.")
 @LANG
 @ALLOW_INCOMPLETE
 @handle_errors
-def overview_command(runs: tuple[Path, ...], out: Path, lang: str, allow_incomplete: bool) -> None:
+def overview_command(runs: tuple[Path, ...], out: Path, roster: tuple[Path, ...], lang: str, allow_incomplete: bool) -> None:
     """Testat-Matrix Studierende × Aufgabe aus den Ergebnissen mehrerer Läufe (Ordner oder results.json)."""
-    matrix = overview.overview(results_paths=list(runs), out=out, lang=lang, allow_incomplete=allow_incomplete)
+    matrix = overview.overview(
+        results_paths=list(runs), out=out, lang=lang, allow_incomplete=allow_incomplete, roster_paths=list(roster)
+    )
     complete = sum(matrix.passed(s) == len(matrix.aufgaben) for s in matrix.students)
     click.echo(
         f"{len(matrix.students)} Studierende, Aufgaben {', '.join(map(str, matrix.aufgaben))}: "

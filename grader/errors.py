@@ -20,6 +20,7 @@ from .kit import KitError
 from .lms import BadDownload, WorksheetError
 from .outdir import IncompleteRun, MissingResults, OutputInUse, OutputNotWritable, OutputOfAnotherAufgabe
 from .publish import PublishIntoRun
+from .roster import AmbiguousStudents
 from .submissions import NoSubmissions
 
 EXIT_FAILED = 1
@@ -32,6 +33,7 @@ EXIT_OUTPUT = 7
 EXIT_SANDBOX_LOST = 8
 EXIT_INCOMPLETE = 9
 EXIT_WORKSHEET = 10
+EXIT_AMBIGUOUS = 11
 EXIT_INTERRUPTED = 130
 
 
@@ -118,6 +120,14 @@ def _translate(exc: BaseException) -> GraderError | None:
         )
     if isinstance(exc, WorksheetError):
         return GraderError(str(exc), "die Tabelle in Moodle bei genau dieser Aufgabe über „Bewertungstabelle herunterladen“ holen.", EXIT_WORKSHEET)
+    if isinstance(exc, AmbiguousStudents):
+        groups = "; ".join(" und ".join(group) for group in exc.groups)
+        hint = (
+            "die Bewertungstabellen der Aufgaben (mit E-Mail-Adressen) zusätzlich als --roster angeben."
+            if exc.with_roster
+            else "Moodles Teilnehmerliste oder Bewertungstabellen (mit E-Mail-Adresse oder ID-Nummer) als --roster angeben."
+        )
+        return GraderError(f"Nicht eindeutig zuzuordnen: {groups}.", hint, EXIT_AMBIGUOUS)
     if isinstance(exc, KitError):
         return GraderError(str(exc), "checks.py darf vom Grader nur grader.compare importieren.", EXIT_FAILED)
     if isinstance(exc, OSError):

@@ -2,7 +2,7 @@
 
 ``grader overview OUT1 OUT2 ...`` reads each run's ``results.json`` and
 writes a student × Aufgabe matrix as HTML (with links to the reports) and as
-CSV. Students are matched across runs by ``grader.moodle.student_key``.
+CSV. Students are matched across runs by ``grader.roster.identify``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n
+from . import i18n, roster
 from .outdir import load_results, results_path
-from .moodle import student_key
 from .report import render
 from .results import RunResult, SubmissionResult
 
@@ -39,16 +38,17 @@ class Matrix:
         return sum(1 for a in self.aufgaben if (c := self.cells.get((student, a))) and c.submission.passed)
 
 
-def build(runs: list[tuple[RunResult, Path]], out: Path) -> Matrix:
-    """The matrix of ``runs`` (each with the folder its reports lie in).
+def build(runs: list[tuple[RunResult, Path]], out: Path, people: list[roster.Person] | None = None) -> Matrix:
+    """The matrix of ``runs`` (each with the folder its reports lie in); students keyed by ``grader.roster``.
 
     Should one student appear twice for an Aufgabe (two runs of it), the
     better result counts: a passed Testat, else more points.
     """
+    students = roster.identify([[s.id for s in run.submissions] for run, _ in runs], people)
     cells: dict[tuple[str, int], Cell] = {}
     for run, folder in runs:
         for submission in run.submissions:
-            key = (student_key(submission.id), run.aufgabe)
+            key = (students[submission.id], run.aufgabe)
             link = os.path.relpath(folder / submission.report, out) if submission.report else ""
             cell = Cell(submission, link.replace(os.sep, "/"))
             known = cells.get(key)
@@ -79,14 +79,20 @@ def matrix_csv(matrix: Matrix) -> str:
     return buffer.getvalue()
 
 
-def overview(*, results_paths: list[Path], out: Path, lang: str = "de", allow_incomplete: bool = False) -> Matrix:
-    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs (complete ones unless allowed)."""
+def overview(
+    *, results_paths: list[Path], out: Path, lang: str = "de", allow_incomplete: bool = False,
+    roster_paths: list[Path] | None = None,
+) -> Matrix:
+    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs (complete ones unless allowed).
+
+    ``roster_paths``: Moodle exports that key students by e-mail or ID number (see ``grader.roster``).
+    """
     out = Path(out)
     runs = []
     for path in results_paths:
         runs.append((load_results(path, allow_incomplete=allow_incomplete), results_path(Path(path)).parent))
     out.mkdir(parents=True, exist_ok=True)
-    matrix = build(runs, out)
+    matrix = build(runs, out, roster.load(roster_paths) if roster_paths else None)
     titles = {run.aufgabe: run.title for run, _ in runs}
     html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=i18n.translator(lang))
     (out / "overview.html").write_text(html, encoding="utf-8")

@@ -264,3 +264,42 @@ def test_click_speaks_german_for_a_missing_path_help_and_version(tmp_path):
     no_traceback(grader("-h"), 0, "Aufruf:", "Optionen", "Befehle")
     no_traceback(grader("run", "-h"), 0, "Aufruf: grader run", "Ausgabeordner (Standard: out/aufgabeN)")
     no_traceback(grader("--version"), 0, "grader, Version")
+
+
+def two_anna_schmidts(tmp_path: Path) -> tuple[Path, Path]:
+    first = results_of(tmp_path / "a1", [moodle_result("Anna Schmidt (101)", 24), moodle_result("Anna Schmidt (102)", 3)])
+    second = tmp_path / "a4"
+    outcome = RunResult(aufgabe=4, title="t", threshold=0.8, submissions=[moodle_result("Anna Schmidt (977)", 24)],
+                        sandbox="process", total=1)
+    write_json_atomic(second / "results.json", outcome.to_json())
+    return first, second
+
+
+def test_two_students_of_the_same_name_are_never_merged_without_a_roster(tmp_path):
+    first, second = two_anna_schmidts(tmp_path)
+    done = grader("overview", first, second, "--out", tmp_path / "course")
+    no_traceback(done, 11, "Anna Schmidt (101) und Anna Schmidt (102)", "--roster")
+    assert not (tmp_path / "course" / "overview.csv").exists()
+
+
+def test_a_roster_of_worksheets_keys_students_across_aufgaben(tmp_path):
+    first, second = two_anna_schmidts(tmp_path)
+    sheet1 = tmp_path / "sheet1.csv"
+    sheet1.write_text("Identifier,Full name,Email address,Grade\nParticipant 101,Anna Schmidt,a.schmidt@uni.de,\n"
+                      "Participant 102,Anna Schmidt,anna.schmidt2@uni.de,\n")
+    sheet4 = tmp_path / "sheet4.csv"
+    sheet4.write_text("Identifier,Full name,Email address,Grade\nParticipant 977,Anna Schmidt,a.schmidt@uni.de,\n")
+    done = grader("overview", first, second, "--out", tmp_path / "course", "--roster", sheet1, "--roster", sheet4)
+    assert done.exit_code == 0, done.output
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "course" / "overview.csv").read_text()))}
+    assert rows["Anna Schmidt (a.schmidt@uni.de)"]["bestanden"] == "2"
+    assert rows["Anna Schmidt (anna.schmidt2@uni.de)"]["aufgabe1"] == "nein"
+
+
+def test_a_participants_list_with_one_of_each_name_keys_by_address(tmp_path):
+    first = results_of(tmp_path / "a1", [moodle_result("Jürgen Groß (101)", 24)])
+    participants = tmp_path / "participants.csv"
+    participants.write_bytes("Vorname;Nachname;ID-Nummer;E-Mail-Adresse\r\nJürgen;Groß;4711;jg@uni.de\r\n".encode("cp1252"))
+    done = grader("overview", first, "--out", tmp_path / "course", "--roster", participants)
+    assert done.exit_code == 0, done.output
+    assert "Jürgen Groß (4711)" in (tmp_path / "course" / "overview.csv").read_text()
