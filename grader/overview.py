@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import i18n, roster
 from .outdir import load_results, results_path
-from .report import render
+from .report import explain, render
 from .results import RunResult, SubmissionResult
 
 
@@ -94,7 +94,8 @@ def overview(
     out.mkdir(parents=True, exist_ok=True)
     matrix = build(runs, out, roster.load(roster_paths) if roster_paths else None)
     titles = {run.aufgabe: run.title for run, _ in runs}
-    html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=i18n.translator(lang))
+    t = i18n.translator(lang)
+    html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=t, explain=lambda s: explain(s, t))
     (out / "overview.html").write_text(html, encoding="utf-8")
     (out / "overview.csv").write_text(matrix_csv(matrix), encoding="utf-8")
     return matrix

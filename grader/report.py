@@ -167,6 +167,29 @@ def gradebook_csv(run: RunResult) -> str:
     return buffer.getvalue()
 
 
+WHY_CHARS = 160
+"""Characters of a message shown in the index's "why" column; the report has all of it."""
+
+
+def explain(submission: SubmissionResult, t) -> str:
+    """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
+    if submission.status == "error":
+        return cap(submission.message, WHY_CHARS)
+    reasons = []
+    if submission.sandbox_failed:
+        reasons.append(t("why_sandbox"))
+    timeouts = [c.name for c in submission.cases if c.status == "timeout"]
+    if timeouts:
+        reasons.append(t("why_timeout", cases=", ".join(timeouts)))
+    errors = [c for c in submission.cases if c.status == "error"]
+    if errors:
+        first = errors[0]
+        reasons.append(t("why_error", case=first.name, message=cap(first.message, WHY_CHARS)))
+        if len(errors) > 1:
+            reasons.append(t("why_more", n=len(errors) - 1))
+    return " ".join(reasons)
+
+
 def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None) -> str:
     """The overview of one run; ``similar`` is what ``grader.similarity`` stored, if anything."""
     ids = {s.id for s in run.submissions}
@@ -180,6 +203,7 @@ def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None)
         lang=lang,
         t=i18n.translator(lang),
         when=lambda iso: i18n.format_time(iso, lang),
+        explain=lambda s: explain(s, i18n.translator(lang)),
     )
 
 

@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
+from grader import overview, report, results
 from grader.cli import main
 from grader.grading import run
 from grader.outdir import OutputOfAnotherAufgabe, claim
-from grader.results import RunResult, SubmissionResult, write_json_atomic
+from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from grader.submissions import ONLINE_TEXT_IGNORED
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
@@ -303,3 +304,28 @@ def test_a_participants_list_with_one_of_each_name_keys_by_address(tmp_path):
     done = grader("overview", first, "--out", tmp_path / "course", "--roster", participants)
     assert done.exit_code == 0, done.output
     assert "Jürgen Groß (4711)" in (tmp_path / "course" / "overview.csv").read_text()
+
+
+def test_an_ungradeable_submission_says_why_once_and_the_index_says_it_too(tmp_path):
+    subs = make_class(tmp_path / "subs", count=1)
+    (subs / "leer").mkdir()
+    (subs / "leer" / "notizen.txt").write_text("x")
+    out = tmp_path / "out"
+    graded = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=quiet).submissions}
+    message = graded["leer"].message
+    assert "perceptron.py wurde nicht gefunden" in message and len(graded["leer"].cases) > 10
+    assert (out / graded["leer"].report).read_text().count("wurde nicht gefunden") == 1
+    index = (out / "index.html").read_text()
+    assert "wurde nicht gefunden" in index
+
+
+def test_the_index_and_the_course_overview_say_which_cases_timed_out_or_failed(tmp_path):
+    cases = [CaseResult("train/and", "public", "timeout", 0, 2, "Zeitlimit von 10 s überschritten."),
+             CaseResult("train/or", "public", "error", 0, 2, "ZeroDivisionError: division by zero"),
+             CaseResult("output/single", "public", "passed", 1, 1, "Richtig.")]
+    slow = SubmissionResult(id="lena", status="graded", score=1, max_score=5, passed=False, cases=cases, seconds=31.0)
+    out = results_of(tmp_path / "out", [slow])
+    index = report.index_html(results.load(out / "results.json"))
+    assert "Zeitlimit in: train/and" in index and "Fehler in train/or: ZeroDivisionError" in index
+    overview.overview(results_paths=[out], out=tmp_path / "course")
+    assert "Zeitlimit in: train/and" in (tmp_path / "course" / "overview.html").read_text()
