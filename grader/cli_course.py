@@ -1,4 +1,4 @@
-"""The course commands: ``overview``, ``publish``, ``kit``, ``similarity``, ``moodle-grades``.
+"""The course commands: ``overview``, ``publish``, ``kit``, ``similarity``, ``moodle-grades``, ``override``.
 
 Each is a thin shell over a keyword-only function of its module; ``grader.cli``
 adds them to its group with ``add_commands``. Errors end through
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import kit, lms, overview, publish, similarity
+from . import kit, lms, overrides, overview, publish, similarity
 from .errors import handle_errors
 from .outdir import default_out, load_results
 
@@ -100,7 +100,24 @@ def similarity_command(aufgabe: int, submissions: Path, out: Path | None, thresh
     click.echo(f"{len(pairs)} Paare ab {threshold:.0%} Ähnlichkeit; Einzelheiten in {out / 'similarity.json'}.")
 
 
+@click.command("override")
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--id", "submission_id", required=True, help="Kennung der Abgabe, wie in results.json und index.html.")
+@click.option("--points", type=click.FloatRange(0), help="Neue Punktzahl (das Testat folgt der Schwelle, außer mit --passed).")
+@click.option("--passed", type=click.Choice(["yes", "no", "ja", "nein"]), help="Testat bestanden oder nicht, von Hand.")
+@click.option("--note", default="", help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
+@click.option("--remove", is_flag=True, help="Die Änderung von Hand zurücknehmen.")
+@handle_errors
+def override_command(out: Path, submission_id: str, points: float | None, passed: str | None, note: str, remove: bool) -> None:
+    """Punkte oder Testat einer Abgabe von Hand ändern, mit Begründung; gilt auch nach erneutem `grader run`."""
+    verdict = None if passed is None else passed in ("yes", "ja")
+    result = overrides.override(out=out, submission_id=submission_id, note=note, points=points, passed=verdict, remove=remove)
+    state = "bestanden" if result.passed else "nicht bestanden"
+    what = "zurückgenommen" if remove else "gespeichert"
+    click.echo(f"Änderung für {submission_id} {what}: {result.score:g} von {result.max_score:g} Punkten, Testat {state}.")
+
+
 def add_commands(group: click.Group) -> None:
     """Add the course commands to ``group`` (the ``grader`` CLI)."""
-    for command in (overview_command, publish_command, kit_command, similarity_command, moodle_grades_command):
+    for command in (overview_command, publish_command, kit_command, similarity_command, moodle_grades_command, override_command):
         group.add_command(command)

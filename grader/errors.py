@@ -18,6 +18,7 @@ from .backends import SandboxLost, SandboxUnavailable
 from .expected import ReferenceBroken
 from .kit import KitError
 from .lms import BadDownload, WorksheetError
+from .overrides import OverrideError
 from .outdir import IncompleteRun, MissingResults, OutputInUse, OutputNotWritable, OutputOfAnotherAufgabe
 from .publish import PublishIntoRun
 from .roster import AmbiguousStudents
@@ -128,6 +129,8 @@ def _translate(exc: BaseException) -> GraderError | None:
             else "Moodles Teilnehmerliste oder Bewertungstabellen (mit E-Mail-Adresse oder ID-Nummer) als --roster angeben."
         )
         return GraderError(f"Nicht eindeutig zuzuordnen: {groups}.", hint, EXIT_AMBIGUOUS)
+    if isinstance(exc, OverrideError):
+        return GraderError(str(exc), "siehe `grader override -h`; die Kennung steht in index.html.", EXIT_USAGE)
     if isinstance(exc, KitError):
         return GraderError(str(exc), "checks.py darf vom Grader nur grader.compare importieren.", EXIT_FAILED)
     if isinstance(exc, OSError):

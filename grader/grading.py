@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import assignment as assignments
-from . import lms, report
+from . import lms, overrides, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
@@ -290,7 +290,10 @@ def _run(
         sandbox=backend.name,
         complete=len(graded) == len(found),
         total=len(found),
+        lang=lang,
+        release_hidden=release_hidden,
     )
+    overrides.apply(outcome, overrides.load(out))
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)
     write_json_atomic(out / "results.json", outcome.to_json())
     if interrupted:

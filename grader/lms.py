@@ -71,14 +71,15 @@ def _open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
 
 def feedback_comment(submission: SubmissionResult) -> str:
     """One German paragraph for the LMS's feedback field."""
-    if submission.status == "error":
+    changed = f" Von Hand geändert: {submission.override['note']}" if submission.override else ""
+    if submission.status == "error" and not submission.override:
         return f"Nicht bewertbar: {submission.message}"
     verdict = "bestanden" if submission.passed else "nicht bestanden"
     missed = [c.name for c in submission.cases if c.status != "passed"]
     text = f"Testat {verdict}: {submission.score:g} von {submission.max_score:g} Punkten."
     if missed:
         text += " Nicht bestanden: " + ", ".join(missed) + "."
-    return text + " Einzelheiten im Feedback-Bericht."
+    return text + changed + " Einzelheiten im Feedback-Bericht."
 
 
 def grades_json(run: RunResult) -> dict:
@@ -99,6 +100,7 @@ def grades_json(run: RunResult) -> dict:
                 "passed": s.passed,
                 "report": s.report,
                 "feedback": feedback_comment(s),
+                "override": s.override.get("note") or None,
             }
             for s in run.submissions
         ],

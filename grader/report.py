@@ -161,9 +161,10 @@ def case_statistics(run: RunResult) -> list[dict]:
 def gradebook_csv(run: RunResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "aufgabe", "status", "score", "max_score", "passed"])
+    writer.writerow(["id", "aufgabe", "status", "score", "max_score", "passed", "override"])
     for s in run.submissions:
-        writer.writerow([s.id, run.aufgabe, s.status, f"{s.score:g}", f"{s.max_score:g}", "ja" if s.passed else "nein"])
+        writer.writerow([s.id, run.aufgabe, s.status, f"{s.score:g}", f"{s.max_score:g}", "ja" if s.passed else "nein",
+                         s.override.get("note", "")])
     return buffer.getvalue()
 
 
@@ -173,9 +174,9 @@ WHY_CHARS = 160
 
 def explain(submission: SubmissionResult, t) -> str:
     """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
+    reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
     if submission.status == "error":
-        return cap(submission.message, WHY_CHARS)
-    reasons = []
+        return " ".join([*reasons, cap(submission.message, WHY_CHARS)])
     if submission.sandbox_failed:
         reasons.append(t("why_sandbox"))
     timeouts = [c.name for c in submission.cases if c.status == "timeout"]

@@ -329,3 +329,45 @@ def test_the_index_and_the_course_overview_say_which_cases_timed_out_or_failed(t
     assert "Zeitlimit in: train/and" in index and "Fehler in train/or: ZeroDivisionError" in index
     overview.overview(results_paths=[out], out=tmp_path / "course")
     assert "Zeitlimit in: train/and" in (tmp_path / "course" / "overview.html").read_text()
+
+
+def test_a_hand_override_shows_everywhere_and_survives_a_regrade(tmp_path):
+    subs = tmp_path / "subs"
+    for folder, code in (("Anna Müller_101_assignsubmission_file_", REFERENCE), ("Ben Maier_102_assignsubmission_file_", WRONG)):
+        (subs / folder).mkdir(parents=True)
+        (subs / folder / "perceptron.py").write_text(code)
+    out = tmp_path / "out"
+    first = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=quiet).submissions}
+    ben = first["Ben Maier (102)"]
+    assert not ben.passed and ben.score < 20
+    done = grader("override", out, "--id", "Ben Maier (102)", "--points", "20", "--note", "Im Testat-Gespräch erklärt")
+    assert done.exit_code == 0 and "20 von 24 Punkten, Testat bestanden" in done.output, done.output
+
+    def everywhere() -> None:
+        data = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
+        changed = data["Ben Maier (102)"]
+        assert changed["score"] == 20 and changed["passed"] and changed["override"]["graded_score"] == ben.score
+        assert (out / changed["report"]).read_text().count("Im Testat-Gespräch erklärt") == 1
+        assert "Von Hand geändert: Im Testat-Gespräch erklärt" in (out / "index.html").read_text()
+        gradebook = {r["id"]: r for r in csv.DictReader(io.StringIO((out / "grades.csv").read_text()))}
+        assert gradebook["Ben Maier (102)"]["score"] == "20" and gradebook["Ben Maier (102)"]["override"]
+        grades = {g["id"]: g for g in json.loads((out / "grades.json").read_text())["grades"]}
+        assert grades["Ben Maier (102)"]["override"] == "Im Testat-Gespräch erklärt"
+        sheet = {r["Identifier"]: r for r in csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text()))}
+        assert sheet["Participant 102"]["Grade"] == "20" and "Von Hand geändert" in sheet["Participant 102"]["Feedback comments"]
+        assert not data["Anna Müller (101)"]["override"]
+
+    everywhere()
+    run(aufgabe=1, submissions=subs, out=out, sandbox="process", regrade=True, log=quiet)
+    everywhere()
+    done = grader("override", out, "--id", "Ben Maier (102)", "--remove")
+    assert done.exit_code == 0, done.output
+    data = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
+    assert data["Ben Maier (102)"]["score"] == ben.score and not data["Ben Maier (102)"]["override"]
+
+
+def test_an_override_needs_a_known_id_and_a_reason(tmp_path):
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    no_traceback(grader("override", out, "--id", "Niemand", "--passed", "yes", "--note", "x"), 2, "keine Abgabe 'Niemand'")
+    no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--passed", "yes"), 2, "Begründung")
+    no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--points", "30", "--note", "x"), 2, "zwischen 0 und 24")
