@@ -102,7 +102,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OutputOfAnotherAufgabe):
         return GraderError(
             f"In {exc.out} liegen die Ergebnisse von Aufgabe {exc.aufgabe}; sie würden überschrieben.",
-            f"für jede Aufgabe einen eigenen Ordner wählen, z. B. --out out/aufgabeN (Standard).",
+            "für jede Aufgabe einen eigenen Ordner wählen, z. B. --out out/aufgabeN (Standard).",
             EXIT_OUTPUT,
         )
     if isinstance(exc, OutputInUse):
@@ -152,8 +152,10 @@ def handle_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except click.ClickException:
             raise
-        except KeyboardInterrupt:
-            click.echo("\nAbgebrochen. Was bewertet war, ist gespeichert; derselbe Aufruf setzt fort.", err=True)
+        except KeyboardInterrupt as exc:
+            outcome = getattr(exc, "outcome", None)  # grading.Interrupted: what the run had graded
+            done = f" (unvollständig: {len(outcome.submissions)} von {outcome.total} bewertet)" if outcome else ""
+            click.echo(f"\nAbgebrochen{done}. Was bewertet war, ist gespeichert; derselbe Aufruf setzt fort.", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Exception as exc:
             error = _translate(exc)
