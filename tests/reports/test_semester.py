@@ -5,6 +5,10 @@ import hashlib
 import io
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -371,3 +375,24 @@ def test_an_override_needs_a_known_id_and_a_reason(tmp_path):
     no_traceback(grader("override", out, "--id", "Niemand", "--passed", "yes", "--note", "x"), 2, "keine Abgabe 'Niemand'")
     no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--passed", "yes"), 2, "Begründung")
     no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--points", "30", "--note", "x"), 2, "zwischen 0 und 24")
+
+
+def test_a_second_grader_process_stops_while_the_first_writes_and_the_first_ends_with_130(tmp_path):
+    subs = make_class(tmp_path / "subs", count=1)
+    slow = REFERENCE.replace("def train(", "def _train(") + (
+        "\nimport time\n\ndef train(X, T, w0, max_epochs=100):\n    time.sleep(3)\n    return _train(X, T, w0, max_epochs)\n")
+    (subs / "zz-slow").mkdir()
+    (subs / "zz-slow" / "perceptron.py").write_text(slow)
+    out = tmp_path / "out"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "grader.cli", "run", "--aufgabe", "1", str(subs), "--out", str(out), "--sandbox", "process",
+         "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    end = time.monotonic() + 60
+    while not list((out / "submissions").glob("*.json")) and time.monotonic() < end:
+        time.sleep(0.05)
+    second = grader("run", "--aufgabe", "1", subs, "--out", out, "--sandbox", "process")
+    no_traceback(second, 7, "schreibt gerade ein anderer Lauf")
+    first.send_signal(signal.SIGINT)
+    _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130 and "unvollständig: 1 von 2 bewertet" in stderr.decode(), stderr.decode()
+    assert json.loads((out / "results.json").read_text())["complete"] is False
