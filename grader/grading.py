@@ -219,6 +219,7 @@ def _run(
     log: Callable[[str], None],
 ) -> RunResult:
     """``run`` once OUT is held (see ``grader.outdir.claim``)."""
+    hand = overrides.load(out)  # a damaged file stops the run before grading, not after
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
@@ -293,7 +294,7 @@ def _run(
         lang=lang,
         release_hidden=release_hidden,
     )
-    overrides.apply(outcome, overrides.load(out))
+    overrides.apply(outcome, hand)
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)
     write_json_atomic(out / "results.json", outcome.to_json())
     if interrupted:

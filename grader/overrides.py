@@ -36,11 +36,14 @@ class Override:
 
 def load(out: Path) -> dict[str, Override]:
     """The overrides kept in ``out``, by submission id."""
+    path = Path(out) / FILE
     try:
-        data = json.loads((Path(out) / FILE).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {sid: Override(**entry) for sid, entry in data.items()}
     except FileNotFoundError:
         return {}
-    return {sid: Override(**entry) for sid, entry in data.items()}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise OverrideError(f"{path} ist beschädigt ({exc}); bitte reparieren oder löschen.") from None
 
 
 def apply(run: RunResult, overrides: dict[str, Override]) -> None:
