@@ -204,7 +204,13 @@ def _participant(identifier: str) -> str:
 
 
 def write_exports(run: RunResult, out: Path) -> None:
-    """``grades.json`` always; ``moodle-grades.csv`` when submissions came from Moodle."""
+    """``grades.json`` always; ``moodle-grades.csv`` when submissions came from Moodle and the run is complete.
+
+    An incomplete run's worksheet would be uploaded as if it were the class's grades: it is not
+    written, and one of an earlier run is removed (``grader moodle-grades --allow-incomplete`` can).
+    """
     write_json_atomic(out / "grades.json", grades_json(run))
-    if any(moodle_student(s.id) for s in run.submissions):
+    if not run.complete:
+        (out / "moodle-grades.csv").unlink(missing_ok=True)
+    elif any(moodle_student(s.id) for s in run.submissions):
         (out / "moodle-grades.csv").write_text(worksheet_csv(run), encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
-from grader import overview, report, results
+from grader import lms, overview, report, results
 from grader.cli import main
 from grader.grading import run
 from grader.outdir import OutputOfAnotherAufgabe, claim
@@ -396,3 +396,15 @@ def test_a_second_grader_process_stops_while_the_first_writes_and_the_first_ends
     _, stderr = first.communicate(timeout=60)
     assert first.returncode == 130 and "unvollständig: 1 von 2 bewertet" in stderr.decode(), stderr.decode()
     assert json.loads((out / "results.json").read_text())["complete"] is False
+
+
+def test_an_incomplete_run_leaves_no_moodle_worksheet_to_upload(tmp_path):
+    out = tmp_path / "out"
+    complete = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=[moodle_result("Anna Müller (101)", 18)], total=1)
+    lms.write_exports(complete, out)
+    assert (out / "moodle-grades.csv").is_file()
+    incomplete = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=[moodle_result("Anna Müller (101)", 18)],
+                           complete=False, total=2)
+    lms.write_exports(incomplete, out)
+    assert not (out / "moodle-grades.csv").exists()
+    assert json.loads((out / "grades.json").read_text())["complete"] is False
