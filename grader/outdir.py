@@ -87,9 +87,9 @@ def check_writable(out: Path) -> None:
 
 def owner(out: Path) -> int | None:
     """The Aufgabe whose results lie in ``out``, None for a fresh or unreadable folder."""
-    for path, field in ((out / "results.json", "aufgabe"), (out / OWNER, "aufgabe")):
+    for path in (out / "results.json", out / OWNER):
         try:
-            return int(json.loads(path.read_text(encoding="utf-8"))[field])
+            return int(json.loads(path.read_text(encoding="utf-8"))["aufgabe"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return None
