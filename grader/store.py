@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 from pathlib import Path
 
 from . import handin
+from .filenames import file_stem
 from .results import CaseResult, SubmissionResult, write_json_atomic
 from .submissions import Submission
 
@@ -47,8 +47,7 @@ class ResultStore:
         self.folder = folder
 
     def _path(self, submission_id: str) -> Path:
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_"
-        return self.folder / f"{safe}.json"
+        return self.folder / f"{file_stem(submission_id)}.json"
 
     def get(self, submission_id: str, key: str) -> SubmissionResult | None:
         """The stored result when it was graded under ``key``; None otherwise or when unreadable."""
