@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -27,6 +26,7 @@ from .formatting import compact
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
 from .submissions import Submission, discover, open_submission
+from .tempdirs import private_temporary
 from .verdicts import verdict
 
 
@@ -158,7 +158,7 @@ def grade_path(
     assignment = assignments.load(aufgabe)
     expected = expected_for(assignment)
     backend = make_backend(sandbox, log=log)
-    with tempfile.TemporaryDirectory(prefix="gnn-check-") as work:
+    with private_temporary("gnn-check-") as work:
         submission = open_submission(Path(path), assignment.module, Path(work))
         try:
             return grade_submission(assignment, expected, backend, submission, public_only=public_only)
@@ -216,7 +216,7 @@ def run(
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
-    with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
+    with private_temporary("gnn-unpack-") as work:
         root = lms.open_download(Path(submissions), Path(work))
         found = discover(root, assignment.module, Path(work)) if root.is_dir() else []
         if not found:
