@@ -7,7 +7,10 @@ import time
 import types
 from pathlib import Path
 
+import pytest
+
 from grader.backends import process
+from grader.backends.bwrap import unavailable_reason
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend, Zygote, zygote_for
 from grader.backends.session import run_job
@@ -41,8 +44,8 @@ def job(folder: Path, body: str = "def f(x):\n    return x * 3\n") -> Job:
     return Job(folder, "student", CASES, {c.name: c.timeout for c in collect(module)})
 
 
-def value(a_job: Job) -> dict:
-    backend = ProcessBackend(isolate_network=False)
+def value(a_job: Job, bubblewrap: bool = False) -> dict:
+    backend = ProcessBackend(isolate_network=False, bubblewrap=bubblewrap)
     try:
         run = run_job(backend, a_job).cases["f/one"]
     finally:
@@ -58,6 +61,20 @@ def test_a_harness_is_forked_from_the_zygote_with_its_own_environment(tmp_path, 
     assert got["harness_parent"] == zygote_for(False).popen.pid
     assert "GNN_GRADER_SECRET" not in got["environment"]
     assert "/gnn-sandbox-" in got["home"]  # the sandbox's own folder, not the zygote's
+
+
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_a_harness_in_bubblewrap_is_forked_from_the_zygote_but_cannot_see_it(tmp_path):
+    backend = ProcessBackend(isolate_network=False, bubblewrap=True)
+    spare = backend._start(False)
+    with open(f"/proc/{spare.channel.popen.pid}/stat") as stat:
+        assert int(stat.read().rsplit(")", 1)[1].split()[1]) == zygote_for(False).popen.pid
+    spare.channel.close()
+    backend.close()
+    got = value(job(tmp_path / "a"), bubblewrap=True)
+    assert got["y"] == 6
+    assert got["harness_parent"] == 0  # outside the sandbox's pid namespace
+    assert "GNN_GRADER_SECRET" not in got["environment"]
 
 
 def test_the_exit_of_a_forked_harness_is_reported(tmp_path):
