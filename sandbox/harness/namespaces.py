@@ -26,6 +26,10 @@ PR_SET_NO_NEW_PRIVS = 38
 _CAPABILITY_VERSION_3 = 0x20080522
 
 
+started: set[int] = set()
+"""Pids of the bubblewrap processes ``hold`` started that were not reaped yet."""
+
+
 @dataclass
 class Holder:
     bwrap: int
@@ -54,9 +58,10 @@ def hold(argv: list[str]) -> Holder:
     finally:
         os.close(stdin_read)
         os.close(ready_write)
+    started.add(pid)
     try:
-        started, _, _ = select.select([ready_read], [], [], READY_SECONDS)
-        below = reaper.descendants(pid) if started and os.read(ready_read, 1) else []
+        ready, _, _ = select.select([ready_read], [], [], READY_SECONDS)
+        below = reaper.descendants(pid) if ready and os.read(ready_read, 1) else []
     finally:
         os.close(ready_read)
     if not below:
@@ -67,6 +72,7 @@ def hold(argv: list[str]) -> Holder:
 
 
 def _end(pid: int) -> None:
+    started.discard(pid)
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

@@ -43,9 +43,8 @@ def main(argv: list[str]) -> None:
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ, "control")
     selector.register(wake_read, selectors.EVENT_READ, "wake")
-    holders: dict[int, namespaces.Holder | None] = {}
-    """Pid of a harness (its relay) -> the bubblewrap whose namespaces it joined;
-    pid of a bubblewrap still ending -> None."""
+    holders: dict[int, namespaces.Holder] = {}
+    """Pid of a harness (its relay) -> the bubblewrap whose namespaces it joined."""
     while True:
         for key, _ in selector.select(1.0):
             if key.data == "wake":
@@ -127,12 +126,12 @@ def _reap(control: socket.socket, holders: dict) -> None:
             return
         if pid == 0:
             return
-        if pid in holders:
-            holder = holders.pop(pid)
-            if holder is None:
-                continue  # a bubblewrap, ended after its harness
-            os.close(holder.release)
-            holders[holder.bwrap] = None
+        if pid in namespaces.started:
+            namespaces.started.discard(pid)
+            continue  # a bubblewrap: the host knows only its harness
+        holder = holders.pop(pid, None)
+        if holder is not None:
+            os.close(holder.release)  # its bubblewrap ends
         try:
             control.send(json.dumps({"exit": pid, "code": os.waitstatus_to_exitcode(status)}).encode())
         except OSError:
