@@ -302,3 +302,34 @@ def test_with_bubblewrap_the_report_names_it():
     backend.close()
     assert backend.name == "process (bubblewrap)"
     assert backend.describe()["isolation"] == "bubblewrap"
+
+
+@needs_bwrap
+def test_a_case_has_no_capability_and_sees_nothing_of_the_grader(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    source = f"""
+        import os, socket
+        from pathlib import Path
+        def f(x):
+            status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+            return {{
+                "caps": [status[k].strip() for k in ("CapEff", "CapPrm", "CapBnd", "NoNewPrivs")],
+                "processes": len([p for p in os.listdir("/proc") if p.isdigit()]),
+                "hostname": socket.gethostname(),
+                "interfaces": sorted(name for _, name in socket.if_nameindex()),
+                "visible": [p for p in ("{out}", "{Path(__file__).resolve().parent}", "{Path.home()}/.cache")
+                            if os.path.exists(p)],
+            }}
+        """
+    backend = ProcessBackend(bubblewrap=True)
+    try:
+        got = run(backend, submission(tmp_path / "look", source)).cases["f/first"]
+    finally:
+        backend.close()
+    assert got.status == "ok", got
+    value = got.value["y"]
+    assert value["caps"] == ["0000000000000000", "0000000000000000", "0000000000000000", "1"]
+    assert value["processes"] <= 5  # bubblewrap's init, its holder, the harness, this case
+    assert value["hostname"] == "sandbox" and value["interfaces"] == ["lo"]
+    assert value["visible"] == []

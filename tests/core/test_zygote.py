@@ -106,6 +106,17 @@ def test_without_a_zygote_the_harness_is_started_directly(tmp_path, monkeypatch)
     assert got["harness_parent"] == os.getpid()  # started by this process itself
 
 
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_without_a_zygote_bubblewrap_starts_the_harness_itself(tmp_path, monkeypatch):
+    def broken(warm_pyplot):
+        raise OSError("no zygote")
+
+    monkeypatch.setattr(process, "zygote_for", broken)
+    got = value(job(tmp_path / "a"), bubblewrap=True)
+    assert got["y"] == 6
+    assert got["harness_parent"] == 1  # bubblewrap's init in the sandbox's pid namespace
+
+
 def test_a_zygote_ends_when_its_socket_is_closed():
     zygote = Zygote(False)
     started = time.monotonic()
