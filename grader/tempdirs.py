@@ -29,9 +29,9 @@ _FOLDER = re.compile(r"^(?:%s)([0-9a-f]{16})-" % "|".join(map(re.escape, PREFIXE
 _LOCK_NAME = re.compile(r"^gnn-owner-([0-9a-f]{16})\.lock$")
 
 _lock = threading.Lock()
-_token: str | None = None
-_held: int | None = None
-"""The descriptor whose flock marks this grader's folders as in use."""
+_tokens: dict[Path, tuple[str, int]] = {}
+"""Temporary folder -> this grader's token there and the descriptor whose flock
+marks its folders as in use (held until the process ends)."""
 
 
 def private_folder(prefix: str) -> Path:
@@ -39,7 +39,8 @@ def private_folder(prefix: str) -> Path:
 
     The first one of a grader removes the folders of graders that are gone."""
     assert prefix in PREFIXES, prefix
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}{_owner()}-"))
+    root = Path(tempfile.gettempdir())
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{_owner(root)}-", dir=root))
 
 
 @contextmanager
@@ -52,19 +53,17 @@ def private_temporary(prefix: str) -> Iterator[Path]:
         remove_tree(folder)
 
 
-def _owner() -> str:
-    global _token, _held
+def _owner(root: Path) -> str:
     with _lock:
-        if _token is None:
-            root = Path(tempfile.gettempdir())
+        if root not in _tokens:
             token = os.urandom(8).hex()
             # Locked before it gets its name: a sweeper never sees it unlocked.
             fd, name = tempfile.mkstemp(dir=root, prefix=".gnn-owner-")
             fcntl.flock(fd, fcntl.LOCK_EX)
             os.rename(name, root / _LOCK.format(token))
-            _held, _token = fd, token
+            _tokens[root] = token, fd
             sweep(root, keep=token)
-        return _token
+        return _tokens[root][0]
 
 
 def sweep(root: Path, keep: str = "") -> list[Path]:
