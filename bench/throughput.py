@@ -155,8 +155,8 @@ def main() -> None:
             folders = make_class(number, args.count, root)
             expected_for(assignments.load(number))  # the cache is warm in a real course too
             floor = floor_seconds(number, folders) / args.jobs
-            for sandbox in args.sandbox:
-                out = Path(work) / f"out-{sandbox}"
+            for index, sandbox in enumerate(args.sandbox):
+                out = Path(work) / f"out-{index}-{sandbox}"  # a row never reuses another's results
                 backend = ProcessBackend(bubblewrap=False) if sandbox == "process-weak" else make_backend(sandbox)
                 if args.no_spares:
                     backend.reserve = lambda count: None
