@@ -128,7 +128,7 @@ def test_a_case_cannot_rewrite_the_cache_of_expected_values(tmp_path):
             places += [config.parent, config.parent / "gnn-grader"]
             for pid in filter(str.isdigit, os.listdir("/proc")):  # the grader's $HOME
                 try:
-                    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\\0")
                 except OSError:
                     continue
                 for entry in environ:
@@ -141,7 +141,8 @@ def test_a_case_cannot_rewrite_the_cache_of_expected_values(tmp_path):
                 (place / "planted.txt").write_text("x")
             return len(found)
         """)
-    outcome(done)
+    got = outcome(done)
+    assert got["f/first"][0] == "ok", got  # the attack ran
     assert (cache / "expected.json").read_text() == '{"y": 2}'
     assert not (cache / "planted.txt").exists()
 
@@ -171,7 +172,8 @@ def test_a_case_cannot_plant_files_into_waiting_sandboxes(tmp_path):
         while len(backend.spares.waiting()) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(backend.spares.waiting()) == 2
-        run(backend, submission(tmp_path / "attacker", plant))
+        attacker = run(backend, submission(tmp_path / "attacker", plant)).cases["f/first"]
+        assert attacker.status == "ok", attacker  # the attack ran
         victim = submission(tmp_path / "victim", "import os\nfrom pathlib import Path\n"
                             "def f(x):\n    return sorted(p.name for p in Path(__file__).parent.iterdir())\n")
         got = run(backend, victim).cases["f/first"]
