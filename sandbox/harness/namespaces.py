@@ -32,8 +32,6 @@ started: set[int] = set()
 
 @dataclass
 class Holder:
-    bwrap: int
-    """Pid of the bwrap process (a child of the caller)."""
     release: int
     """Write end of the holder's stdin: closing it ends the sandbox."""
     inside: int
@@ -68,7 +66,7 @@ def hold(argv: list[str]) -> Holder:
         os.close(release)
         _end(pid)
         raise OSError("bubblewrap did not start its sandbox")
-    return Holder(pid, release, below[-1])
+    return Holder(release, below[-1])
 
 
 def _end(pid: int) -> None:
