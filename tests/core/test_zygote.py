@@ -14,6 +14,7 @@ from grader.backends.bwrap import unavailable_reason
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend, Zygote, zygote_for
 from grader.backends.session import run_job
+from harness import reaper
 from harness.api import collect
 
 CASES = textwrap.dedent(
@@ -123,3 +124,19 @@ def test_a_zygote_ends_when_its_socket_is_closed():
     zygote.stop()
     assert zygote.popen.returncode == 0
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_a_harness_in_bubblewrap_killed_first_is_reported_as_killed(tmp_path):
+    backend = ProcessBackend(isolate_network=False, bubblewrap=True)
+    spare = backend._start(False)
+    harness = []
+    for _ in range(500):  # until the relay has forked the harness inside
+        harness = reaper.descendants(spare.channel.popen.pid)
+        if harness:
+            break
+        time.sleep(0.01)
+    os.kill(harness[0], signal.SIGKILL)
+    info = spare.channel.close()
+    backend.close()
+    assert info.exit_code == -signal.SIGKILL  # the relay ends as its harness did
