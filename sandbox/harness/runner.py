@@ -152,6 +152,8 @@ def clean_up(job: Job) -> None:
             continue
         for entry in directory.iterdir():
             reaper.remove_tree(entry)
+    if Path("/dev/mqueue") in job.wipe:  # the sandbox's own IPC namespace: SysV objects too
+        reaper.remove_ipc()
 
 
 def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
