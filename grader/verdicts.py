@@ -10,16 +10,30 @@ import re
 import signal
 
 from harness.api import Case
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES
 
 from .assignment import Assignment
 from .compare import judge
-from .validate import CaseRun
+from .validate import MAX_SUBMISSION_PNG_BYTES, CaseRun
 
 
 def verdict(
     case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
 ) -> tuple[str, str]:
-    """(status, German message) of one case."""
+    """(status, German message) of one case, with a note on figures left out."""
+    status, message = _verdict(case, run, assignment, expected_value, expected_figures)
+    if run.figures_dropped:
+        message += (
+            f" Hinweis: {run.figures_dropped} Abbildungen wurden verworfen (höchstens "
+            f"{MAX_FIGURES} je Fall, {MAX_PNG_BYTES >> 20} MB je Abbildung und "
+            f"{MAX_SUBMISSION_PNG_BYTES >> 20} MB je Abgabe)."
+        )
+    return status, message
+
+
+def _verdict(
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
+) -> tuple[str, str]:
     module = f"{assignment.module}.py"
     if run.status == "ok":
         try:
@@ -46,9 +60,8 @@ def verdict(
         )
     if run.status == "overflow":
         return "error", (
-            "Zu viel Ausgabe: der Fall schrieb mehr als "
-            f"{assignment.limits.stream_cap >> 20} MB auf stdout/stderr oder lieferte ein "
-            f"Ergebnis über {assignment.limits.result_cap >> 20} MB und wurde abgebrochen."
+            f"Das Ergebnis des Falls (Arrays und Abbildungen) war größer als "
+            f"{assignment.limits.result_cap >> 20} MB; der Fall wurde abgebrochen."
         )
     if run.status == "pids":
         return "error", (

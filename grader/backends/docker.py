@@ -161,10 +161,11 @@ class DockerChannel(Channel):
         self.ended = False
         self.info: ExitInfo | None = None
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, last: bool = True) -> None:
         try:
             self.sock.sendall(data)
-            self.sock.shutdown(socket.SHUT_WR)
+            if last:
+                self.sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass  # the container died already; reading will say so
 

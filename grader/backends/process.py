@@ -198,10 +198,12 @@ class ProcessChannel(Channel):
             self.selector.register(stream.fileno(), selectors.EVENT_READ, stream)
         self.info: ExitInfo | None = None
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, last: bool = True) -> None:
         try:
             self.popen.stdin.write(data)
-            self.popen.stdin.close()
+            self.popen.stdin.flush()
+            if last:
+                self.popen.stdin.close()
         except BrokenPipeError:
             pass  # the harness died already; reading will say so
 

@@ -14,6 +14,9 @@ import sys
 import numpy as np
 
 MAX_FIGURES = 8
+"""Figures kept per case; the harness parent and the host drop any beyond."""
+MAX_PNG_BYTES = 2 << 20
+"""Bytes of one figure's PNG; a plot at ``DPI`` needs a few dozen kB."""
 MAX_PIXELS = 1600 * 1600
 DPI = 80
 warmed = False

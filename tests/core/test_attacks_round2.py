@@ -1,0 +1,266 @@
+"""Security round 2 (issues 13 and 15): what travels between a case and the host.
+
+Every submission here attacks the way back from the sandbox: text the host
+cannot encode, a look at the hidden cases from a public one, a case that poses
+as a sandbox failure, figures and output in bulk. All run in the real process
+sandbox; the ones that need a whole run go through ``grader.grading.run``.
+"""
+
+import json
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+
+from grader import assignment as assignments
+from grader.backends.base import Job, Limits
+from grader.backends.process import ProcessBackend
+from grader.backends.session import run_job
+from grader.grading import run
+from harness.api import collect
+
+SECRET = "geheim_4711_seed_982451653"
+
+CASES = textwrap.dedent(
+    f"""
+    from harness.api import case
+
+    @case("f/public", timeout=10)
+    def public(m, ctx):
+        return {{"y": m.f(1)}}
+
+    @case("f/hidden", timeout=10, visibility="hidden")
+    def hidden_{SECRET}(m, ctx):
+        return {{"y": m.f({SECRET.split("_")[-1]})}}
+
+    @case("f/public-after", timeout=10)
+    def public_after(m, ctx):
+        return {{"y": m.f(2)}}
+    """
+)
+
+
+def run_cases(tmp_path: Path, source: str, cases: str = CASES, **limits):
+    folder = tmp_path / "submission"
+    folder.mkdir(exist_ok=True)
+    (folder / "student.py").write_text(textwrap.dedent(source))
+    module = types.ModuleType("c")
+    exec(cases, module.__dict__)
+    job = Job(folder, "student", cases, {c.name: c.timeout for c in collect(module)}, limits=Limits(**limits))
+    backend = ProcessBackend()
+    try:
+        return run_job(backend, job)
+    finally:
+        backend.close()
+
+
+def grade_class(tmp_path: Path, submissions: dict[str, str], aufgabe: int = 1):
+    """``grading.run`` on a class of one-file hand-ins: (out folder, results by id, log lines)."""
+    module = assignments.load(aufgabe).module
+    root = tmp_path / "class"
+    for name, source in submissions.items():
+        (root / name).mkdir(parents=True, exist_ok=True)
+        (root / name / f"{module}.py").write_text(textwrap.dedent(source))
+    out = tmp_path / "out"
+    lines: list[str] = []
+    result = run(aufgabe=aufgabe, submissions=root, out=out, jobs=1, sandbox="process", log=lines.append)
+    return out, {s.id: s for s in result.submissions}, lines
+
+
+REFERENCE_1 = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
+
+
+# 13.1 ----------------------------------------------------------------------
+
+UNENCODABLE = REFERENCE_1.replace("def output(", "def _output(") + textwrap.dedent(
+    """
+    import sys
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    # A class name must be encodable; its module, shown in the traceback, need not.
+    Strange = type("Fehler", (Exception,), {"__module__": "modul\\ud800"})
+
+    def output(w, x):
+        figure, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        ax.set_xlabel("x\\udcff")
+        sys.stdout.buffer.write(b"bytes \\xff\\xfe\\n")
+        sys.stderr.write("err \\udcff\\n")
+        raise Strange("kaputt \\ud800 \\udfff")
+
+    _train = train
+    def train(X, T, w0, max_epochs=100):
+        w, epochs = _train(X, T, w0, max_epochs)
+        if len(X) == 2:
+            return {"\\ud800": 1.0, "k": "\\udbff"}, epochs
+        return w, epochs
+    """
+)
+
+
+def test_unencodable_text_becomes_replacement_and_every_file_is_written(tmp_path):
+    out, by_id, _ = grade_class(tmp_path, {"surrogates": UNENCODABLE, "good": REFERENCE_1})
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert {s["id"] for s in results["submissions"]} == {"surrogates", "good"}
+    attacked = by_id["surrogates"]
+    assert (out / attacked.report).is_file() and (out / by_id["good"].report).is_file()
+    output_cases = [c for c in attacked.cases if c.name.startswith("output/")]
+    assert output_cases and all(c.status == "error" for c in output_cases)
+    assert any("kaputt \ufffd" in c.message for c in output_cases)
+    assert by_id["good"].score == by_id["good"].max_score
+    assert "\ufffd" in (out / "results.json").read_text(encoding="utf-8")
+    # A rerun takes both results from the store instead of grading (and failing) again.
+    _, _, lines = grade_class(tmp_path, {"surrogates": UNENCODABLE, "good": REFERENCE_1})
+    assert any(line.startswith("2 Abgaben unverändert") for line in lines), lines
+
+
+# 13.6 ----------------------------------------------------------------------
+
+SNOOP = f"""
+import gc, sys
+
+def f(x):
+    if x != 1:
+        return x
+    found = []
+    frame = sys._getframe()
+    while frame is not None:
+        for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):
+            found.append(repr(getattr(value, "__dict__", value))[:100000])
+        frame = frame.f_back
+    for obj in gc.get_objects():
+        if isinstance(obj, (str, dict)):
+            found.append(repr(obj)[:100000])
+        elif hasattr(obj, "co_consts"):
+            found.append(repr(obj.co_consts) + obj.co_name)
+    hits = [text for text in found if "{SECRET}" in text or "{SECRET.split('_')[-1]}" in text]
+    print(hits[:3])
+    return hits[:3]
+"""
+
+
+def test_a_public_case_never_has_hidden_code_within_reach(tmp_path):
+    result = run_cases(tmp_path, SNOOP)
+    public = result.cases["f/public"]
+    assert public.status == "ok", (public.status, public.message)
+    assert public.value["y"] == [] and SECRET not in public.stdout
+    hidden = result.cases["f/hidden"]
+    assert (hidden.status, hidden.value) == ("ok", {"y": 982451653})
+    assert result.cases["f/public-after"].value == {"y": 2}
+
+
+# 13.7 ----------------------------------------------------------------------
+
+FORGE_NAN = """
+import fcntl, os
+
+def f(x):
+    if x == 1:
+        frame = b'{"status":"ok","data":{"value":{"y":NaN},"figures":[]},"blobs":[]}'
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            try:
+                if fd > 2 and os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:") \\
+                        and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+                    os.write(fd, b"GNN1" + len(frame).to_bytes(4, "big") + frame)
+            except OSError:
+                pass
+        os._exit(0)
+    return x
+"""
+
+DEEP_TREE = """
+import os
+
+def f(x):
+    if x == 1:
+        for _ in range(1500):
+            os.mkdir("d")
+            os.chdir("d")
+    return x
+"""
+
+KILL_PARENT = """
+import os, signal
+
+def f(x):
+    if x == 1:
+        os.kill(os.getppid(), signal.SIGKILL)
+    return x
+"""
+
+
+@pytest.mark.parametrize("attack", [FORGE_NAN, DEEP_TREE, KILL_PARENT], ids=["nan-frame", "deep-tree", "kill-parent"])
+def test_what_a_case_does_is_its_own_verdict_never_a_sandbox_failure(tmp_path, attack):
+    result = run_cases(tmp_path, attack)
+    assert all(run.status != "sandbox" for run in result.cases.values()), result.cases
+    assert result.cases["f/public-after"].value == {"y": 2}
+    assert result.cases["f/hidden"].status == "ok"
+
+
+def test_a_forged_frame_is_stored_as_the_submissions_verdict(tmp_path):
+    attack = REFERENCE_1.replace("def output(", "def _output(") + textwrap.dedent(
+        FORGE_NAN.replace("def f(x):\n    if x == 1:", "def output(w, x):\n    if True:")
+    )
+    _, by_id, _ = grade_class(tmp_path, {"nan": attack})
+    attacked = by_id["nan"]
+    assert not attacked.sandbox_failed
+    assert {c.status for c in attacked.cases if c.name.startswith("output/")} == {"error"}
+    _, _, lines = grade_class(tmp_path, {"nan": attack})
+    assert any(line.startswith("1 Abgaben unverändert") for line in lines), lines
+
+
+# 13.8 ----------------------------------------------------------------------
+
+FAKE_FIGURES = """
+import struct, sys, zlib
+
+def _png(size):
+    header = b"\\x89PNG\\r\\n\\x1a\\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 100, 100, 8, 2, 0, 0, 0)
+    return header + b"\\0" * (size - len(header))
+
+def f(x):
+    figures = sys.modules["harness.figures"]
+    figures.capture = lambda extra=(): [({"axes": []}, _png(4 << 20)) for _ in range(8)]
+    return x
+"""
+
+
+def test_figures_in_bulk_are_capped_and_the_drop_is_said(tmp_path):
+    result = run_cases(tmp_path, FAKE_FIGURES)
+    public = result.cases["f/public"]
+    assert public.status == "ok"
+    total = sum(len(f["png"]) for run in result.cases.values() for f in run.figures)
+    assert total <= 8 << 20
+    assert public.figures_dropped > 0
+
+
+def test_the_report_says_which_figures_were_dropped(tmp_path):
+    attack = REFERENCE_1 + textwrap.dedent(FAKE_FIGURES.replace("def f(x):", "def _unused(x):")) + textwrap.dedent(
+        """
+        _output = output
+        def output(w, x):
+            _unused(0)
+            return _output(w, x)
+        """
+    )
+    out, by_id, _ = grade_class(tmp_path, {"figures": attack})
+    attacked = by_id["figures"]
+    report = (out / attacked.report).read_text(encoding="utf-8")
+    assert "Abbildungen" in report and "verworfen" in report
+    sizes = sum(p.stat().st_size for p in (out / "reports" / "figures").rglob("*.png"))
+    assert sizes < 40 << 20
+
+
+# 15.3 ----------------------------------------------------------------------
+
+def test_a_correct_solution_that_prints_a_lot_at_import_gets_full_marks(tmp_path):
+    chatty = "import sys\nfor _ in range(40):\n    sys.stdout.write('debug ' * 174763 + '\\n')\n" + REFERENCE_1
+    _, by_id, _ = grade_class(tmp_path, {"chatty": chatty})
+    result = by_id["chatty"]
+    assert result.score == result.max_score, [(c.name, c.message) for c in result.cases if c.status != "passed"]
+    public = next(c for c in result.cases if c.visibility == "public")
+    assert "Bytes Ausgabe ausgelassen" in public.stdout and len(public.stdout) < 64 * 1024
