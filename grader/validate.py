@@ -31,6 +31,7 @@ MAX_SUBMISSION_PNG_BYTES = 16 << 20
 """PNG bytes all cases of one submission may bring back together."""
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MEMBER = re.compile(r"a\d{1,6}\.npy")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "pids", "no-result"}
 """``overflow``: the case's result (arrays and figures) was over its cap."""
@@ -140,11 +141,7 @@ def versions(value) -> dict[str, str]:
 
 def clean(text: str) -> str:
     """``text`` with what UTF-8 cannot encode (lone surrogates) replaced by U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-    return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def load_arrays(blob: bytes) -> dict[str, np.ndarray]:

@@ -2,10 +2,13 @@
 
 "Your code raised an error" and "the grader failed" are different outcomes,
 worded differently. Every case ends with passed, failed, error or timeout.
+A hidden case's message holds no text that its code chose (an exception's
+message, a returned type's name): that code had the case's inputs in hand.
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 import signal
 
@@ -35,13 +38,14 @@ def _verdict(
     case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
 ) -> tuple[str, str]:
     module = f"{assignment.module}.py"
+    reveal = case.visibility == "public"
     if run.status == "ok":
         try:
             judgement = judge(
                 case.check,
                 expected_value,
                 run.value,
-                reveal=case.visibility == "public",
+                reveal=reveal,
                 properties=assignment.properties,
                 figures=(run.figures, expected_figures),
             )
@@ -52,7 +56,7 @@ def _verdict(
             )
         return ("passed" if judgement.passed else "failed"), judgement.message
     if run.status == "exception":
-        return "error", exception_message(run, module, assignment)
+        return "error", exception_message(run, module, assignment, reveal=reveal)
     if run.status == "timeout":
         return "timeout", (
             f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
@@ -76,9 +80,11 @@ def _verdict(
     if run.status == "no-result":
         return "error", "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
     if run.status == "not-plain":
-        return "error", run.message
+        return "error", run.message if reveal else "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
     if run.status == "invalid":
-        return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen: {run.message}"
+        return "error", "Die Ausgabe des Falls ist ungültig und wurde verworfen" + (
+            f": {run.message}" if reveal else "."
+        )
     return "error", run.message or "Die Sandbox ist ausgefallen."
 
 
@@ -101,9 +107,14 @@ def _exit_reason(code: int | None) -> str:
 _MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
 
 
-def exception_message(run: CaseRun, module: str, assignment: Assignment) -> str:
+def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reveal: bool = True) -> str:
     where = f"beim Import von {module}" if run.stage == "import" else "beim Aufruf Ihres Codes"
     name, text = run.exception, run.message
+    if not reveal:
+        builtin = getattr(builtins, name, None)
+        if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
+            name = "Exception"
+        text = "(bei verdeckten Fällen wird die Meldung nicht gezeigt)"
     if name == "SystemExit":
         return (
             f"sys.exit() bzw. exit() wurde {where} aufgerufen. Funktionen sollen Ergebnisse "

@@ -145,6 +145,10 @@ class Backend(abc.ABC):
     """Starts harnesses in one kind of sandbox."""
 
     name: str
+    cases_reach_harness: bool = True
+    """Whether a case process can end its harness (same user, same pid namespace): then
+    a harness that ends while a case runs was ended by that case, and it is that case's
+    verdict. Where it cannot, such an end is the sandbox's failure."""
 
     @abc.abstractmethod
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:

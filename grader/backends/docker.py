@@ -263,6 +263,9 @@ class DockerBackend(Backend):
 
     name = "docker"
 
+    cases_reach_harness = False
+    """The harness is the init of the container's pid namespace: a case cannot signal it."""
+
     def __init__(self, client: docker.DockerClient | None = None, image: str | None = None):
         # Each running container holds one connection (its attach stream): a
         # pool big enough for many parallel jobs spares reconnecting.

@@ -13,10 +13,11 @@ reaps them after each case), so none of them ever had hidden code or inputs in
 its memory. This costs one round trip; a second sandbox per submission would
 cost a container start and a warm-up (see the report of issue 13).
 
-What a case does is its own verdict: a harness that ends while a case runs, on
-an engine that still answers, was ended by that case (``ended``). Only what
-lies outside a submission's reach is ``sandbox``: a harness that does not start
-or answer before any case ran, or an engine that is gone (SandboxLost).
+What a case does is its own verdict: a harness that ends while a case runs, in
+a backend where cases can reach it and on an engine that still answers, was
+ended by that case (``ended``). Only what lies outside a submission's reach is
+``sandbox``: a harness that does not start or answer before any case ran, one
+that a case cannot reach, or an engine that is gone (SandboxLost).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
     except (EOFError, protocol.ProtocolError, OSError) as exc:
         info = channel.close()
         if talk.current is not None:
-            runs[talk.current] = _died(talk.current, info, exc)
+            runs[talk.current] = _died(talk.current, info, exc, backend.cases_reach_harness)
     finally:
         if finished:
             channel.release()  # every case answered: the backend may tidy up later
@@ -141,9 +142,17 @@ class _Talk:
         )
 
 
-def _died(name: str, info: ExitInfo, exc: Exception) -> CaseRun:
+def _died(name: str, info: ExitInfo, exc: Exception, by_the_case: bool) -> CaseRun:
     if info.oom_killed:
         return CaseRun(name, "oom", exit_code=info.exit_code)
+    if not by_the_case:
+        return CaseRun(
+            name,
+            "sandbox",
+            exit_code=info.exit_code,
+            message=f"Die Sandbox endete während dieses Falls unerwartet ({type(exc).__name__}).",
+            stderr=info.stderr,
+        )
     return CaseRun(
         name,
         "ended",

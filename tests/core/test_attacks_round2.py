@@ -152,6 +152,28 @@ def test_a_public_case_never_has_hidden_code_within_reach(tmp_path):
     assert result.cases["f/public-after"].value == {"y": 2}
 
 
+def test_a_hidden_case_shows_no_text_its_code_chose(tmp_path):
+    """A hidden case's code has its inputs (and its harness the hidden source) in hand:
+    what it raises or returns must not carry them into the report."""
+    leak = textwrap.dedent(
+        """
+        def output(w, x):
+            return type("Leak_GEHEIM_" + "_".join(map(str, w.tolist())), (), {})()
+
+        def train(X, T, w0, max_epochs=100):
+            raise type("Leak", (ValueError,), {})("GEHEIM " + repr(X.tolist()) + repr(w0.tolist()))
+        """
+    )
+    _, by_id, _ = grade_class(tmp_path, {"leak": leak})
+    hidden = [c for c in by_id["leak"].cases if c.visibility == "hidden"]
+    assert {c.status for c in hidden} == {"error"}
+    for c in hidden:
+        shown = c.message + c.stdout + c.stderr + c.traceback + c.got_text
+        assert "GEHEIM" not in shown and "Leak" not in shown, (c.name, shown)
+    public = [c for c in by_id["leak"].cases if c.visibility == "public"]
+    assert all("GEHEIM" in c.message for c in public)  # the same text is shown where it may be
+
+
 # 13.7 ----------------------------------------------------------------------
 
 FORGE_NAN = """
@@ -193,7 +215,9 @@ def f(x):
 """
 
 
-@pytest.mark.parametrize("attack", [FORGE_NAN, DEEP_TREE, KILL_PARENT], ids=["nan-frame", "deep-tree", "kill-parent"])
+# DEEP_TREE runs in tests/docker/test_round2.py: here the host's own removal of
+# the sandbox folder cannot take it yet (issue 13, item 3).
+@pytest.mark.parametrize("attack", [FORGE_NAN, KILL_PARENT], ids=["nan-frame", "kill-parent"])
 def test_what_a_case_does_is_its_own_verdict_never_a_sandbox_failure(tmp_path, attack):
     result = run_cases(tmp_path, attack)
     assert all(run.status != "sandbox" for run in result.cases.values()), result.cases
