@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
-from harness.figures import MAX_FIGURES, MAX_PNG_BYTES
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 
 MAX_MEMBERS = 4096
@@ -27,8 +27,6 @@ MAX_ELEMENTS = 20_000_000
 MAX_TEXT = 64 * 1024
 MAX_DEPTH = 40
 MAX_PNG_SIDE = 4096
-MAX_SUBMISSION_PNG_BYTES = 16 << 20
-"""PNG bytes all cases of one submission may bring back together."""
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MEMBER = re.compile(r"a\d{1,6}\.npy")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -118,14 +116,18 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
     return run
 
 
-def cap_figures(runs: list[CaseRun]) -> None:
-    """Drop the figures of ``runs`` (one submission's, in order) beyond its PNG budget."""
-    left = MAX_SUBMISSION_PNG_BYTES
-    for run in runs:
+class FigureBudget:
+    """The PNG bytes one submission may still bring back (``MAX_SUBMISSION_PNG_BYTES``)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_SUBMISSION_PNG_BYTES
+
+    def take(self, run: CaseRun) -> None:
+        """Keep the figures of ``run`` that fit, as its case's frame arrives."""
         kept = []
         for figure in run.figures:
-            if len(figure["png"]) <= left:
-                left -= len(figure["png"])
+            if len(figure["png"]) <= self.left:
+                self.left -= len(figure["png"])
                 kept.append(figure)
             else:
                 run.figures_dropped += 1

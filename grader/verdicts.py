@@ -13,11 +13,11 @@ import re
 import signal
 
 from harness.api import Case
-from harness.figures import MAX_FIGURES, MAX_PNG_BYTES
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 from .assignment import Assignment
 from .compare import judge
-from .validate import MAX_SUBMISSION_PNG_BYTES, CaseRun
+from .validate import CaseRun
 
 
 def verdict(

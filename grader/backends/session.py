@@ -49,23 +49,24 @@ def run_job(backend: Backend, job: Job) -> JobRun:
     runs: dict[str, CaseRun] = {}
     versions: dict = {}
     restarts = -1
+    budget = validate.FigureBudget()
     while len(runs) < len(job.timeouts):
         restarts += 1
         remaining = [name for name in job.timeouts if name not in runs]
         before = len(runs)
-        versions = _one_harness(backend, job, remaining, runs) or versions
+        versions = _one_harness(backend, job, remaining, runs, budget) or versions
         if len(runs) == before:
             # Not even one case came back: the sandbox itself cannot run.
             for name in remaining:
                 runs[name] = CaseRun(name, "sandbox", message="Die Sandbox ließ sich nicht starten.")
     if any(run.status in ("sandbox", "ended") for run in runs.values()) and not backend.healthy():
         raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
-    ordered = [runs[name] for name in job.timeouts]
-    validate.cap_figures(ordered)
-    return JobRun({run.name: run for run in ordered}, versions, restarts)
+    return JobRun({name: runs[name] for name in job.timeouts}, versions, restarts)
 
 
-def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> dict | None:
+def _one_harness(
+    backend: Backend, job: Job, cases: list[str], runs: dict, budget: validate.FigureBudget
+) -> dict | None:
     """Start one harness for ``cases``; fill ``runs`` with what it answers."""
     try:
         channel, header = backend.open(job, cases)
@@ -75,7 +76,7 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
         for name in cases:
             runs[name] = CaseRun(name, "sandbox", message=f"Sandbox-Start fehlgeschlagen: {exc}")
         return None
-    talk = _Talk(channel, header, job, runs)
+    talk = _Talk(channel, header, job, runs, budget)
     finished = False
     try:
         talk.run(job.phases(cases))
@@ -103,6 +104,7 @@ class _Talk:
     header: dict
     job: Job
     runs: dict
+    budget: validate.FigureBudget
     current: str | None = None
     versions: dict | None = None
 
@@ -128,6 +130,7 @@ class _Talk:
                 if frame.get("type") != "case" or frame.get("name") != name:
                     raise protocol.ProtocolError(f"expected the result of {name}")
                 self.runs[name] = validate.case_run(name, frame, blobs)
+                self.budget.take(self.runs[name])
             self.current = None
             if more:
                 done, _ = self.frame(GRACE_SECONDS)

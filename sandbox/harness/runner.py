@@ -35,6 +35,8 @@ STREAM_KEEP = 16 * 1024
 """Bytes of the beginning of stdout/stderr kept for the report."""
 STREAM_TAIL = 4 * 1024
 """Bytes of the end kept besides; what lies between is left out and counted."""
+png_bytes_left = figures.MAX_SUBMISSION_PNG_BYTES
+"""What this harness (one submission's) may still send of figures."""
 
 
 class Job:
@@ -94,11 +96,11 @@ def main(argv: list[str] | None = None) -> None:
     more = True
     while more:
         job = Job(*protocol.read(read_exactly))
-        more = run_job(job, channel_out, network)
+        more = run_phase(job, channel_out, network)
     protocol.write(channel_out, {"type": "done", "ended": True})
 
 
-def run_job(job: Job, channel_out, network: str) -> bool:
+def run_phase(job: Job, channel_out, network: str) -> bool:
     """Run the cases of one job frame; whether this harness can take another."""
     cases = load_cases(job.cases_source)
     if "matplotlib.pyplot" in sys.modules or mentions_matplotlib(job.submission):
@@ -112,13 +114,12 @@ def run_job(job: Job, channel_out, network: str) -> bool:
     )
     for name in job.case_names:
         report, blobs = run_case(job, cases[name], job.timeouts[name])
-        # Cleaned before the frame goes out: whatever fails here is this case's
-        # doing and must not be blamed on the next one.
+        # Cleaned before the frame goes out, so that a failure here is never
+        # blamed on the next case: what cannot be removed would be seen by it,
+        # so this harness takes no more and the host starts a fresh one.
         try:
             clean_up(job)
         except Exception:
-            # What cannot be removed would be seen by the next case: this harness
-            # takes no more; the host starts a fresh one for the cases left.
             send_case(channel_out, name, report, blobs)
             return False
         send_case(channel_out, name, report, blobs)
@@ -244,20 +245,24 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
 
 
 def cap_figures(result: dict, blobs: list[bytes]) -> tuple[dict, list[bytes], int]:
-    """Leave out figures beyond ``figures.MAX_FIGURES`` or ``figures.MAX_PNG_BYTES``.
+    """Leave out figures beyond ``figures.MAX_FIGURES`` per case, ``MAX_PNG_BYTES`` per
+    figure or ``MAX_SUBMISSION_PNG_BYTES`` in all (the host caps the same again).
 
     The cap of ``figures.capture`` holds only while the case leaves it alone;
     this one holds whatever the case patched. A result whose figures do not
     match its PNGs goes on as it is: the host refuses it.
     """
+    global png_bytes_left
     data = result.get("data")
     shown = data.get("figures") if isinstance(data, dict) else None
     pngs = blobs[1:]
     if result.get("status") != "ok" or not isinstance(shown, list) or len(shown) != len(pngs):
         return result, blobs, 0
-    keep = [
-        i for i, png in enumerate(pngs) if len(png) <= figures.MAX_PNG_BYTES
-    ][: figures.MAX_FIGURES]
+    keep = []
+    for i, png in enumerate(pngs):
+        if len(keep) < figures.MAX_FIGURES and len(png) <= min(figures.MAX_PNG_BYTES, png_bytes_left):
+            keep.append(i)
+            png_bytes_left -= len(png)
     if len(keep) == len(pngs):
         return result, blobs, 0
     data = dict(data, figures=[shown[i] for i in keep])

@@ -133,7 +133,9 @@ def test_figures_are_capped_per_figure_per_case_and_per_submission():
     run = validate.case_run("f/x", frame, blobs)
     assert len(run.figures) == validate.MAX_FIGURES and run.figures_dropped == 2
     runs = [validate.case_run(f"f/{i}", frame, blobs) for i in range(3)]
-    validate.cap_figures(runs)
+    budget = validate.FigureBudget()
+    for run in runs:
+        budget.take(run)
     kept = sum(len(f["png"]) for r in runs for f in r.figures)
     assert kept <= validate.MAX_SUBMISSION_PNG_BYTES and [len(r.figures) for r in runs] == [8, 8, 0]
     assert [r.figures_dropped for r in runs] == [2, 2, 10]
