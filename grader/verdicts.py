@@ -110,11 +110,15 @@ _MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
 def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reveal: bool = True) -> str:
     where = f"beim Import von {module}" if run.stage == "import" else "beim Aufruf Ihres Codes"
     name, text = run.exception, run.message
+    missing = _MISSING.fullmatch(text) if name == "AttributeError" else None
     if not reveal:
         builtin = getattr(builtins, name, None)
         if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
             name = "Exception"
         text = "(bei verdeckten Fällen wird die Meldung nicht gezeigt)"
+        # A missing contract function is named: one of the cases' own names.
+        if missing and missing.group(2) not in {c.name.split("/")[0] for c in assignment.cases}:
+            missing = None
     if name == "SystemExit":
         return (
             f"sys.exit() bzw. exit() wurde {where} aufgerufen. Funktionen sollen Ergebnisse "
@@ -136,7 +140,6 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
         )
     if name == "BlockingIOError" or "Resource temporarily unavailable" in text:
         return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
-    missing = _MISSING.fullmatch(text) if name == "AttributeError" else None
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
     return f"Ihr Code löste {where} eine Ausnahme aus: {name}: {text}"
