@@ -44,8 +44,8 @@ class CaseRun:
     status: str
     """``ok``, ``exception``, ``not-plain``, ``timeout``, ``overflow``, ``oom``,
     ``pids`` (the process limit was hit), ``no-result``, ``invalid`` (malformed output),
-    ``ended`` (the harness ended while this case ran: the case's doing, as the engine is
-    sound) or ``sandbox`` (the sandbox failed, not the submission)."""
+    ``ended`` (the harness ended while this case ran, in a backend where a case can end
+    it: the case's doing) or ``sandbox`` (the sandbox failed, not the submission)."""
     value: object = None
     figures: list = field(default_factory=list)
     """Per figure: {"data": plotted data, "png": bytes}."""
