@@ -23,29 +23,15 @@ from .validate import CaseRun
 def verdict(
     case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
 ) -> tuple[str, str]:
-    """(status, German message) of one case, with a note on figures left out."""
-    status, message = _verdict(case, run, assignment, expected_value, expected_figures)
-    if run.figures_dropped:
-        message += (
-            f" Hinweis: {run.figures_dropped} Abbildungen wurden verworfen (höchstens "
-            f"{MAX_FIGURES} je Fall, {MAX_PNG_BYTES >> 20} MB je Abbildung und "
-            f"{MAX_SUBMISSION_PNG_BYTES >> 20} MB je Abgabe)."
-        )
-    return status, message
-
-
-def _verdict(
-    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
-) -> tuple[str, str]:
+    """(status, German message) of one case."""
     module = f"{assignment.module}.py"
-    reveal = case.visibility == "public"
     if run.status == "ok":
         try:
             judgement = judge(
                 case.check,
                 expected_value,
                 run.value,
-                reveal=reveal,
+                reveal=case.visibility == "public",
                 properties=assignment.properties,
                 figures=(run.figures, expected_figures),
             )
@@ -54,7 +40,8 @@ def _verdict(
                 "Der Grader konnte diesen Fall nicht bewerten (interner Fehler: "
                 f"{type(exc).__name__}). Bitte den Lehrenden melden."
             )
-        return ("passed" if judgement.passed else "failed"), judgement.message
+        return ("passed" if judgement.passed else "failed"), judgement.message + dropped_figures(run)
+    reveal = case.visibility == "public"
     if run.status == "exception":
         return "error", exception_message(run, module, assignment, reveal=reveal)
     if run.status == "timeout":
@@ -86,6 +73,17 @@ def _verdict(
             f": {run.message}" if reveal else "."
         )
     return "error", run.message or "Die Sandbox ist ausgefallen."
+
+
+def dropped_figures(run: CaseRun) -> str:
+    """The note that some of the figures the case drew were left out, or ""."""
+    if not run.figures_dropped:
+        return ""
+    return (
+        f" Hinweis: {run.figures_dropped} Abbildungen wurden verworfen (höchstens "
+        f"{MAX_FIGURES} je Fall, {MAX_PNG_BYTES >> 20} MB je Abbildung und "
+        f"{MAX_SUBMISSION_PNG_BYTES >> 20} MB je Abgabe)."
+    )
 
 
 def _exit_reason(code: int | None) -> str:
