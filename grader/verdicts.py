@@ -41,9 +41,8 @@ def verdict(
                 f"{type(exc).__name__}). Bitte den Lehrenden melden."
             )
         return ("passed" if judgement.passed else "failed"), judgement.message + dropped_figures(run)
-    reveal = case.visibility == "public"
     if run.status == "exception":
-        return "error", exception_message(run, module, assignment, reveal=reveal)
+        return "error", exception_message(run, module, assignment, reveal=case.visibility == "public")
     if run.status == "timeout":
         return "timeout", (
             f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
@@ -67,11 +66,12 @@ def verdict(
     if run.status == "no-result":
         return "error", "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
     if run.status == "not-plain":
-        return "error", run.message if reveal else "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
+        if case.visibility == "public":
+            return "error", run.message
+        return "error", "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
     if run.status == "invalid":
-        return "error", "Die Ausgabe des Falls ist ungültig und wurde verworfen" + (
-            f": {run.message}" if reveal else "."
-        )
+        detail = f": {run.message}" if case.visibility == "public" else "."
+        return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
     return "error", run.message or "Die Sandbox ist ausgefallen."
 
 
