@@ -19,6 +19,7 @@ from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
 from grader.grading import run
 from harness.api import collect
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 SECRET = "geheim_4711_seed_982451653"
 
@@ -240,7 +241,7 @@ def test_a_forged_frame_is_stored_as_the_submissions_verdict(tmp_path):
 # 13.8 ----------------------------------------------------------------------
 
 FAKE_FIGURES = """
-import struct, sys, zlib
+import struct, sys
 
 def _png(size):
     header = b"\\x89PNG\\r\\n\\x1a\\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", 100, 100, 8, 2, 0, 0, 0)
@@ -248,18 +249,23 @@ def _png(size):
 
 def f(x):
     figures = sys.modules["harness.figures"]
-    figures.capture = lambda extra=(): [({"axes": []}, _png(4 << 20)) for _ in range(8)]
+    sizes = [4 << 20] * 4 + [3 << 19] * 8  # too big, then too many of a size that passes
+    figures.capture = lambda extra=(): [({"axes": []}, _png(size)) for size in sizes]
     return x
 """
 
 
 def test_figures_in_bulk_are_capped_and_the_drop_is_said(tmp_path):
     result = run_cases(tmp_path, FAKE_FIGURES)
-    public = result.cases["f/public"]
-    assert public.status == "ok"
-    total = sum(len(f["png"]) for run in result.cases.values() for f in run.figures)
-    assert total <= 8 << 20
-    assert public.figures_dropped > 0
+    runs = list(result.cases.values())
+    assert all(run.status == "ok" and run.figures_dropped >= 4 for run in runs)
+    assert all(len(run.figures) <= MAX_FIGURES for run in runs)
+    assert all(len(f["png"]) <= MAX_PNG_BYTES for run in runs for f in run.figures)
+    assert sum(len(f["png"]) for run in runs for f in run.figures) <= MAX_SUBMISSION_PNG_BYTES
+    # 8 + 2 of 1.5 MiB fill the 16 MiB: f/public and f/public-after ran before f/hidden.
+    assert {name: len(run.figures) for name, run in result.cases.items()} == {
+        "f/public": 8, "f/public-after": 2, "f/hidden": 0,
+    }
 
 
 def test_the_report_says_which_figures_were_dropped(tmp_path):
@@ -276,7 +282,7 @@ def test_the_report_says_which_figures_were_dropped(tmp_path):
     report = (out / attacked.report).read_text(encoding="utf-8")
     assert "Abbildungen" in report and "verworfen" in report
     sizes = sum(p.stat().st_size for p in (out / "reports" / "figures").rglob("*.png"))
-    assert sizes < 40 << 20
+    assert sizes <= MAX_SUBMISSION_PNG_BYTES and len(report) < 24 << 20
 
 
 # 15.3 ----------------------------------------------------------------------
