@@ -163,10 +163,11 @@ class DockerChannel(Channel):
         self.ended = False
         self.info: ExitInfo | None = None
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, last: bool = True) -> None:
         try:
             self.sock.sendall(data)
-            self.sock.shutdown(socket.SHUT_WR)
+            if last:
+                self.sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass  # the container died already; reading will say so
 
@@ -263,6 +264,9 @@ class DockerBackend(Backend):
     """Runs each harness in a fresh container of the sandbox image."""
 
     name = "docker"
+
+    cases_reach_harness = False
+    """The harness is the init of the container's pid namespace: a case cannot signal it."""
 
     def __init__(self, client: docker.DockerClient | None = None, image: str | None = None):
         # Each running container holds one connection (its attach stream): a

@@ -212,10 +212,12 @@ class ProcessChannel(Channel):
         self.info: ExitInfo | None = None
         self.closing = threading.Lock()
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, last: bool = True) -> None:
         try:
             self.popen.stdin.write(data)
-            self.popen.stdin.close()
+            self.popen.stdin.flush()
+            if last:
+                self.popen.stdin.close()
         except BrokenPipeError:
             pass  # the harness died already; reading will say so
 
