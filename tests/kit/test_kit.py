@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def student_python(folder: Path, *arguments: str) -> subprocess.CompletedProcess
         "PYTHONPATH": sysconfig.get_paths()["purelib"],
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
+        "TMPDIR": tempfile.gettempdir(),  # the caller's, not a /tmp that other test runs share
     }
     return subprocess.run(
         [sys.executable, "-S", *arguments], cwd=folder, env=environment, capture_output=True, text=True, timeout=300
