@@ -54,8 +54,11 @@ def _separate_duplicates(found: list[Submission]) -> list[Submission]:
 
 def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
     """One submission from a folder, an archive or the module file itself."""
-    if entry.is_file() and entry.suffix == ".py":
-        return Submission(readable(entry.parent.name), entry, folder=entry.parent)
+    if entry.is_file() and not archives.stem(entry):
+        if entry.name == f"{module}.py":
+            return Submission(readable(entry.parent.name), entry, folder=entry.parent)
+        # Its folder is not the submission: a file of the right name beside it was not handed in.
+        return Submission(readable(entry.parent.name), entry, error=_not_found(module, [readable(entry.name)]))
     name = archives.stem(entry) if entry.is_file() else entry.name
     submission = Submission(submission_id(readable(name or entry.name)), entry)
     folder = entry
@@ -81,11 +84,12 @@ def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
         return submission
     if submission.folder is None:
         names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
-        submission.error = (
-            f"Die Datei {module}.py wurde nicht gefunden; gesucht auf oberster Ebene und in "
-            f"einem einzelnen Unterordner. Vorhanden: {', '.join(names) or 'nichts'}."
-        )
+        submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
     return submission
+
+
+def _not_found(module: str, names: list[str], where: str = "") -> str:
+    return f"Die Datei {module}.py wurde nicht gefunden{where}. Vorhanden: {', '.join(names) or 'nichts'}."
 
 
 def readable(name: str) -> str:
