@@ -156,8 +156,8 @@ def build_image(client: docker.DockerClient, from_debian: bool | None, log: Log 
 def prune(client: docker.DockerClient, repository: str | None = None, log: Log = print) -> list[str]:
     """Remove the tags of ``repository`` (default ``REPOSITORY``) but the current one; returns them.
 
-    Only tags go: an image that a container still uses is kept (the engine
-    refuses without force, and none is used), and so is the current tag.
+    Only tags go, never with force: an image that a container still uses
+    stays (the engine refuses), and the log says so.
     """
     repository = repository or REPOSITORY
     keep = f"{repository}:{content_hash()}"
