@@ -131,6 +131,14 @@ def _instructions(assignment: Assignment, names: list[str], later: set[str]) -> 
         f"- `{name}`" + (" (teilweise; der Rest wird bei der Abgabe geprüft)" if name in later else "") for name in names
     )
     versions = " und ".join(f"{name} {version}" for name, version in pins.pinned().items())
+    partly = (
+        "\n\nWas sich nur mit dem Algorithmus selbst oder mit Daten beurteilen lässt, die\n"
+        "nur der Grader hat, prüft das Kit nicht: ein solcher Fall wird hier nur\n"
+        "teilweise geprüft (z. B. Formen, Fehlerverlauf) und von pytest als\n"
+        "übersprungen gezeigt, „wird bei der Abgabe geprüft“."
+        if later
+        else ""
+    )
     return f"""# Aufgabe {assignment.number} – {assignment.title}: Kit zum Selbsttest
 
 Die Aufgabenstellung steht in `AUFGABE.md`, die Vorlage in `{module}.py`.
@@ -157,11 +165,7 @@ matplotlib und die Standardbibliothek zur Verfügung).
 
 Öffentliche Fälle:
 
-{listed}
-
-Was sich nur mit dem Algorithmus selbst beurteilen lässt, prüft das Kit nicht:
-ein solcher Fall wird hier nur teilweise geprüft (z. B. Formen, Fehlerverlauf)
-und von pytest als übersprungen gezeigt, „wird bei der Abgabe geprüft“.
+{listed}{partly}
 
 Bei der Abgabe prüft der Grader zusätzlich verdeckte Fälle; sie sind nicht
 in diesem Kit. Abgegeben wird nur `{module}.py`.
