@@ -87,3 +87,20 @@ def test_kit_and_grader_check_agree(aufgabe, name, kit_python, kits, tmp_path):
     judged = {n: v for n, v in in_kit.items() if v != "skipped"}
     by_check = {c.name: "passed" if c.status == "passed" else "failed" for c in graded.cases if c.name in judged}
     assert judged == by_check
+
+
+def test_numpy_2_code_passes_in_the_kit_and_in_the_sandbox(kit_python, kits, tmp_path):
+    """``np.astype`` is numpy 2 only: it must not pass in the kit and fail in the sandbox."""
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    reference = (assignments.REFERENCE / "aufgabe4" / "pooling.py").read_text()
+    (submission / "pooling.py").write_text(
+        reference.replace("image = np.asarray(image, dtype=float)", "image = np.astype(np.asarray(image), float)")
+    )
+    graded = grade_path(aufgabe=4, path=submission, log=lambda m: None)
+    folder = tmp_path / "kit"
+    shutil.copytree(kits[4], folder)
+    shutil.copy(submission / "pooling.py", folder / "pooling.py")
+    in_kit = kit_verdicts(kit_python, folder)
+    assert set(in_kit.values()) == {"passed"}
+    assert [(c.name, c.status) for c in graded.cases if c.status != "passed"] == []
