@@ -31,8 +31,11 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
         if choice == "docker":
             raise SandboxUnavailable(reason)
         log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird im process-Sandbox.")
+    from .. import pins
     from .process import ProcessBackend, weak_warning
 
+    if warning := pins.mismatch(pins.installed()):  # the process sandbox runs this Python's numpy
+        log(warning)
     backend = ProcessBackend()
     if backend.weakness:
         log(weak_warning(backend.weakness))
