@@ -19,7 +19,7 @@ from . import handin, lms, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
-from .backends.session import run_job
+from .backends.session import JobRun, run_job
 from .expected import Expected, expected_for
 from .figures import difference_png
 from .formatting import compact
@@ -56,8 +56,11 @@ def grade_submission(
     *,
     public_only: bool = False,
     figures_dir: Path | None = None,
+    execute: Callable[[Job], JobRun] | None = None,
 ) -> SubmissionResult:
-    """Grade one submission; never raises for anything the submission does."""
+    """Grade one submission; never raises for anything the submission does.
+
+    ``execute`` runs the job elsewhere (a cluster worker) instead of in ``backend``."""
     started = time.monotonic()
     cases = [c for c in assignment.cases if c.visibility == "public" or not public_only]
     result = SubmissionResult(
@@ -85,7 +88,7 @@ def grade_submission(
         resources=assignment.resources,
         limits=assignment.limits,
     )
-    job_run = run_job(backend, job)
+    job_run = execute(job) if execute is not None else run_job(backend, job)
     result.versions = job_run.versions
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
     for case in cases:
@@ -223,6 +226,7 @@ def run(
     release_hidden: bool = False,
     progress: Callable[[SubmissionResult, int, int], None] | None = None,
     log: Callable[[str], None] = print,
+    cluster: str | None = None,
 ) -> RunResult:
     """Grade every submission in ``submissions``; write results, reports and gradebook to ``out``.
 
@@ -232,6 +236,8 @@ def run(
     what was graded and raises Interrupted. ``submissions`` may also be a zip
     of the folder (Moodle's "download all submissions"). Reports are in
     ``lang``; ``release_hidden`` shows hidden cases whose release date has passed.
+    With ``cluster`` (a Dask scheduler's address) the sandboxes run on its
+    workers (``grader.cluster``); everything else stays here.
     """
     assignment = assignments.load(aufgabe)
     out = Path(out)
@@ -244,7 +250,12 @@ def run(
         found = discover(root, assignment.module, Path(work)) if root.is_dir() else []
         if not found:
             raise NoSubmissions(submissions)
-        backend = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log)
+        if cluster is not None:
+            from .cluster import connect  # Dask is an optional extra
+
+            backend = remote = connect(cluster, sandbox=sandbox, log=log)
+        else:
+            backend, remote = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log), None
         fingerprint = assignment.fingerprint()
         keys = {s.id: f"{fingerprint}:{backend.name}:{submission_hash(s)}" for s in found}
         todo = []
@@ -257,7 +268,8 @@ def run(
         if graded:
             log(f"{len(graded)} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
         stopping = threading.Event()
-        workers = affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
+        # On a cluster: a second submission per slot waits there while this host judges the first.
+        workers = 2 * remote.slots if remote else affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
         waiting = [len(todo)]
         waiting_lock = threading.Lock()
 
@@ -269,7 +281,8 @@ def run(
             handin.remove(figures_dir / submission.id)
             try:
                 result = grade_submission(
-                    assignment, expected, backend, submission, figures_dir=figures_dir
+                    assignment, expected, backend, submission, figures_dir=figures_dir,
+                    execute=remote.execute if remote else None,
                 )
             except (SandboxLost, KeyboardInterrupt):
                 raise
