@@ -111,7 +111,7 @@ def connect(address: str, *, sandbox: str = "auto", log: Callable[[str], None] =
     }
     try:
         client = Client(address, timeout="20s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, TypeError) as exc:  # TypeError: tls:// without TLS settings
         raise ClusterUnavailable(f"Der Dask-Scheduler {address} ist nicht erreichbar ({exc}).") from None
     try:
         client.register_plugin(cluster_worker.Admission(wanted))

@@ -119,3 +119,35 @@ def test_only_refused_workers_is_a_readable_error(processes, tmp_path, monkeypat
     wait_for_workers(address, 1)
     with pytest.raises(cluster.ClusterUnavailable, match="Sandbox process statt docker"):
         run(aufgabe=1, submissions=EXAMPLES, out=tmp_path / "out", sandbox="docker", cluster=address, log=lambda m: None)
+
+
+def test_a_submission_that_outlives_its_allowed_failures_is_an_error_verdict(processes, tmp_path, local):
+    # No failure allowed: the submissions on the worker that dies are given up at once.
+    address = processes.scheduler(env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
+    processes.worker(address)
+    processes.worker(address)
+    victim = sorted(wait_for_workers(address, 2))[0]
+    submissions = _class(tmp_path, 8)
+    watcher = Client(address, timeout="30s")
+    pid = watcher.run(os.getpid, workers=[victim])[victim]
+    seen: list[str] = []
+
+    def kill_when_busy(result, done, total):
+        seen.append(result.id)
+        if done == 1:
+            while not watcher.processing(workers=[victim]).get(victim):
+                time.sleep(0.01)
+            os.kill(pid, signal.SIGKILL)
+
+    try:
+        outcome = run(aufgabe=1, submissions=submissions, out=tmp_path / "out", sandbox="process", cluster=address, progress=kill_when_busy, log=lambda m: None)
+    finally:
+        watcher.close()
+    assert sorted(seen) == sorted(s.id for s in outcome.submissions) and len(seen) == 8
+    given_up = [s for s in outcome.submissions if "fielen wiederholt Worker" in s.cases[0].message]
+    assert given_up, verdicts(outcome)
+    for submission in given_up:
+        assert {c.status for c in submission.cases} == {"error"} and submission.score == 0
+    for submission in outcome.submissions:
+        if submission not in given_up:
+            assert verdicts(outcome)[submission.id][1:] == local[_example_of(submission.id)][1:]
