@@ -115,9 +115,8 @@ class Admission(WorkerPlugin):
 def run_remote(job: Job, handed_in: bytes) -> dict:
     """One Dask task: a submission's job in this worker's sandbox; the raw case frames back."""
     worker = get_worker()
-    state = worker.state
-    # Sandboxes started ahead for the tasks already waiting here, no more (as in grading.run).
-    _backend.reserve(min(len(state.constrained) + len(state.ready), state.nthreads))
+    # One sandbox started ahead per slot: the next task often arrives only while this one runs.
+    _backend.reserve(worker.state.nthreads)
     work = Path(tempfile.mkdtemp(prefix="gnn-cluster-"))
     try:
         (work / "handin.zip").write_bytes(handed_in)
