@@ -66,7 +66,7 @@ class Cluster:
         except CancelledError:
             if self._closing:
                 raise
-            raise SandboxLost("Die Verbindung zum Dask-Scheduler ist abgebrochen.") from None
+            raise SandboxLost("Die Verbindung zum Dask-Scheduler ist abgebrochen; Scheduler und Worker wieder starten.") from None
         return cluster_wire.decode_run(answer, job)
 
     def _template(self, job: Job):

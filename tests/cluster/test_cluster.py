@@ -17,6 +17,7 @@ from clustertools import ROOT, verdicts, wait_for_workers
 from distributed import Client
 
 from grader import cluster
+from grader.backends import SandboxLost
 from grader.grading import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
@@ -151,3 +152,28 @@ def test_a_submission_that_outlives_its_allowed_failures_is_an_error_verdict(pro
     for submission in outcome.submissions:
         if submission not in given_up:
             assert verdicts(outcome)[submission.id][1:] == local[_example_of(submission.id)][1:]
+
+
+def test_losing_the_scheduler_stops_the_run_and_a_rerun_grades_only_the_rest(processes, tmp_path, local):
+    address = processes.scheduler()
+    processes.worker(address)
+    processes.worker(address)
+    wait_for_workers(address, 2)
+    submissions = _class(tmp_path, 12)
+    scheduler = processes.started[0]
+
+    def kill_scheduler(result, done, total):
+        if done == 3:
+            os.killpg(scheduler.pid, signal.SIGKILL)
+
+    with pytest.raises(SandboxLost, match="Dask-Scheduler"):
+        run(aufgabe=1, submissions=submissions, out=tmp_path / "out", sandbox="process", cluster=address, progress=kill_scheduler, log=lambda m: None)
+    stored = len(list((tmp_path / "out" / "submissions").glob("*.json")))
+    assert 3 <= stored < 12
+    said, regraded = [], []
+    outcome = run(aufgabe=1, submissions=submissions, out=tmp_path / "out", sandbox="process", jobs=2,
+                  progress=lambda result, done, total: regraded.append(result.id), log=said.append)
+    assert f"{stored} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu)." in said
+    assert len(regraded) == 12 - stored
+    for result_id, verdict in verdicts(outcome).items():
+        assert verdict[1:] == local[_example_of(result_id)][1:], result_id
