@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-from distributed import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,6 +79,8 @@ class Processes:
 
 def wait_for_workers(address: str, count: int, **client_options) -> dict:
     """The scheduler's view of its workers once ``count`` have registered."""
+    from distributed import Client
+
     with Client(address, timeout="30s", **client_options) as client:
         client.wait_for_workers(count, timeout=120)
         return client.scheduler_info(n_workers=-1)["workers"]

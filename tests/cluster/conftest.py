@@ -1,10 +1,7 @@
 """Scheduler and workers of a test, stopped after it."""
 
 import pytest
-
-pytest.importorskip("distributed")
-
-from clustertools import Processes  # noqa: E402
+from clustertools import Processes
 
 
 @pytest.fixture

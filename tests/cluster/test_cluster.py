@@ -13,12 +13,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from clustertools import ROOT, verdicts, wait_for_workers
-from distributed import Client
 
-from grader import cluster
-from grader.backends import SandboxLost
-from grader.grading import run
+pytest.importorskip("distributed")
+
+from clustertools import ROOT, verdicts, wait_for_workers  # noqa: E402
+from distributed import Client  # noqa: E402
+
+from grader import cluster  # noqa: E402
+from grader.backends import SandboxLost  # noqa: E402
+from grader.grading import run  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 

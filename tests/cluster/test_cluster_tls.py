@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import shutil
 
-import dask
 import pytest
-from clustertools import ROOT, make_certificates, verdicts, wait_for_workers
-from distributed.security import Security
 
-from grader import cluster
-from grader.grading import run
+pytest.importorskip("distributed")
+
+import dask  # noqa: E402
+from clustertools import ROOT, make_certificates, verdicts, wait_for_workers  # noqa: E402
+from distributed.security import Security  # noqa: E402
+
+from grader import cluster  # noqa: E402
+from grader.grading import run  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 
