@@ -12,6 +12,7 @@ from . import assignment as assignments
 from . import click_german
 from .backends import CHOICES, SandboxUnavailable
 from .cli_course import add_commands
+from .cluster import ClusterUnavailable
 from .errors import EXIT_FAILED, handle_errors
 from .grading import grade_path, run
 from .outdir import default_out
@@ -35,8 +36,9 @@ def main() -> None:
 @click.option("--regrade", is_flag=True, help="Auch unveränderte, schon bewertete Abgaben neu bewerten.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Berichte.")
 @click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum im Bericht zeigen.")
+@click.option("--cluster", envvar="GRADER_CLUSTER", default=None, metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten (tcp://HOST:8786 oder tls://…).")
 @handle_errors
-def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool) -> None:
+def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool, cluster: str | None) -> None:
     """Alle Abgaben in SUBMISSIONS (Ordner, oder dessen .zip wie Moodles Download) bewerten: results.json, Berichte, index.html, grades.csv."""
     out = out or default_out(aufgabe)
     bar = None
@@ -50,7 +52,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
         if done == total:
             bar.__exit__(None, None, None)
 
-    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True))
+    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True), cluster=cluster)
     passed = sum(s.passed for s in outcome.submissions)
     errors = sum(s.status == "error" for s in outcome.submissions)
     click.echo(
@@ -130,6 +132,21 @@ def sandbox_prune(repository: str) -> None:
         raise SandboxUnavailable(reason)
     removed = prune(docker.from_env(), repository, log=lambda message: click.echo(message, err=True))
     click.echo(f"{len(removed)} veraltete Tags entfernt.")
+
+
+@main.command("worker", context_settings={"ignore_unknown_options": True})
+@click.argument("scheduler")
+@click.option("--sandbox", type=click.Choice(["docker", "process"]), default="docker", show_default=True)
+@click.option("--slots", type=click.IntRange(1), default=None, help="Sandboxen gleichzeitig (Standard: Anzahl der Kerne).")
+@click.argument("dask_args", nargs=-1, type=click.UNPROCESSED)
+@handle_errors
+def worker_command(scheduler: str, sandbox: str, slots: int | None, dask_args: tuple[str, ...]) -> None:
+    """Abgaben für einen Dask-Scheduler bewerten (startet `dask worker`; weitere Optionen wie --tls-cert gehen an ihn)."""
+    try:
+        from .cluster_worker import start
+    except ImportError:
+        raise ClusterUnavailable("Für `grader worker` fehlt Dask. Installieren mit: pip install 'gnn-grader[cluster]'") from None
+    start(scheduler, sandbox=sandbox, slots=slots or os.cpu_count() or 1, dask_args=dask_args, log=lambda m: click.echo(m, err=True))
 
 
 @main.command("list")

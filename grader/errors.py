@@ -15,6 +15,7 @@ import click
 
 from . import assignment as assignments
 from .backends import SandboxLost, SandboxUnavailable
+from .cluster import ClusterUnavailable
 from .expected import ReferenceBroken
 from .kit import KitError
 from .lms import BadDownload, WorksheetError
@@ -90,6 +91,10 @@ def _translate(exc: BaseException) -> GraderError | None:
             f"Abbruch: {exc} Bisher Bewertetes ist gespeichert.",
             "Docker-Engine wieder starten und denselben Befehl erneut ausführen: er setzt fort.",
             EXIT_SANDBOX_LOST,
+        )
+    if isinstance(exc, ClusterUnavailable):
+        return GraderError(
+            str(exc), "Scheduler und Worker prüfen (siehe README, „Auf mehreren Rechnern bewerten“).", EXIT_NO_SANDBOX
         )
     if isinstance(exc, ReferenceBroken):
         return GraderError(str(exc), "die Referenz unter reference/ oder die Fälle prüfen.", EXIT_REFERENCE)

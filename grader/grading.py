@@ -20,7 +20,7 @@ from . import lms, overrides, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
-from .backends.session import run_job
+from .backends.session import JobRun, run_job
 from .expected import Expected, expected_for
 from .figures import difference_png
 from .filenames import file_stem
@@ -41,8 +41,11 @@ def grade_submission(
     *,
     public_only: bool = False,
     figures_dir: Path | None = None,
+    execute: Callable[[Job], JobRun] | None = None,
 ) -> SubmissionResult:
-    """Grade one submission; never raises for anything the submission does."""
+    """Grade one submission; never raises for anything the submission does.
+
+    ``execute`` runs the job elsewhere (a cluster worker) instead of in ``backend``."""
     started = time.monotonic()
     cases = [c for c in assignment.cases if c.visibility == "public" or not public_only]
     result = SubmissionResult(
@@ -71,7 +74,7 @@ def grade_submission(
         resources=assignment.resources,
         limits=assignment.limits,
     )
-    job_run = run_job(backend, job)
+    job_run = execute(job) if execute is not None else run_job(backend, job)
     result.versions = job_run.versions
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
     for case in cases:
@@ -209,6 +212,7 @@ def run(
     release_hidden: bool = False,
     progress: Callable[[SubmissionResult, int, int], None] | None = None,
     log: Callable[[str], None] = print,
+    cluster: str | None = None,
 ) -> RunResult:
     """Grade every submission in ``submissions``; write results, reports and gradebook to ``out``.
 
@@ -221,12 +225,15 @@ def run(
     ``out`` is held for the run: another Aufgabe's results or a second
     grader writing there stop it (``grader.outdir``). ``complete`` in the
     outcome says whether every submission found has a result.
+    With ``cluster`` (a Dask scheduler's address) the sandboxes run on its
+    workers (``grader.cluster``); everything else stays here.
     """
     assignment = assignments.load(aufgabe)
     with claim(Path(out), assignment.number):
         return _run(
             assignment=assignment, submissions=submissions, out=Path(out), jobs=jobs, sandbox=sandbox,
             regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=log,
+            cluster=cluster,
         )
 
 
@@ -242,6 +249,7 @@ def _run(
     release_hidden: bool,
     progress: Callable[[SubmissionResult, int, int], None] | None,
     log: Callable[[str], None],
+    cluster: str | None,
 ) -> RunResult:
     """``run`` once OUT is held (see ``grader.outdir.claim``)."""
     hand = overrides.load(out)  # a damaged file stops the run before grading, not after
@@ -252,7 +260,12 @@ def _run(
         found = lms.find_submissions(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
-        backend = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log)
+        if cluster is not None:
+            from .cluster import connect  # Dask is an optional extra
+
+            backend = remote = connect(cluster, sandbox=sandbox, log=log)
+        else:
+            backend, remote = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log), None
         fingerprint = assignment.fingerprint()
         keys = {s.id: f"{fingerprint}:{backend.name}:{submission_hash(s)}" for s in found}
         todo = []
@@ -265,7 +278,8 @@ def _run(
         if graded:
             log(f"{len(graded)} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
         stopping = threading.Event()
-        workers = affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
+        # On a cluster: a second submission per slot waits there while this host judges the first.
+        workers = 2 * remote.slots if remote else affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
         waiting = [len(todo)]
         waiting_lock = threading.Lock()
 
@@ -277,7 +291,8 @@ def _run(
             remove_tree(figures_dir / file_stem(submission.id))
             try:
                 result = grade_submission(
-                    assignment, expected, backend, submission, figures_dir=figures_dir
+                    assignment, expected, backend, submission, figures_dir=figures_dir,
+                    execute=remote.execute if remote else None,
                 )
             except (SandboxLost, KeyboardInterrupt):
                 raise

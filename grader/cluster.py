@@ -1,0 +1,168 @@
+"""Grade on a Dask cluster: ``grader run ... --cluster tcp://HOST:8786``.
+
+Each submission is one Dask task that needs one ``SANDBOX`` slot: its job and
+its folder go to a worker (``grader worker``), which runs them in its own
+sandbox and sends the case frames back (``grader.cluster_wire``). The
+expected values never leave this host; validation, verdicts, reports and the
+store stay in ``grader.grading``, which calls ``Cluster.execute`` where it
+would run a local sandbox. Dask reroutes the tasks of a lost worker; a task
+that was running on ``distributed.scheduler.allowed-failures`` + 1 workers
+when they died is given up (``KilledWorker``) and becomes an error verdict.
+
+TLS, certificates and timeouts come from Dask's own configuration
+(``~/.config/dask/distributed.yaml`` or ``DASK_DISTRIBUTED__COMM__...``).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import CancelledError
+from typing import Callable
+
+from .backends import SandboxLost
+from .backends.base import Job
+from .backends.session import JobRun
+from .validate import CaseRun
+
+RETRIES = 2
+"""Further tries of a task that failed with an exception (a worker whose engine stopped)."""
+ADMISSION_SECONDS = 60.0
+"""How long to wait for a first worker that may grade."""
+
+
+class ClusterUnavailable(RuntimeError):
+    """Grading on the cluster cannot start; the message (German) says why."""
+
+
+class Cluster:
+    """A client of the scheduler whose admitted workers run the jobs; used by
+    ``grader.grading.run`` in place of a local backend."""
+
+    def __init__(self, client, sandbox: str, slots: int):
+        self.client = client
+        self.name = sandbox
+        self.slots = slots
+        self._templates: list[tuple[Job, object]] = []
+        self._closing = False
+
+    def execute(self, job: Job) -> JobRun:
+        """Run ``job`` on a worker; blocks until its frames are back and read."""
+        from distributed import KilledWorker
+
+        from . import cluster_wire, cluster_worker
+
+        future = self.client.submit(
+            cluster_worker.run_remote,
+            self._template(job),
+            cluster_wire.pack_handin(job.submission),
+            resources={cluster_worker.RESOURCE: 1},
+            retries=RETRIES,
+            pure=False,
+        )
+        try:
+            answer = future.result()
+        except KilledWorker:
+            return _killed_workers(job)
+        except CancelledError:
+            if self._closing:
+                raise
+            raise SandboxLost("Die Verbindung zum Dask-Scheduler ist abgebrochen; Scheduler und Worker wieder starten.") from None
+        return cluster_wire.decode_run(answer, job)
+
+    def _template(self, job: Job):
+        """The job without its folder, sent to the workers once per batch, not with every task."""
+        bare = Job(None, job.module, job.cases_source, job.timeouts, job.resources, job.limits)
+        for known, future in self._templates:
+            if known == bare:
+                return future
+        future = self.client.scatter(bare, broadcast=True)
+        self._templates.append((bare, future))
+        return future
+
+    def reserve(self, count: int) -> None:
+        """Spares are the workers' own business (``grader.cluster_worker.run_remote``)."""
+
+    def close(self) -> None:
+        self._closing = True
+        self.client.close()
+
+
+def connect(address: str, *, sandbox: str = "auto", log: Callable[[str], None] = print) -> Cluster:
+    """Connect to the scheduler at ``address`` and wait for workers equal to this grader.
+
+    ``sandbox`` is what the workers must run: ``auto`` means ``docker`` (a
+    graded run never falls back to the weaker sandbox silently). Workers of
+    another version, sandbox or image are named in ``log`` and get no task.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ClusterUnavailable(
+            "Für --cluster fehlt Dask. Installieren mit: pip install 'gnn-grader[cluster]'"
+        ) from None
+    from . import cluster_wire, cluster_worker
+    from .image import image_tag
+
+    kind = "docker" if sandbox == "auto" else sandbox
+    wanted = {
+        "version": cluster_wire.grader_version(),
+        "sandbox": kind,
+        "image": image_tag() if kind == "docker" else None,
+    }
+    try:
+        client = Client(address, timeout="20s")
+    except (OSError, TimeoutError, TypeError) as exc:  # TypeError: tls:// without TLS settings
+        raise ClusterUnavailable(f"Der Dask-Scheduler {address} ist nicht erreichbar ({exc}).") from None
+    try:
+        client.register_plugin(cluster_worker.Admission(wanted))
+        slots, name = _admitted_slots(client, wanted, log)
+    except BaseException:
+        client.close()
+        raise
+    log(f"Cluster {address}: {slots} {kind}-Sandboxen auf zugelassenen Workern.")
+    return Cluster(client, name, slots)
+
+
+def _admitted_slots(client, wanted: dict, log: Callable[[str], None]) -> tuple[int, str]:
+    """The admitted slots, and the sandbox as the reports name it: how strong the admitted
+    workers' sandboxes are ("process (bubblewrap)"), so that a run here and on the cluster
+    keep each other's results (``grader.store`` keys by it)."""
+    from . import cluster_worker
+
+    deadline = time.monotonic() + ADMISSION_SECONDS
+    told: set[str] = set()
+    while True:
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+        slots = sum(w["resources"].get(cluster_worker.RESOURCE, 0) for w in workers.values())
+        identities = client.run(cluster_worker.identity)
+        refused = {
+            address: reason
+            for address, mine in identities.items()
+            if (reason := cluster_worker.refusal(mine, wanted))
+        }
+        names = sorted({
+            mine.get("isolation") or mine["sandbox"]
+            for address, mine in identities.items()
+            if address not in refused and mine.get("sandbox")
+        })
+        for address, reason in refused.items():
+            if address not in told:
+                log(f"Worker {address} abgelehnt: {reason}.")
+                told.add(address)
+        if slots:
+            return int(slots), " / ".join(names) or wanted["sandbox"]
+        if time.monotonic() > deadline:
+            why = "; ".join(refused.values()) or "kein Worker angemeldet"
+            raise ClusterUnavailable(
+                f"Kein Worker des Clusters darf bewerten ({why}). Worker mit `grader worker SCHEDULER "
+                f"--sandbox {wanted['sandbox']}` und derselben Grader-Version starten."
+            )
+        time.sleep(0.5)
+
+
+def _killed_workers(job: Job) -> JobRun:
+    message = (
+        "Während diese Abgabe lief, fielen wiederholt Worker des Clusters aus; sie wurde nicht "
+        "weiter versucht und ist nicht bewertet. Bitte der Lehrperson melden."
+    )
+    return JobRun({name: CaseRun(name, "lost-workers", message=message) for name in job.timeouts}, {})

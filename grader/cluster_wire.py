@@ -1,0 +1,145 @@
+"""What crosses the network between the instructor's host and a cluster worker.
+
+To the worker: the job without expected values (``grader.backends.base.Job``)
+and the submission's folder as a zip, packed with the same walk that copies a
+hand-in into a local sandbox (``grader.handin``). Back: per case one frame of
+the harness protocol, as the harness sent it: JSON, ``.npz`` arrays, PNGs.
+The instructor's host reads those frames with the same caps and the same
+validation (``grader.validate``) as frames from a local sandbox; the worker's
+bytes are never trusted more than a sandbox's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+from harness import plain, protocol
+
+from . import handin, validate
+from .backends.base import Job
+from .backends.session import JobRun
+from .validate import RESULT_STATUSES, CaseRun
+
+HOST_STATUSES = {"sandbox", "invalid"}
+"""Statuses the worker's grader gives a case itself (the harness never sends them)."""
+MAX_HEADER = 1 << 20
+MAX_VERSIONS = 32
+_SOURCES = (Path(__file__).resolve().parent, Path(protocol.__file__).resolve().parent)
+
+
+def grader_version() -> str:
+    """The package version and a hash of the grader's and the harness's code: a worker
+    whose code differs in any way would judge differently, so it must not grade."""
+    digest = hashlib.sha256()
+    for root in _SOURCES:
+        for path in sorted(root.rglob("*.py")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return f"{metadata.version('gnn-grader')}+{digest.hexdigest()[:12]}"
+
+
+def pack_handin(folder: Path) -> bytes:
+    """The submission folder as an uncompressed zip; links and bytecode never go in."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for relative, is_dir, _ in handin.walk(folder):
+            name = relative.as_posix()
+            if is_dir:
+                archive.writestr(name + "/", b"")
+            else:
+                archive.writestr(name, (folder / relative).read_bytes())
+    return buffer.getvalue()
+
+
+def encode_run(job_run: JobRun, sandbox: str) -> dict:
+    """The worker's answer: the sandbox that ran it and one harness frame per case."""
+    return {
+        "sandbox": sandbox,
+        "versions": job_run.versions,
+        "restarts": job_run.restarts,
+        "frames": [_frame(run) for run in job_run.cases.values()],
+    }
+
+
+def _frame(run: CaseRun) -> bytes:
+    header = {
+        "type": "case",
+        "name": run.name,
+        "status": "finished" if run.status in RESULT_STATUSES else run.status,
+        "stdout": run.stdout,
+        "stderr": run.stderr,
+        "stdout_bytes": run.stdout_bytes,
+        "stderr_bytes": run.stderr_bytes,
+        "seconds": run.seconds,
+        "exit": run.exit_code,
+        "message": run.message,
+    }
+    blobs: list[bytes] = []
+    if run.status in RESULT_STATUSES:
+        # The worker decoded what its harness encoded; encoding it again gives the same frame.
+        structure, npz = plain.encode({"value": run.value, "figures": [f["data"] for f in run.figures]})
+        header["result"] = {
+            "status": run.status,
+            "message": run.message,
+            "exception": run.exception,
+            "stage": run.stage,
+            "traceback": run.traceback,
+            "data": structure,
+        }
+        blobs = [npz, *(f["png"] for f in run.figures)]
+    return protocol.encode(header, blobs)
+
+
+def decode_run(answer: object, job: Job) -> JobRun:
+    """A JobRun from a worker's answer, validated like a local sandbox's frames; a case
+    missing or unreadable in the answer is a sandbox failure of that case."""
+    answer = answer if isinstance(answer, dict) else {}
+    runs: dict[str, CaseRun] = {}
+    frames = answer.get("frames")
+    for frame in frames if isinstance(frames, list) else []:
+        run = _case_run(frame, job)
+        if run is not None and run.name in job.timeouts and run.name not in runs:
+            runs[run.name] = run
+    for name in job.timeouts:
+        runs.setdefault(name, CaseRun(name, "sandbox", message="Der Worker lieferte für diesen Fall kein lesbares Ergebnis."))
+    versions = answer.get("versions")
+    if not isinstance(versions, dict) or len(versions) > MAX_VERSIONS:
+        versions = {}
+    restarts = answer.get("restarts")
+    return JobRun(
+        {name: runs[name] for name in job.timeouts},
+        {_text(str(k)): _text(str(v)) for k, v in versions.items()},
+        restarts if type(restarts) is int else 0,
+    )
+
+
+def _case_run(frame: object, job: Job) -> CaseRun | None:
+    if not isinstance(frame, bytes):
+        return None
+    stream = io.BytesIO(frame)
+    try:
+        header, blobs = protocol.read(
+            protocol.stream_reader(stream), max_header=MAX_HEADER, max_blobs=job.limits.result_cap + (1 << 20)
+        )
+    except (protocol.ProtocolError, EOFError):
+        return None
+    name = header.get("name")
+    if not isinstance(name, str):
+        return None
+    if header.get("status") in HOST_STATUSES:
+        return CaseRun(
+            name,
+            header["status"],
+            message=_text(header.get("message")),
+            stderr=_text(header.get("stderr")),
+            exit_code=header.get("exit") if type(header.get("exit")) is int else None,
+        )
+    return validate.case_run(name, header, blobs)
+
+
+def _text(value: object) -> str:
+    return value[: validate.MAX_TEXT] if isinstance(value, str) else ""

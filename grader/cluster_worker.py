@@ -1,0 +1,134 @@
+"""The worker side of grading on a Dask cluster: ``grader worker SCHEDULER``.
+
+``start`` checks the sandbox (and builds the Docker image when it is missing),
+then becomes ``dask worker`` with this module as its preload: one worker
+process whose threads are the sandbox slots. The worker asks for no
+resources of its own; the ``SANDBOX`` resource that grading tasks need is
+granted by ``Admission``, which each client registers and which runs on every
+worker, present and future, before that worker can take a task: a worker of
+another grader version, another sandbox or another image never gets one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from distributed import WorkerPlugin, get_worker
+from harness.reaper import remove_tree
+
+from . import archives, cluster_wire
+from .backends import Backend, SandboxLost, SandboxUnavailable, make_backend
+from .backends.base import Job
+from .backends.session import run_job
+
+SANDBOX_ENV = "GRADER_WORKER_SANDBOX"
+SLOTS_ENV = "GRADER_WORKER_SLOTS"
+TEST_VERSION_ENV = "GRADER_TEST_WORKER_VERSION"
+"""Only for the tests: the version this worker claims, to show that a client refuses it."""
+RESOURCE = "SANDBOX"
+
+_log = logging.getLogger("distributed.worker")
+
+_backend: Backend | None = None
+
+
+def start(scheduler: str, *, sandbox: str, slots: int, dask_args: tuple[str, ...] = (), log: Callable[[str], None] = print) -> None:
+    """Check the sandbox, then replace this process by ``dask worker``."""
+    if sandbox == "docker":
+        import docker
+
+        from .backends.docker import docker_unavailable_reason
+        from .image import ensure_image
+
+        reason = docker_unavailable_reason()
+        if reason is not None:
+            raise SandboxUnavailable(reason)
+        log(f"Sandbox-Image bereit: {ensure_image(docker.from_env(), log=log)}")
+    env = dict(os.environ, **{SANDBOX_ENV: sandbox, SLOTS_ENV: str(slots)})
+    argv = [
+        sys.executable, "-m", "distributed.cli.dask_worker", scheduler,
+        "--nworkers", "1", "--nthreads", str(slots),
+        "--name", f"{socket.gethostname()}-{os.getpid()}",
+        "--preload", __name__, "--no-dashboard", *dask_args,
+    ]
+    log(f"Worker mit {slots} {sandbox}-Sandboxen für {scheduler}, Version {cluster_wire.grader_version()}.")
+    sys.stdout.flush()
+    os.execve(sys.executable, argv, env)
+
+
+def dask_setup(worker) -> None:
+    """Preload of the worker process: its sandbox, started once for all tasks."""
+    global _backend
+    _backend = make_backend(os.environ[SANDBOX_ENV], log=lambda message: None)
+
+
+def dask_teardown(worker) -> None:
+    if _backend is not None:
+        _backend.close()
+
+
+def identity() -> dict:
+    """What a client compares before this worker may grade for it."""
+    # The kind is compared ("process"); how strong it is here ("process (bubblewrap)") is told.
+    sandbox = _backend.name.split(" ", 1)[0] if _backend is not None else None
+    image = getattr(_backend, "image", None)
+    return {
+        "version": os.environ.get(TEST_VERSION_ENV) or cluster_wire.grader_version(),
+        "sandbox": sandbox,
+        "isolation": _backend.name if _backend is not None else None,
+        "image": image,
+        "slots": int(os.environ.get(SLOTS_ENV, "0")),
+    }
+
+
+def refusal(mine: dict, wanted: dict) -> str:
+    """Why a worker with identity ``mine`` may not grade for a client that wants ``wanted``
+    (German; empty when it may)."""
+    if mine["sandbox"] is None:
+        return "nicht mit `grader worker` gestartet"
+    labels = {"version": "Grader-Version", "sandbox": "Sandbox", "image": "Sandbox-Image"}
+    return "; ".join(
+        f"{labels[key]} {mine[key]} statt {value}" for key, value in wanted.items() if mine[key] != value
+    )
+
+
+class Admission(WorkerPlugin):
+    """Grants a worker its sandbox slots only when it equals the client (``refusal``)."""
+
+    name = "gnn-grader-admission"
+
+    def __init__(self, wanted: dict):
+        self.wanted = wanted
+
+    async def setup(self, worker) -> None:
+        mine = identity()
+        reason = refusal(mine, self.wanted)
+        if reason:
+            _log.warning("Dieser Worker wurde abgelehnt: %s", reason)
+        await worker.set_resources(**{RESOURCE: 0 if reason else mine["slots"]})
+
+
+def run_remote(job: Job, handed_in: bytes) -> dict:
+    """One Dask task: a submission's job in this worker's sandbox; the raw case frames back."""
+    worker = get_worker()
+    # One sandbox started ahead per slot: the next task often arrives only while this one runs.
+    _backend.reserve(worker.state.nthreads)
+    work = Path(tempfile.mkdtemp(prefix="gnn-cluster-"))
+    try:
+        (work / "handin.zip").write_bytes(handed_in)
+        archives.unpack(work / "handin.zip", work / "submission")
+        job_run = run_job(_backend, replace(job, submission=work / "submission"))
+    except SandboxLost:
+        # This host's sandbox is gone: no more tasks here, the retries go elsewhere.
+        worker.loop.add_callback(worker.set_resources, **{RESOURCE: 0})
+        raise
+    finally:
+        remove_tree(work)
+    return cluster_wire.encode_run(job_run, _backend.name)

@@ -1,0 +1,42 @@
+"""What a worker sends back is read like a sandbox's output: validated on the instructor's host."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+from harness import protocol
+
+from grader.backends.base import Job
+from grader.cluster_wire import decode_run
+
+JOB = Job(Path("unused"), "perceptron", "", {"a": 1.0, "b": 1.0, "c": 1.0})
+
+
+def _frame(name: str, array: np.ndarray) -> bytes:
+    npz = io.BytesIO()
+    np.savez(npz, a0=array)
+    header = {"type": "case", "name": name, "status": "finished",
+              "result": {"status": "ok", "data": {"value": {"$array": "a0"}, "figures": []}}}
+    return protocol.encode(header, [npz.getvalue()])
+
+
+def test_a_workers_answer_passes_the_same_validation_as_a_sandboxs():
+    answer = {
+        "sandbox": "docker",
+        "versions": {"numpy": "2.4.6"},
+        "frames": [_frame("a", np.arange(3.0)), _frame("b", np.array([object()], dtype=object)), b"GNN1\xff"],
+    }
+    job_run = decode_run(answer, JOB)
+    assert job_run.cases["a"].status == "ok" and job_run.cases["a"].value.tolist() == [0.0, 1.0, 2.0]
+    # An array that needs pickle is never unpickled here.
+    assert job_run.cases["b"].status == "invalid" and "nicht lesbar" in job_run.cases["b"].message
+    # A frame that is no frame, or a case the worker left out, is the sandbox's failure, not a pass.
+    assert job_run.cases["c"].status == "sandbox"
+    assert job_run.versions == {"numpy": "2.4.6"}
+
+
+def test_an_answer_that_is_no_answer_fails_every_case():
+    for answer in (None, {"frames": "nope"}, {"frames": [_frame("zz", np.zeros(1))]}):
+        assert {run.status for run in decode_run(answer, JOB).cases.values()} == {"sandbox"}
