@@ -27,7 +27,7 @@ from .formatting import compact
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
 from .submissions import Submission, discover, open_submission
-from .verdicts import verdict
+from .verdicts import import_failure, not_imported, verdict
 
 
 class NoSubmissions(LookupError):
@@ -127,8 +127,16 @@ def grade_submission(
                 figures_dir, ".reference", case.name, expected.figures[case.name]
             )
         result.cases.append(case_result)
+    failure = import_failure([job_run.cases[c.name] for c in cases], assignment)
+    if failure:  # the contract's "error": nothing could be graded
+        result.status, result.message = "error", failure
+        for case_result in result.cases:
+            case_result.message = not_imported(assignment)
     result.score = sum(c.score for c in result.cases)
-    result.passed = result.score >= assignment.threshold * result.max_score - 1e-9
+    # The Testat certifies that the algorithm works: enough points and every required case.
+    if result.status == "graded":
+        result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != "passed"]
+    result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
     result.seconds = round(time.monotonic() - started, 3)
     return result
 

@@ -110,6 +110,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Who passed which Testat: ✓ passed, ✗ not passed, – no submission.",
     ),
     "no_submission": ("keine Abgabe", "no submission"),
+    # issue 15: required cases and errors that share a cause
+    "missing_required": (
+        "Ohne diese Pflichtfälle gibt es kein Testat, auch mit genug Punkten: {cases}",
+        "Without these required cases there is no Testat, even with enough points: {cases}",
+    ),
+    "required_short": ("Pflichtfall fehlt: {cases}", "required case missing: {cases}"),
+    "same_cause": (
+        "{n} Fälle von {function} scheitern, wahrscheinlich an einer gemeinsamen Ursache; "
+        "am leichtesten zu untersuchen ist der kleinste: {smallest}.",
+        "{n} cases of {function} fail, probably from one shared cause; "
+        "the smallest one is the easiest to examine: {smallest}.",
+    ),
 }
 
 

@@ -116,3 +116,25 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment) -> str:
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
     return f"Ihr Code löste {where} eine Ausnahme aus: {name}: {text}"
+
+
+# --- issue 15: a module that cannot be imported is an error of the submission, not of each case ---
+
+
+def import_failure(runs: list[CaseRun], assignment: Assignment) -> str:
+    """The one message when no case got past importing the module, else "".
+
+    Each case imports the module afresh in its own process: when every case
+    failed there with the same exception, nothing was graded at all.
+    """
+    if not runs:
+        return ""
+    first = runs[0]
+    if all(r.status == "exception" and r.stage == "import" and r.exception == first.exception for r in runs):
+        return exception_message(first, f"{assignment.module}.py", assignment)
+    return ""
+
+
+def not_imported(assignment: Assignment) -> str:
+    """What each case says when ``import_failure`` holds: the reason stands once, above."""
+    return f"Nicht bewertet: {assignment.module}.py ließ sich nicht importieren (siehe oben)."
