@@ -4,6 +4,8 @@ The deterministic parts (probabilities, mean-field CD-k, reconstruction) are
 compared exactly: each case sets W, b and c itself after constructing the RBM,
 so the student's initialisation does not matter. The sampled CD step and the
 training on MNIST are random; they are judged by measurements in checks.py.
+Every call gets arrays of its own, so a solution that changes its input in
+place is not graded on an input it already changed.
 """
 
 import matplotlib.pyplot as plt
@@ -141,7 +143,7 @@ def cd_sampled(m, ctx):
 
     def change(seed):
         rbm = _rbm(m, W, b, c)
-        rbm.cd_update(v0, 1.0, k=1, rng=np.random.default_rng(seed))
+        rbm.cd_update(v0.copy(), 1.0, k=1, rng=np.random.default_rng(seed))
         state = _state(rbm)
         return np.concatenate([(state["W"] - W).ravel(), state["b"] - b, state["c"] - c])
 
@@ -176,7 +178,7 @@ def train_reproducible(m, ctx):
     data = _digits(ctx, MNIST_TRAIN)[:200]
 
     def weights(seed):
-        rbm = m.train_rbm(data, 20, epochs=2, lr=0.1, batch_size=10, rng=np.random.default_rng(seed))
+        rbm = m.train_rbm(data.copy(), 20, epochs=2, lr=0.1, batch_size=10, rng=np.random.default_rng(seed))
         return np.asarray(rbm.W, dtype=float)
 
     first = weights(5)
