@@ -21,6 +21,7 @@ from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
 from .backends.session import run_job
+from .causes import shared_causes
 from .expected import Expected, expected_for
 from .figures import difference_png
 from .formatting import compact
@@ -136,6 +137,7 @@ def grade_submission(
     # The Testat certifies that the algorithm works: enough points and every required case.
     if result.status == "graded":
         result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != "passed"]
+        result.shared_causes = shared_causes(result.cases, expected.values)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
     result.seconds = round(time.monotonic() - started, 3)
     return result

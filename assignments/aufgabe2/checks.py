@@ -8,7 +8,7 @@ from the submission. The net is the contract's: ``weights[l]`` of shape
 
 import numpy as np
 
-from grader.compare import Judgement, differences
+from grader.compare import Judgement, differences, training_divergence
 
 ETA_PLUS, ETA_MINUS, STEP_MIN, STEP_MAX = 1.2, 0.5, 1e-6, 50.0
 
@@ -144,6 +144,7 @@ def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rt
             for problem in differences(want, got_w, f"weights[{l}]", rtol, atol, reveal)
         ]
         if problems:
+            problems[:0] = training_divergence(run["start"], run["weights"], weights, run["errors"], [after, before], rtol, atol)
             return Judgement(
                 False,
                 f"{label}Die Gewichte nach {epochs} Epochen sind nicht das, was iRprop⁻ von den "

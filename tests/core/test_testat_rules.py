@@ -1,5 +1,6 @@
-"""The Testat verdict a careful examiner would sign (issue 15): required cases, and a
-module that cannot be imported is an error of the submission, not 18 failed cases."""
+"""The Testat verdict a careful examiner would sign (issue 15): required cases, a
+module that cannot be imported is an error of the submission, not 18 failed cases,
+and failures of one function are traced to one likely cause."""
 
 import shutil
 import textwrap
@@ -12,6 +13,8 @@ from grader.grading import run
 from grader.overview import overview
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
+# Output 1 at phi == 0: one mistake that makes most train cases fail too.
+THRESHOLD_GE = (Path(__file__).parents[1] / "assignments" / "aufgabe1" / "wrong" / "threshold-ge" / "perceptron.py").read_text()
 
 # Ignores max_epochs: trains until an epoch is error-free, under a guard of its own so
 # that the loop ends at all. Right everywhere but on non-separable data.
@@ -47,6 +50,7 @@ def graded(tmp_path_factory):
         "imports_torch": "import torch\n" + REFERENCE,
         "typo_at_import": "print(undefined_name)\n" + REFERENCE,
         "good": REFERENCE,
+        "threshold_ge": THRESHOLD_GE,
     }
     for name, source in sources.items():
         (root / name).mkdir()
@@ -104,3 +108,18 @@ def test_an_unknown_required_case_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(assignments, "ASSIGNMENTS", Path(tmp_path))
     with pytest.raises(ValueError, match="train/xnor"):
         assignments.load(1)
+
+
+def test_failures_of_one_function_point_to_the_smallest_failing_case(graded):
+    out, by_id = graded
+    s = by_id["threshold_ge"]
+    causes = {c["function"]: c for c in s.shared_causes}
+    failing_train = [c.name for c in s.cases if c.name.startswith("train/") and c.status != "passed"]
+    assert len(failing_train) >= 4 and causes["train"]["cases"] == failing_train
+    # train/not has the fewest numbers among the public failing train cases.
+    assert causes["train"]["smallest"] == "train/not"
+    assert causes["output"]["smallest"] == "output/phi-zero"
+    report = (out / s.report).read_text()
+    assert f"{len(failing_train)} Fälle von train scheitern, wahrscheinlich an einer gemeinsamen Ursache" in report
+    assert "der kleinste: train/not" in report
+    assert by_id["good"].shared_causes == [] and by_id["no_max_epochs"].shared_causes[0]["smallest"] == "train/xor"

@@ -33,3 +33,5 @@ def test_corpus_verdict(label):
     assert result.status == "graded"
     assert lost == set(expected["failing"]), messages
     assert result.passed == expected["testat"], (result.score, result.missing_required)
+    for case, words in expected.get("says", {}).items():
+        assert words in messages[case], messages[case]
