@@ -1,7 +1,7 @@
 """Load an Aufgabe from ``assignments/aufgabeN/``.
 
 An Aufgabe folder holds ``assignment.toml`` (title, module, Testat threshold,
-limits, data files the cases may use), ``cases.py`` (the cases, see
+the cases required for the Testat, limits, data files the cases may use), ``cases.py`` (the cases, see
 ``harness.api``), optionally ``checks.py`` (host-only property checks) and
 ``data/``, the German task text ``README.md`` and the student ``skeleton/``.
 """

@@ -240,11 +240,10 @@ def _first_difference(expected: dict, wrong: dict, rtol, atol, reveal) -> list[s
     entry that differs tells where a mistake first shows, e.g. which parameter
     of the first CD step.
     """
-    keys = list(expected)
-    first = next(k for k in keys if k in wrong)
+    first = next(k for k in expected if k in wrong)
     value, got = wrong[first]
     if not (isinstance(value, dict) and isinstance(got, dict)) or len(value) < 2:
-        return [f"Zuerst weicht '{first}' ab."] if len(wrong) > 1 and first != keys[0] else []
+        return []  # the sentences that follow name it already
     bad = [k for k, v in value.items() if k not in got or differences(v, got[k], "", rtol, atol, reveal)]
     good = [k for k in value if k not in bad]
     text = f"Zuerst weicht '{first}' ab" if len(wrong) > 1 else f"'{first}' weicht ab"
