@@ -112,8 +112,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_submission": ("keine Abgabe", "no submission"),
     # issue 15: required cases and errors that share a cause
     "missing_required": (
-        "Ohne diese Pflichtfälle gibt es kein Testat, auch mit genug Punkten: {cases}",
-        "Without these required cases there is no Testat, even with enough points: {cases}",
+        "Nicht bestandene Pflichtfälle (ohne sie kein Testat, wie viele Punkte es auch sind): {cases}",
+        "Required cases not passed (no Testat without them, whatever the points): {cases}",
     ),
     "required_short": ("Pflichtfall fehlt: {cases}", "required case missing: {cases}"),
     "same_cause": (
