@@ -25,6 +25,7 @@ from .causes import shared_causes
 from .expected import Expected, expected_for
 from .figures import difference_png
 from .formatting import compact
+from .mistakes import known_mistakes
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
 from .submissions import Submission, discover, open_submission
@@ -90,10 +91,11 @@ def grade_submission(
     job_run = run_job(backend, job)
     result.versions = job_run.versions
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
+    mistakes = known_mistakes(assignment)
     for case in cases:
         run = job_run.cases[case.name]
         status, message = verdict(
-            case, run, assignment, expected.values[case.name], expected.figures[case.name]
+            case, run, assignment, expected.values[case.name], expected.figures[case.name], mistakes
         )
         # A hidden case with a release date keeps its details for the report after that date.
         public = case.visibility == "public" or bool(case.release)

@@ -13,13 +13,14 @@ from harness.api import Case
 
 from .assignment import Assignment
 from .compare import judge
+from .mistakes import diagnose
 from .validate import CaseRun
 
 
 def verdict(
-    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list, mistakes: list = ()
 ) -> tuple[str, str]:
-    """(status, German message) of one case."""
+    """(status, German message) of one case; a failed output equal to a known mistake's names it."""
     module = f"{assignment.module}.py"
     if run.status == "ok":
         try:
@@ -36,7 +37,10 @@ def verdict(
                 "Der Grader konnte diesen Fall nicht bewerten (interner Fehler: "
                 f"{type(exc).__name__}). Bitte den Lehrenden melden."
             )
-        return ("passed" if judgement.passed else "failed"), judgement.message
+        if judgement.passed:
+            return "passed", judgement.message
+        known = diagnose(case, run.value, mistakes)
+        return "failed", f"{known} {judgement.message}" if known else judgement.message
     if run.status == "exception":
         return "error", exception_message(run, module, assignment)
     if run.status == "timeout":
