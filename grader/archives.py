@@ -16,11 +16,12 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterator
 
+from harness.reaper import remove_tree
+
 from .filenames import fit_component
 from .handin import MAX_BYTES as MAX_TOTAL
 from .handin import MAX_DEPTH
 from .handin import MAX_FILES as MAX_MEMBERS
-from .handin import remove
 
 MAX_RATIO = 200
 SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
@@ -49,17 +50,17 @@ def unpack(archive: Path, target: Path) -> dict[str, str]:
     Returns the names that were too long for the file system, as written
     (see ``grader.filenames.fit_component``), with the names they stand for.
     """
-    remove(target)
+    remove_tree(target)
     target.mkdir(parents=True)
     try:
         if archive.name.lower().endswith(".zip"):
             return _write(target, _zip_members(archive), archive.stat().st_size)
         return _write(target, _tar_members(archive), archive.stat().st_size)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        remove(target)
+        remove_tree(target)
         raise BrokenArchive(str(exc)) from None
     except UnsafeArchive:
-        remove(target)
+        remove_tree(target)
         raise
 
 

@@ -95,11 +95,14 @@ def sandbox_group() -> None:
 @click.option("--force", is_flag=True, help="Neu bauen, auch wenn das Image schon existiert.")
 @handle_errors
 def sandbox_build(from_debian: bool, force: bool) -> None:
-    """Das Sandbox-Image bauen (nur wenn es fehlt, außer mit --force)."""
+    """Das Sandbox-Image bauen (nur wenn es fehlt, außer mit --force); danach veraltete Tags entfernen.
+
+    Mit GRADER_KEEP_STALE_IMAGES=1 bleiben sie (z. B. wenn mehrere Stände auf einer Engine arbeiten).
+    """
     import docker
 
     from .backends.docker import docker_unavailable_reason
-    from .image import build_image, ensure_image
+    from .image import build_image, ensure_image, prune
 
     reason = docker_unavailable_reason()
     if reason is not None:
@@ -108,6 +111,25 @@ def sandbox_build(from_debian: bool, force: bool) -> None:
     log = lambda message: click.echo(message, err=True)  # noqa: E731
     tag = build_image(client, from_debian or None, log=log) if force else ensure_image(client, from_debian or None, log=log)
     click.echo(f"Sandbox-Image bereit: {tag}")
+    if not os.environ.get("GRADER_KEEP_STALE_IMAGES"):
+        prune(client, log=log)
+
+
+@sandbox_group.command("prune")
+@click.option("--repository", default="gnn-grader-sandbox", show_default=True, help="Repository der Sandbox-Images.")
+@handle_errors
+def sandbox_prune(repository: str) -> None:
+    """Veraltete Tags des Sandbox-Images entfernen (alle außer dem aktuellen)."""
+    import docker
+
+    from .backends.docker import docker_unavailable_reason
+    from .image import prune
+
+    reason = docker_unavailable_reason()
+    if reason is not None:
+        raise SandboxUnavailable(reason)
+    removed = prune(docker.from_env(), repository, log=lambda message: click.echo(message, err=True))
+    click.echo(f"{len(removed)} veraltete Tags entfernt.")
 
 
 @main.command("list")

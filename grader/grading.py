@@ -6,7 +6,6 @@ The CLI is a thin shell over these; the tests call them directly.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -14,8 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from harness.reaper import remove_tree
+
 from . import assignment as assignments
-from . import handin, lms, overrides, report
+from . import lms, overrides, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
@@ -30,6 +31,7 @@ from .outdir import claim
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
 from .submissions import NoSubmissions, Submission, open_submission
+from .tempdirs import private_temporary
 from .verdicts import import_failure, not_imported, verdict
 
 
@@ -177,7 +179,7 @@ def grade_path(
     assignment = assignments.load(aufgabe)
     expected = expected_for(assignment)
     backend = make_backend(sandbox, log=log)
-    with tempfile.TemporaryDirectory(prefix="gnn-check-") as work:
+    with private_temporary("gnn-check-") as work:
         submission = open_submission(Path(path), assignment.module, Path(work))
         try:
             return grade_submission(assignment, expected, backend, submission, public_only=public_only)
@@ -258,7 +260,7 @@ def _run(
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
-    with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
+    with private_temporary("gnn-unpack-") as work:
         found = lms.find_submissions(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
@@ -284,7 +286,7 @@ def _run(
                 waiting[0] -= 1
                 # Sandboxes started ahead for the submissions still waiting, no more.
                 backend.reserve(min(workers, waiting[0]))
-            handin.remove(figures_dir / file_stem(submission.id))
+            remove_tree(figures_dir / file_stem(submission.id))
             try:
                 result = grade_submission(
                     assignment, expected, backend, submission, figures_dir=figures_dir

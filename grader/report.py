@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import i18n, lms
+from . import i18n, lms, pins
 from .assignment import PROJECT, Assignment
 from .case_source import case_code
 from .filenames import file_stem
@@ -37,6 +37,7 @@ _environment = jinja2.Environment(
 )
 _environment.filters["points"] = lambda x: f"{x:g}"
 _environment.filters["cap"] = lambda text: cap(text, STREAM_CHARS)
+_environment.globals["version_warning"] = pins.mismatch
 
 
 def render(name: str, **context) -> str:

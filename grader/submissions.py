@@ -123,8 +123,13 @@ def _separate_duplicates(found: list[Submission]) -> list[Submission]:
 
 def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> Submission:
     """One submission from a folder, an archive or the module file itself, handed in as ``name``."""
-    if entry.is_file() and entry.suffix == ".py":
-        submission = Submission(readable(entry.parent.name), entry, folder=entry.parent, handed_in=readable(entry.name))
+    if entry.is_file() and not archives.stem(entry):
+        submission = Submission(readable(entry.parent.name), entry, handed_in=readable(entry.name))
+        if entry.name != f"{module}.py":
+            # Its folder is not the submission: a file of the right name beside it was not handed in.
+            submission.error = _not_found(module, [readable(entry.name)])
+            return submission
+        submission.folder = entry.parent
         try:
             handin.check(entry.parent)
         except (handin.UnsafeHandIn, OSError) as exc:
@@ -166,11 +171,12 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         return submission
     if submission.folder is None:
         names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
-        submission.error = (
-            f"Die Datei {module}.py wurde nicht gefunden; gesucht auf oberster Ebene und in "
-            f"einem einzelnen Unterordner. Vorhanden: {', '.join(names) or 'nichts'}."
-        )
+        submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
     return submission
+
+
+def _not_found(module: str, names: list[str], where: str = "") -> str:
+    return f"Die Datei {module}.py wurde nicht gefunden{where}. Vorhanden: {', '.join(names) or 'nichts'}."
 
 
 def readable(name: str) -> str:
