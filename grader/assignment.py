@@ -1,7 +1,7 @@
 """Load an Aufgabe from ``assignments/aufgabeN/``.
 
 An Aufgabe folder holds ``assignment.toml`` (title, module, Testat threshold,
-limits, data files the cases may use), ``cases.py`` (the cases, see
+the cases required for the Testat, limits, data files the cases may use), ``cases.py`` (the cases, see
 ``harness.api``), optionally ``checks.py`` (host-only property checks) and
 ``data/``, the German task text ``README.md`` and the student ``skeleton/``.
 """
@@ -44,6 +44,9 @@ class Assignment:
     cases_source: str
     resources: dict[str, bytes] = field(default_factory=dict)
     properties: dict = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+    """Cases the Testat needs whatever the score (``required`` in ``assignment.toml``,
+    justified in the Aufgabe's README)."""
 
     @property
     def max_score(self) -> float:
@@ -85,6 +88,11 @@ def load(number: int) -> Assignment:
     module = types.ModuleType(f"aufgabe{number}_cases")
     exec(compile(source, str(folder / "cases.py"), "exec"), module.__dict__)
     limits = spec.get("limits", {})
+    cases = collect(module)
+    required = list(spec.get("required", []))
+    unknown = sorted(set(required) - {c.name for c in cases})
+    if unknown:
+        raise ValueError(f"aufgabe{number}/assignment.toml: required names unknown cases {unknown}")
     return Assignment(
         number=number,
         title=spec["title"],
@@ -96,10 +104,11 @@ def load(number: int) -> Assignment:
             pids=int(limits.get("pids", 64)),
             cpus=float(limits.get("cpus", 1.0)),
         ),
-        cases=collect(module),
+        cases=cases,
         cases_source=source,
         resources={name: (folder / "data" / name).read_bytes() for name in spec.get("resources", [])},
         properties=_properties(folder / "checks.py"),
+        required=required,
     )
 
 

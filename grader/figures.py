@@ -108,21 +108,25 @@ def points_axes(check, figures: list, expected_figures: list) -> tuple[dict | No
 
 
 def labelled(check: LabelledAxes, figures: list, expected_figures: list) -> Judgement:
+    """The labels of the diagram the student drew, whatever it shows.
+
+    Whether it shows the right points (or transposed ones) is the question of
+    another case; here only the axes that show the reference's points in either
+    orientation count, else every axes with data.
+    """
     if not figures:
         return Judgement(False, "Es wurde keine Abbildung erzeugt, also auch keine Achsenbeschriftung.")
-    target = None
-    if len(points(all_axes(expected_figures))):
-        target, _ = points_axes(check, figures, expected_figures)
-        if target is None:
-            return Judgement(
-                False,
-                "Geprüft wird die Beschriftung des Diagramms mit den erwarteten Punkten; "
-                "ein solches Diagramm fehlt.",
-            )
-    candidates = [target] if target else [ax for ax in all_axes(figures) if len(points([ax])) or ax["images"]]
-    if not candidates:
+    drawn = [ax for ax in all_axes(figures) if len(points([ax])) or ax["images"]]
+    if not drawn:
         return Judgement(False, "Die Abbildung ist leer.")
-    for ax in candidates:
+    wanted = points(all_axes(expected_figures))
+    showing = [
+        ax
+        for ax in drawn
+        if len(wanted) and len(p := points([ax]))
+        and max(share_shown(wanted, p, check.tol), share_shown(wanted[:, ::-1], p, check.tol)) >= check.min_share
+    ]
+    for ax in showing or drawn:
         missing = [name for name, key in (("x-Achse", "xlabel"), ("y-Achse", "ylabel")) if not ax[key].strip()]
         if missing:
             verb = "sind" if len(missing) == 2 else "ist"

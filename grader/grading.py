@@ -21,16 +21,18 @@ from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
 from .backends.session import JobRun, run_job
+from .causes import shared_causes
 from .expected import Expected, expected_for
 from .figures import difference_png
 from .filenames import file_stem
 from .formatting import compact
+from .mistakes import known_mistakes
 from .outdir import claim
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
 from .submissions import NoSubmissions, Submission, open_submission
 from .tempdirs import private_temporary
-from .verdicts import verdict
+from .verdicts import import_failure, not_imported, verdict
 
 
 def grade_submission(
@@ -77,10 +79,11 @@ def grade_submission(
     job_run = execute(job) if execute is not None else run_job(backend, job)
     result.versions = job_run.versions
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
+    mistakes = known_mistakes(assignment)
     for case in cases:
         run = job_run.cases[case.name]
         status, message = verdict(
-            case, run, assignment, expected.values[case.name], expected.figures[case.name]
+            case, run, assignment, expected.values[case.name], expected.figures[case.name], mistakes
         )
         # A hidden case with a release date keeps its details for the report after that date.
         public = case.visibility == "public" or bool(case.release)
@@ -115,8 +118,17 @@ def grade_submission(
                 figures_dir, ".reference", case.name, expected.figures[case.name]
             )
         result.cases.append(case_result)
+    failure = import_failure([job_run.cases[c.name] for c in cases], assignment)
+    if failure:  # the contract's "error": nothing could be graded
+        result.status, result.message = "error", failure
+        for case_result in result.cases:
+            case_result.message = not_imported(assignment)
     result.score = sum(c.score for c in result.cases)
-    result.passed = result.score >= assignment.threshold * result.max_score - 1e-9
+    # The Testat certifies that the algorithm works: enough points and every required case.
+    if result.status == "graded":
+        result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != "passed"]
+        result.shared_causes = shared_causes(result.cases, expected.values)
+    result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
     result.seconds = round(time.monotonic() - started, 3)
     return result
 

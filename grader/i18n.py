@@ -123,6 +123,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Who passed which Testat: ✓ passed, ✗ not passed, – no submission.",
     ),
     "no_submission": ("keine Abgabe", "no submission"),
+    # issue 15: required cases and errors that share a cause
+    "missing_required": (
+        "Nicht bestandene Pflichtfälle (ohne sie kein Testat, wie viele Punkte es auch sind): {cases}",
+        "Required cases not passed (no Testat without them, whatever the points): {cases}",
+    ),
+    "required_short": ("Pflichtfall fehlt: {cases}", "required case missing: {cases}"),
+    "same_cause": (
+        "{n} Fälle von {function} scheitern, wahrscheinlich an einer gemeinsamen Ursache; "
+        "am leichtesten zu untersuchen ist der kleinste: {smallest}.",
+        "{n} cases of {function} fail, probably from one shared cause; "
+        "the smallest one is the easiest to examine: {smallest}.",
+    ),
 }
 
 

@@ -181,6 +181,8 @@ def explain(submission: SubmissionResult, t) -> str:
     reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
     if submission.status == "error":
         return " ".join([*reasons, cap(submission.message, WHY_CHARS)])
+    if submission.missing_required:
+        reasons.append(t("required_short", cases=", ".join(submission.missing_required)))
     if submission.sandbox_failed:
         reasons.append(t("why_sandbox"))
     timeouts = [c.name for c in submission.cases if c.status == "timeout"]

@@ -61,6 +61,10 @@ class SubmissionResult:
     seconds: float = 0.0
     report: str = ""
     """Path of the HTML report, relative to the output folder."""
+    missing_required: list[str] = field(default_factory=list)
+    """Required cases (``Assignment.required``) that did not pass: without them no Testat."""
+    shared_causes: list[dict] = field(default_factory=list)
+    """Functions with several failing cases, likely one mistake (``grader.causes``)."""
     sandbox_failed: bool = False
     """A case ended because its sandbox failed, not because of the submission's code
     (e.g. the engine restarted): such a result is reported but a rerun grades it again."""

@@ -17,13 +17,14 @@ from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 from .assignment import Assignment
 from .compare import judge
+from .mistakes import diagnose
 from .validate import CaseRun
 
 
 def verdict(
-    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list, mistakes: list = ()
 ) -> tuple[str, str]:
-    """(status, German message) of one case."""
+    """(status, German message) of one case; a failed output equal to a known mistake's names it."""
     module = f"{assignment.module}.py"
     if run.status == "ok":
         try:
@@ -40,7 +41,11 @@ def verdict(
                 "Der Grader konnte diesen Fall nicht bewerten (interner Fehler: "
                 f"{type(exc).__name__}). Bitte den Lehrenden melden."
             )
-        return ("passed" if judgement.passed else "failed"), judgement.message + dropped_figures(run)
+        if judgement.passed:
+            return "passed", judgement.message + dropped_figures(run)
+        known = diagnose(case, run.value, mistakes)
+        message = f"{known} {judgement.message}" if known else judgement.message
+        return "failed", message + dropped_figures(run)
     if run.status == "exception":
         return "error", exception_message(run, module, assignment, reveal=case.visibility == "public")
     if run.status == "timeout":
@@ -141,3 +146,26 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
     return f"Ihr Code löste {where} eine Ausnahme aus: {name}: {text}"
+
+
+# --- issue 15: a module that cannot be imported is an error of the submission, not of each case ---
+
+
+def import_failure(runs: list[CaseRun], assignment: Assignment) -> str:
+    """The one message when no case got past importing the module, else "".
+
+    Each case imports the module afresh in its own process: when every case
+    failed there with the same exception, nothing was graded at all.
+    """
+    if not runs:
+        return ""
+    first = runs[0]
+    if all(r.status == "exception" and r.stage == "import" and r.exception == first.exception for r in runs):
+        # Raised before any case code ran: the message can hold nothing of a hidden case.
+        return exception_message(first, f"{assignment.module}.py", assignment, reveal=True)
+    return ""
+
+
+def not_imported(assignment: Assignment) -> str:
+    """What each case says when ``import_failure`` holds: the reason stands once, above."""
+    return f"Nicht bewertet: {assignment.module}.py ließ sich nicht importieren (siehe oben)."

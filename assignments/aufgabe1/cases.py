@@ -1,5 +1,8 @@
 """Cases of Aufgabe 1 (Perzeptron-Lernregel): ``output`` and ``train``.
 
+Every call gets arrays of its own: the contract lets a function modify its
+arguments (``train``'s ``w0`` excepted), so no array is passed twice.
+
 Weights that start at multiples of 1/8 keep every sum exact, so ``phi == 0``
 happens exactly where it should and every correct summation order agrees.
 The random data sets keep a margin around their separating plane, so no
@@ -35,7 +38,7 @@ def _trained(m, X, T, w0, **kwargs):
 def output_single(m, ctx):
     w = np.array([1.0, -2.0, 0.5])
     patterns = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [3.0, 1.0]]
-    return {"o": [m.output(w, np.array(x)) for x in patterns]}
+    return {"o": [m.output(w.copy(), np.array(x)) for x in patterns]}
 
 
 @case("output/batch", points=1, timeout=5,
@@ -50,8 +53,8 @@ def output_batch(m, ctx):
 def output_phi_zero(m, ctx):
     w = np.array([0.5, 0.25, -1.0])
     return {
-        "single": m.output(w, np.array([1.0, 2.0])),
-        "batch": m.output(w, np.array([[1.0, 2.0], [2.0, 0.0], [0.0, 4.0], [2.0, 1.0]])),
+        "single": m.output(w.copy(), np.array([1.0, 2.0])),
+        "batch": m.output(w.copy(), np.array([[1.0, 2.0], [2.0, 0.0], [0.0, 4.0], [2.0, 1.0]])),
     }
 
 
@@ -85,7 +88,7 @@ def output_integer_grid(m, ctx):
     rng = np.random.default_rng(104)
     w = rng.integers(-2, 3, size=4).astype(float)
     X = rng.integers(-2, 3, size=(30, 3)).astype(float)
-    return {"batch": m.output(w, X), "single": [m.output(w, x) for x in X[:5]]}
+    return {"batch": m.output(w.copy(), X.copy()), "single": [m.output(w.copy(), x.copy()) for x in X[:5]]}
 
 
 @case("output/real-valued", points=1, visibility="hidden", timeout=5,
@@ -94,7 +97,7 @@ def output_real_valued(m, ctx):
     rng = np.random.default_rng(103)
     w = rng.normal(size=6)
     X = rng.normal(size=(12, 5))
-    return {"batch": m.output(w, X), "single": [m.output(w, x) for x in X[:4]]}
+    return {"batch": m.output(w.copy(), X.copy()), "single": [m.output(w.copy(), x.copy()) for x in X[:4]]}
 
 
 @case("train/nand", points=2, visibility="hidden", timeout=10,

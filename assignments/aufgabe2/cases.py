@@ -6,6 +6,9 @@ judge it instead: the XOR runs must reach a small error (recomputed on the
 host from the returned weights), and a short run must be exactly what
 iRprop⁻ makes of the student's own initial weights, which ``train`` returns
 for ``epochs=0``.
+
+Every call gets arrays of its own: ``irprop_minus`` may zero ``grad`` in place,
+and no contract function promises to leave its arguments alone.
 """
 
 import numpy as np
@@ -45,8 +48,8 @@ def _sign_pairs():
 def _trajectory(m, X, T, sizes, epochs, step0, seeds):
     runs = []
     for seed in seeds:
-        start, _ = m.train(X, T, sizes, 0, np.random.default_rng(seed), step0=step0)
-        weights, errors = m.train(X, T, sizes, epochs, np.random.default_rng(seed), step0=step0)
+        start, _ = m.train(X.copy(), T.copy(), sizes, 0, np.random.default_rng(seed), step0=step0)
+        weights, errors = m.train(X.copy(), T.copy(), sizes, epochs, np.random.default_rng(seed), step0=step0)
         runs.append({"start": _arrays(start), "weights": _arrays(weights), "errors": np.asarray(errors, dtype=float)})
     return {"X": X, "T": T, "step0": step0, "runs": runs}
 
@@ -55,7 +58,7 @@ def _trajectory(m, X, T, sizes, epochs, step0, seeds):
       about="Die Sigmoide elementweise auf einem Vektor und einer Matrix.")
 def sigmoid_values(m, ctx):
     x = np.linspace(-30.0, 30.0, 25)
-    return {"vector": m.sigmoid(x), "matrix": m.sigmoid(x[:24].reshape(4, 6))}
+    return {"vector": m.sigmoid(x.copy()), "matrix": m.sigmoid(x[:24].reshape(4, 6).copy())}
 
 
 @case("forward/xor-net", points=2, timeout=5,
@@ -84,7 +87,7 @@ def irprop_minus_sign_combinations(m, ctx):
 def train_xor(m, ctx):
     runs = []
     for seed in range(210, 222):
-        weights, errors = m.train(XOR_X, XOR_T, [2, 4, 1], 300, np.random.default_rng(seed))
+        weights, errors = m.train(XOR_X.copy(), XOR_T.copy(), [2, 4, 1], 300, np.random.default_rng(seed))
         runs.append({"weights": _arrays(weights), "errors": np.asarray(errors, dtype=float)})
     return {"X": XOR_X, "T": XOR_T, "epochs": 300, "runs": runs}
 
@@ -140,8 +143,8 @@ def irprop_minus_step_limits(m, ctx):
     prev_grad = np.array([2.0, -1.0, -0.5, 0.5, 1.0, 1.0])
     step = np.array([45.0, 49.0, 1.5e-6, 3e-6, 0.9, 0.015])
     return {
-        "default": _irprop(m, grad, prev_grad, step),
-        "custom": _irprop(m, grad, prev_grad, step, step_min=0.01, step_max=1.0),
+        "default": _irprop(m, grad.copy(), prev_grad.copy(), step.copy()),
+        "custom": _irprop(m, grad.copy(), prev_grad.copy(), step.copy(), step_min=0.01, step_max=1.0),
     }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.compare import Judgement, differences
+from grader.compare import Judgement, differences, training_divergence
 
 
 def _kit_checks():
@@ -120,6 +120,7 @@ def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rt
             for problem in differences(want, got_w, f"weights[{l}]", rtol, atol, reveal)
         ]
         if problems:
+            problems[:0] = training_divergence(run["start"], run["weights"], weights, run["errors"], [after, before], rtol, atol)
             return Judgement(
                 False,
                 f"{label}Die Gewichte nach {epochs} Epochen sind nicht das, was iRprop⁻ von den "

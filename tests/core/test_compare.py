@@ -108,3 +108,49 @@ def test_booleans_are_shown_as_booleans():
 def test_elements_of_a_returned_list_are_named_by_index():
     j = judge(Close(), [np.zeros(2), np.ones(2)], [np.zeros(2), np.zeros(2)], reveal=True)
     assert not j.passed and j.message.startswith("Element [1] weicht an 2 von 2 Stellen ab")
+
+
+# Issue 15.7: what differs structurally, where it can be told.
+
+
+@pytest.mark.parametrize("reveal", [True, False])
+def test_a_matrix_wrong_only_in_its_last_row_says_so(reveal):
+    expected = np.arange(12.0).reshape(4, 3)
+    got = expected.copy()
+    got[-1] += 1.0
+    j = judge(Close(), {"w": expected}, {"w": got}, reveal=reveal)
+    assert "nur in Zeile 3 (der letzten)" in j.message, j.message
+    columns = expected.copy()
+    columns[:, 1] -= 2.0
+    assert "nur in Spalte 1" in judge(Close(), {"w": expected}, {"w": columns}, reveal=reveal).message
+
+
+def test_a_series_names_its_first_differing_entry():
+    expected = np.array([4.0, 3.0, 2.5, 2.0, 1.0])
+    got = np.array([4.0, 3.0, 2.5, 2.2, 1.5])
+    assert "zuerst an Index 3" in judge(Close(), {"errors": expected}, {"errors": got}, reveal=False).message
+    assert "zuerst" not in judge(Close(), {"errors": expected}, {"errors": got + 1}, reveal=False).message
+
+
+def test_steps_of_parameters_name_the_first_step_and_what_is_right_in_it():
+    state = {"W": np.ones((2, 2)), "b": np.zeros(2), "c": np.zeros(2)}
+    expected = {"schritt_1": state, "schritt_2": {k: v + 1 for k, v in state.items()}}
+    got = {
+        "schritt_1": {"W": state["W"], "b": state["b"] + 1, "c": state["c"] + 1},
+        "schritt_2": {k: v + 2 for k, v in state.items()},
+    }
+    j = judge(Close(), expected, got, reveal=False)
+    assert j.message.startswith("Zuerst weicht 'schritt_1' ab: b, c (richtig: W)."), j.message
+
+
+def test_a_training_that_never_updates_the_bias_row_is_told_so():
+    from grader.compare import training_divergence
+
+    start = [np.zeros((3, 2)), np.zeros((3, 1))]
+    right = [np.ones((3, 2)), np.ones((3, 1))]
+    got = [np.vstack([np.ones((2, 2)), np.zeros((1, 2))]), np.vstack([np.ones((2, 1)), np.zeros((1, 1))])]
+    errors = np.array([1.0, 0.5, 0.4])
+    notes = training_divergence(start, got, right, errors, [np.array([1.0, 0.5, 0.3])], 1e-6, 1e-8)
+    assert notes[0].startswith("In weights[0] blieb die letzte Zeile (die Bias-Gewichte) seit den Startgewichten unverändert")
+    assert notes[1].startswith("In weights[1] blieb die letzte Zeile")
+    assert notes[2] == "Der Fehlerverlauf errors weicht ab Epoche 2 vom nachgerechneten ab."

@@ -33,6 +33,9 @@ FAILING = {
     "xor-max-epochs": {"train/xor", "train/max-epochs-too-small", "train/not-separable"},
 }
 
+# A single slip at an edge still passes the Testat; XOR, a required case, does not (see the README).
+STILL_PASSES_TESTAT = {"w0-in-place"}
+
 SUBMISSIONS = {
     "reference": (PROJECT / "reference" / "aufgabe1", set()),
     "correct-with-loops": (PROJECT / "examples" / "submissions" / "aufgabe1" / "mueller_anna", set()),
@@ -64,8 +67,8 @@ def test_loses_exactly_its_cases(label):
     assert {n for n, s in statuses.items() if s != "passed"} == failing, statuses
     assert all(statuses[n] == "failed" for n in failing), statuses
     assert result.score == result.max_score - sum(c.max_score for c in result.cases if c.name in failing)
-    if not failing:
-        assert result.passed
+    assert result.passed == (not failing or label in STILL_PASSES_TESTAT), result.score
+    assert set(result.missing_required) == failing & {"train/and", "train/xor"}
 
 
 def _reference_recording_phi(phis: list) -> types.ModuleType:

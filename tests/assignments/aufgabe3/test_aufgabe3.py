@@ -24,7 +24,8 @@ FAILING = {
     "sign_flipped": CD_ALL | TRAIN_MNIST,
     "biases_not_updated": CD_ALL,
     # A non-square W makes the matrix product fail: errors everywhere but in the square case.
-    "hidden_transposed": HIDDEN_PROBS | CD_ALL | RECONSTRUCT | TRAIN_MNIST | {"train_rbm/rng-reproducible"},
+    "hidden_transposed": HIDDEN_PROBS | CD_ALL | RECONSTRUCT | TRAIN_MNIST
+    | {"train_rbm/rng-reproducible", "train_rbm/batch-order-from-rng"},
     "hidden_without_bias": HIDDEN_PROBS | CD_ALL | RECONSTRUCT,
     "sum_not_mean": CD_ALL | TRAIN_MNIST,
     "divides_by_n_visible": CD_ALL | TRAIN_MNIST,

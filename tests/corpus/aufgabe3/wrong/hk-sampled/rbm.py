@@ -1,0 +1,47 @@
+"""Fehler: mit rng gehen gezogene Zustände statt Wahrscheinlichkeiten in die negative Statistik (hk binär)."""
+import numpy as np
+
+
+def _sig(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class RBM:
+    def __init__(self, n_visible, n_hidden, rng=None):
+        rng = rng if rng is not None else np.random.default_rng()
+        self.W = rng.normal(0.0, 0.01, size=(n_visible, n_hidden))
+        self.b = np.zeros(n_visible)
+        self.c = np.zeros(n_hidden)
+
+    def hidden_probs(self, v):
+        return _sig(v @ self.W + self.c)
+
+    def visible_probs(self, h):
+        return _sig(h @ self.W.T + self.b)
+
+    def cd_update(self, v0, lr, k=1, rng=None):
+        m = len(v0)
+        h0 = self.hidden_probs(v0)
+        hk = h0
+        for _ in range(k):
+            if rng is not None:
+                hk = (rng.random(hk.shape) < hk).astype(float)
+            vk = self.visible_probs(hk)
+            hk = self.hidden_probs(vk)
+        if rng is not None:
+            hk = (rng.random(hk.shape) < hk).astype(float)
+        self.W += lr * (v0.T @ h0 - vk.T @ hk) / m
+        self.b += lr * (v0 - vk).mean(axis=0)
+        self.c += lr * (h0 - hk).mean(axis=0)
+
+    def reconstruct(self, v):
+        return self.visible_probs(self.hidden_probs(v))
+
+
+def train_rbm(data, n_hidden, epochs, lr, batch_size, rng):
+    rbm = RBM(data.shape[1], n_hidden, rng=rng)
+    for _ in range(epochs):
+        order = rng.permutation(len(data))
+        for start in range(0, len(data), batch_size):
+            rbm.cd_update(data[order[start:start + batch_size]], lr, k=1, rng=rng)
+    return rbm
