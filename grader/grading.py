@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import assignment as assignments
-from . import lms, report
+from . import diagnosis, lms, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
@@ -127,6 +127,9 @@ def grade_submission(
                 figures_dir, ".reference", case.name, expected.figures[case.name]
             )
         result.cases.append(case_result)
+    # --- diagnosis (issue 18): name the typical mistake of failed cases ---
+    diagnosis.diagnose(assignment, result.cases, job_run.cases)
+    # --- end diagnosis ---
     result.score = sum(c.score for c in result.cases)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9
     result.seconds = round(time.monotonic() - started, 3)

@@ -1,0 +1,153 @@
+"""Name the mistake: a failed case whose output is what a typical mistake gives.
+
+Each Aufgabe keeps a catalogue of typical mistakes in
+``assignments/aufgabeN/mistakes/<id>/``: a full submission that makes the
+mistake, and ``mistake.toml`` with a German ``title``, a ``hint`` (what to
+look at, not the fix) and the lecture ``concept`` it touches. Every mistake
+is graded once per assignment version on the host, in the same sandbox as
+the reference (``grader.expected``); the outputs of the cases it fails are
+cached beside the expected values. A student's failed case whose output
+passes that case's check against a mistake's output is diagnosed as that
+mistake.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assignment import Assignment
+from .backends.base import Job
+from .backends.process import ProcessBackend
+from .backends.session import run_job
+from .compare import judge
+from .expected import Expected, _load, _store, cache_dir, expected_for
+from .results import CaseResult
+from .validate import CaseRun
+from .verdicts import verdict
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    title: str
+    hint: str
+    concept: str
+    folder: Path
+    """The submission that makes this mistake."""
+
+
+def catalogue(assignment: Assignment) -> list[Mistake]:
+    """The typical mistakes of ``assignment``, sorted by id (an empty list without a catalogue)."""
+    root = assignment.folder / "mistakes"
+    mistakes = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if (folder / "mistake.toml").is_file():
+            spec = tomllib.loads((folder / "mistake.toml").read_text(encoding="utf-8"))
+            mistakes.append(Mistake(folder.name, spec["title"], spec["hint"], spec["concept"], folder))
+    return mistakes
+
+
+@dataclass
+class Catalogue:
+    mistakes: dict[str, Mistake]
+    outputs: dict[str, Expected]
+    """Mistake id -> its values and figures, for exactly the cases it fails with a value."""
+
+
+_memo: dict[str, Catalogue] = {}
+_memo_lock = threading.Lock()
+
+
+def catalogue_for(assignment: Assignment) -> Catalogue:
+    """The catalogue with its outputs, computed once per assignment version (disk and memory)."""
+    key = f"aufgabe{assignment.number}-{assignment.fingerprint()}"
+    # One lock for all: the graders' threads would otherwise compute the same outputs side by side.
+    with _memo_lock:
+        if key not in _memo:
+            mistakes = {m.id: m for m in catalogue(assignment)}
+            _memo[key] = Catalogue(mistakes, _outputs(assignment, list(mistakes.values()), cache_dir() / "mistakes" / key))
+        return _memo[key]
+
+
+def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> dict[str, Expected]:
+    missing = [m for m in mistakes if not (folder / m.id / "values.json").is_file()]
+    if missing:
+        expected = expected_for(assignment)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            computed = list(pool.map(lambda m: compute(assignment, expected, m), missing))
+        folder.mkdir(parents=True, exist_ok=True)
+        for mistake, outputs in zip(missing, computed):
+            _store(folder / mistake.id, outputs)
+    return {m.id: _load(folder / m.id) for m in mistakes}
+
+
+def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Expected:
+    """Grade ``mistake`` like the reference; keep the outputs of the cases it fails with a value."""
+    job = Job(
+        submission=mistake.folder,
+        module=assignment.module,
+        cases_source=assignment.cases_source,
+        timeouts={c.name: c.timeout for c in assignment.cases},
+        resources=assignment.resources,
+        limits=assignment.limits,
+    )
+    runs = run_job(ProcessBackend(isolate_network=False), job).cases
+    failed = [
+        case.name
+        for case in assignment.cases
+        if verdict(case, runs[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
+        == "failed"
+    ]
+    return Expected(
+        values={name: runs[name].value for name in failed},
+        figures={name: runs[name].figures for name in failed},
+    )
+
+
+def matches(assignment: Assignment, catalogue: Catalogue, case_name: str, run: CaseRun) -> set[str]:
+    """Ids of the mistakes whose output ``run`` passes the case's check against."""
+    case = assignment.case(case_name)
+    found = set()
+    for mistake_id, outputs in catalogue.outputs.items():
+        if case_name not in outputs.values:
+            continue
+        try:
+            judgement = judge(
+                case.check,
+                outputs.values[case_name],
+                run.value,
+                reveal=False,
+                properties=assignment.properties,
+                figures=(run.figures, outputs.figures[case_name]),
+            )
+        except Exception:  # a check that cannot compare with this output names no mistake
+            continue
+        if judgement.passed:
+            found.add(mistake_id)
+    return found
+
+
+def diagnose(assignment: Assignment, cases: list[CaseResult], runs: dict[str, CaseRun]) -> None:
+    """Set ``mistake`` on every failed case of one submission that a typical mistake explains.
+
+    Where several mistakes match a case, the one that explains the most failed
+    cases of this submission is named (ties: the first id).
+    """
+    failed = [c for c in cases if c.status == "failed" and runs[c.name].status == "ok"]
+    if not failed:
+        return
+    known = catalogue_for(assignment)
+    found = {c.name: matches(assignment, known, c.name, runs[c.name]) for c in failed}
+    explained = {m: sum(m in ids for ids in found.values()) for m in known.mistakes}
+    for case in failed:
+        if found[case.name]:
+            best = min(found[case.name], key=lambda m: (-explained[m], m))
+            mistake = known.mistakes[best]
+            # A hidden case names the mistake only: its hint could point at what the case tries.
+            hint = mistake.hint if case.visibility == "public" or case.release else ""
+            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint}
