@@ -26,7 +26,7 @@ from .backends.process import ProcessBackend
 from .backends.session import run_job
 from .compare import judge
 from .expected import Expected, _load, _store, cache_dir, expected_for
-from .results import CaseResult
+from .results import CaseResult, RunResult
 from .validate import CaseRun
 from .verdicts import verdict
 
@@ -98,50 +98,55 @@ def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Exp
     )
     runs = run_job(ProcessBackend(isolate_network=False), job).cases
     failed = [
-        case.name
+        case
         for case in assignment.cases
         if verdict(case, runs[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
         == "failed"
+        # A check that the reference's output passes against the mistake's cannot tell the two
+        # apart (a property such as "learns XOR"): a correct submission must never be named.
+        and not _passes(assignment, case.name, runs[case.name].value, runs[case.name].figures,
+                        expected.values[case.name], expected.figures[case.name])
     ]
     return Expected(
-        values={name: runs[name].value for name in failed},
-        figures={name: runs[name].figures for name in failed},
+        values={case.name: runs[case.name].value for case in failed},
+        figures={case.name: runs[case.name].figures for case in failed},
     )
+
+
+def _passes(assignment: Assignment, case_name: str, value, figures: list, got, got_figures: list) -> bool:
+    """Whether ``got`` passes the case's check with ``value`` in the place of the expected value."""
+    case = assignment.case(case_name)
+    try:
+        return judge(
+            case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures)
+        ).passed
+    except Exception:  # a check that cannot compare these outputs matches nothing
+        return False
 
 
 def matches(assignment: Assignment, catalogue: Catalogue, case_name: str, run: CaseRun) -> set[str]:
     """Ids of the mistakes whose output ``run`` passes the case's check against."""
-    case = assignment.case(case_name)
-    found = set()
-    for mistake_id, outputs in catalogue.outputs.items():
-        if case_name not in outputs.values:
-            continue
-        try:
-            judgement = judge(
-                case.check,
-                outputs.values[case_name],
-                run.value,
-                reveal=False,
-                properties=assignment.properties,
-                figures=(run.figures, outputs.figures[case_name]),
-            )
-        except Exception:  # a check that cannot compare with this output names no mistake
-            continue
-        if judgement.passed:
-            found.add(mistake_id)
-    return found
+    return {
+        mistake_id
+        for mistake_id, outputs in catalogue.outputs.items()
+        if case_name in outputs.values
+        and _passes(assignment, case_name, outputs.values[case_name], outputs.figures[case_name], run.value, run.figures)
+    }
 
 
-def diagnose(assignment: Assignment, cases: list[CaseResult], runs: dict[str, CaseRun]) -> None:
+def diagnose(
+    assignment: Assignment, cases: list[CaseResult], runs: dict[str, CaseRun], known: Catalogue | None = None
+) -> None:
     """Set ``mistake`` on every failed case of one submission that a typical mistake explains.
 
     Where several mistakes match a case, the one that explains the most failed
-    cases of this submission is named (ties: the first id).
+    cases of this submission is named (ties: the first id). ``known`` is the
+    Aufgabe's catalogue (``catalogue_for``) unless given.
     """
     failed = [c for c in cases if c.status == "failed" and runs[c.name].status == "ok"]
     if not failed:
         return
-    known = catalogue_for(assignment)
+    known = known or catalogue_for(assignment)
     found = {c.name: matches(assignment, known, c.name, runs[c.name]) for c in failed}
     explained = {m: sum(m in ids for ids in found.values()) for m in known.mistakes}
     for case in failed:
@@ -151,3 +156,17 @@ def diagnose(assignment: Assignment, cases: list[CaseResult], runs: dict[str, Ca
             # A hidden case names the mistake only: its hint could point at what the case tries.
             hint = mistake.hint if case.visibility == "public" or case.release else ""
             case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint}
+
+
+def class_view(run: RunResult) -> list[dict]:
+    """Per typical mistake of the run: its title and how many students make it, most frequent first."""
+    rows: dict[str, dict] = {}
+    for submission in run.submissions:
+        for case in submission.cases:
+            if case.mistake:
+                row = rows.setdefault(case.mistake["id"], {"id": case.mistake["id"], "title": case.mistake["title"], "students": set()})
+                row["students"].add(submission.id)
+    return sorted(
+        ({**row, "students": len(row["students"])} for row in rows.values()),
+        key=lambda r: (-r["students"], r["id"]),
+    )
