@@ -14,6 +14,7 @@ from .cli_course import add_commands
 from .expected import ReferenceBroken
 from .grading import NoSubmissions, OutputNotWritable, grade_path, run
 from .lms import BadDownload
+from .mutants import run as run_mutants
 
 EXIT_FAILED = 1
 EXIT_UNKNOWN_AUFGABE = 3
@@ -167,6 +168,19 @@ def sandbox_build(from_debian: bool, force: bool) -> None:
     log = lambda message: click.echo(message, err=True)  # noqa: E731
     tag = build_image(client, from_debian or None, log=log) if force else ensure_image(client, from_debian or None, log=log)
     click.echo(f"Sandbox-Image bereit: {tag}")
+
+
+@main.command("mutants")
+@click.option("--aufgabe", type=int, required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.option("--jobs", type=int, default=None, help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
+@_errors
+def mutants_command(aufgabe: int, out: Path, jobs: int | None) -> None:
+    """Mutanten der Referenz durch die Fälle bewerten: OUT/mutants.json und OUT/survivors.html."""
+    summary = run_mutants(aufgabe=aufgabe, out=out, jobs=jobs)
+    survivors = [m for m in summary["mutants"] if not m["killed"] and not m["equivalent"]]
+    click.echo(f"Aufgabe {aufgabe}: Mutation-Score {summary['score']:.3f}, {len(summary['mutants'])} Mutanten, "
+               f"{len(survivors)} unerkannt überlebt ({out / 'survivors.html'}).")
 
 
 @main.command("list")

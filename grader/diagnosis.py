@@ -87,38 +87,51 @@ def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> d
 
 
 def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Expected:
-    """Grade ``mistake`` like the reference; keep the outputs of the cases it fails with a value."""
+    """Grade ``mistake`` like the reference; keep the outputs of the cases it fails with a value.
+
+    The cases it fails run a second time: an output that changes from run to
+    run (a mistake that draws from an unseeded generator) can name nothing.
+    """
+    first = _run(assignment, mistake, [c.name for c in assignment.cases])
+    failed = [
+        case.name
+        for case in assignment.cases
+        if verdict(case, first[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
+        == "failed"
+        # A check that the reference's output passes against the mistake's cannot tell the two
+        # apart (a property such as "learns XOR"): a correct submission must never be named.
+        and not _passes(assignment, case.name, first[case.name], expected.values[case.name], expected.figures[case.name])
+    ]
+    second = _run(assignment, mistake, failed) if failed else {}
+    kept = [
+        name for name in failed
+        if second[name].status == "ok" and _passes(assignment, name, first[name], second[name].value, second[name].figures)
+    ]
+    return Expected(
+        values={name: first[name].value for name in kept},
+        figures={name: first[name].figures for name in kept},
+    )
+
+
+def _run(assignment: Assignment, mistake: Mistake, cases: list[str]) -> dict[str, CaseRun]:
     job = Job(
         submission=mistake.folder,
         module=assignment.module,
         cases_source=assignment.cases_source,
-        timeouts={c.name: c.timeout for c in assignment.cases},
+        timeouts={name: assignment.case(name).timeout for name in cases},
         resources=assignment.resources,
         limits=assignment.limits,
     )
-    runs = run_job(ProcessBackend(isolate_network=False), job).cases
-    failed = [
-        case
-        for case in assignment.cases
-        if verdict(case, runs[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
-        == "failed"
-        # A check that the reference's output passes against the mistake's cannot tell the two
-        # apart (a property such as "learns XOR"): a correct submission must never be named.
-        and not _passes(assignment, case.name, runs[case.name].value, runs[case.name].figures,
-                        expected.values[case.name], expected.figures[case.name])
-    ]
-    return Expected(
-        values={case.name: runs[case.name].value for case in failed},
-        figures={case.name: runs[case.name].figures for case in failed},
-    )
+    return run_job(ProcessBackend(isolate_network=False), job).cases
 
 
-def _passes(assignment: Assignment, case_name: str, value, figures: list, got, got_figures: list) -> bool:
-    """Whether ``got`` passes the case's check with ``value`` in the place of the expected value."""
+def _passes(assignment: Assignment, case_name: str, mistake: CaseRun, got, got_figures: list) -> bool:
+    """Whether ``got`` passes the case's check with the mistake's output in the place of the expected value."""
     case = assignment.case(case_name)
     try:
         return judge(
-            case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures)
+            case.check, mistake.value, got, reveal=False, properties=assignment.properties,
+            figures=(got_figures, mistake.figures),
         ).passed
     except Exception:  # a check that cannot compare these outputs matches nothing
         return False
@@ -130,7 +143,10 @@ def matches(assignment: Assignment, catalogue: Catalogue, case_name: str, run: C
         mistake_id
         for mistake_id, outputs in catalogue.outputs.items()
         if case_name in outputs.values
-        and _passes(assignment, case_name, outputs.values[case_name], outputs.figures[case_name], run.value, run.figures)
+        and _passes(
+            assignment, case_name, CaseRun(case_name, "ok", outputs.values[case_name], outputs.figures[case_name]),
+            run.value, run.figures,
+        )
     }
 
 

@@ -262,3 +262,40 @@ def pool_image_mean(m, ctx):
     target = ctx.scratch / "pooled.png"
     pooled = m.pool_image(source, str(target), size=3, stride=2, mode="mean")
     return {"pooled": pooled, "png": _written_png(target)}
+
+
+# --- Cases added for the mutation tests (issue 18, `grader mutants`): each one catches
+# --- mutants of the reference that every case above let pass.
+
+@case(
+    "load_grayscale/jpeg",
+    points=1,
+    visibility="hidden",
+    timeout=10,
+    check=GRAY,
+    about="Ein JPEG-Farbbild: imread liefert hier 0..255 statt [0, 1], die Grauwerte bleiben in [0, 1].",
+)
+def load_jpeg(m, ctx):
+    from PIL import Image  # matplotlib's own dependency: there wherever matplotlib is
+
+    path = ctx.scratch / "photo.jpg"
+    pixels = np.random.default_rng(441).integers(0, 256, size=(6, 5, 3)).astype(np.uint8)
+    Image.fromarray(pixels).save(path, quality=95)
+    return m.load_grayscale(str(path))
+
+
+@case(
+    "pool_image/white-areas",
+    points=1,
+    visibility="hidden",
+    timeout=10,
+    check=Property("written_png", pooled_atol=GRAY.atol, levels=3),
+    about="Ein Bild mit rein weißen Flächen: Weiß bleibt im geschriebenen PNG weiß.",
+)
+def pool_image_white(m, ctx):
+    pixels = np.random.default_rng(442).integers(0, 256, size=(8, 10))
+    pixels[:4, :6] = 255
+    source = _write_png(ctx.scratch / "white.png", pixels)
+    target = ctx.scratch / "pooled.png"
+    pooled = m.pool_image(source, str(target))
+    return {"pooled": pooled, "png": _written_png(target)}
