@@ -13,6 +13,7 @@ mistake.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import tomllib
@@ -59,13 +60,15 @@ class Catalogue:
     """Mistake id -> its values and figures, for exactly the cases it fails with a value."""
 
 
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
 _memo: dict[str, Catalogue] = {}
 _memo_lock = threading.Lock()
 
 
 def catalogue_for(assignment: Assignment) -> Catalogue:
     """The catalogue with its outputs, computed once per assignment version (disk and memory)."""
-    key = f"aufgabe{assignment.number}-{assignment.fingerprint()}"
+    # This module decides what is kept: a change of it must not read an older cache.
+    key = f"aufgabe{assignment.number}-{assignment.fingerprint()}-{_CODE}"
     # One lock for all: the graders' threads would otherwise compute the same outputs side by side.
     with _memo_lock:
         if key not in _memo:
@@ -100,12 +103,14 @@ def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Exp
         == "failed"
         # A check that the reference's output passes against the mistake's cannot tell the two
         # apart (a property such as "learns XOR"): a correct submission must never be named.
-        and not _passes(assignment, case.name, first[case.name], expected.values[case.name], expected.figures[case.name])
+        and not _passes(assignment, case.name, first[case.name].value, first[case.name].figures,
+                        expected.values[case.name], expected.figures[case.name])
     ]
     second = _run(assignment, mistake, failed) if failed else {}
     kept = [
         name for name in failed
-        if second[name].status == "ok" and _passes(assignment, name, first[name], second[name].value, second[name].figures)
+        if second[name].status == "ok"
+        and _passes(assignment, name, first[name].value, first[name].figures, second[name].value, second[name].figures)
     ]
     return Expected(
         values={name: first[name].value for name in kept},
@@ -125,13 +130,12 @@ def _run(assignment: Assignment, mistake: Mistake, cases: list[str]) -> dict[str
     return run_job(ProcessBackend(isolate_network=False), job).cases
 
 
-def _passes(assignment: Assignment, case_name: str, mistake: CaseRun, got, got_figures: list) -> bool:
-    """Whether ``got`` passes the case's check with the mistake's output in the place of the expected value."""
+def _passes(assignment: Assignment, case_name: str, value, figures: list, got, got_figures: list) -> bool:
+    """Whether ``got`` passes the case's check with a mistake's ``value`` in the place of the expected value."""
     case = assignment.case(case_name)
     try:
         return judge(
-            case.check, mistake.value, got, reveal=False, properties=assignment.properties,
-            figures=(got_figures, mistake.figures),
+            case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures),
         ).passed
     except Exception:  # a check that cannot compare these outputs matches nothing
         return False
@@ -143,10 +147,7 @@ def matches(assignment: Assignment, catalogue: Catalogue, case_name: str, run: C
         mistake_id
         for mistake_id, outputs in catalogue.outputs.items()
         if case_name in outputs.values
-        and _passes(
-            assignment, case_name, CaseRun(case_name, "ok", outputs.values[case_name], outputs.figures[case_name]),
-            run.value, run.figures,
-        )
+        and _passes(assignment, case_name, outputs.values[case_name], outputs.figures[case_name], run.value, run.figures)
     }
 
 
