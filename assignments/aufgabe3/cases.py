@@ -230,4 +230,8 @@ def train_single_pattern(m, ctx):
     pattern = (np.random.default_rng(351).random((1, 20)) > 0.5).astype(float)
     rbm = m.train_rbm(pattern, 8, 300, 0.5, 1, np.random.default_rng(352))
     reconstruction = np.asarray(rbm.reconstruct(pattern), dtype=float)
-    return {"gelernt": bool(np.all(np.abs(reconstruction - pattern) < 0.3))}
+    return {
+        "gelernt": bool(np.all(np.abs(reconstruction - pattern) < 0.3)),
+        # An RBM that never learned reconstructs 0.5 everywhere (W small, b = c = 0).
+        "wie_untrainiert": bool(np.all(np.abs(reconstruction - 0.5) < 0.05)),
+    }

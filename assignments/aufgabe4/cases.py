@@ -268,23 +268,6 @@ def pool_image_mean(m, ctx):
 # --- mutants of the reference that every case above let pass.
 
 @case(
-    "load_grayscale/jpeg",
-    points=1,
-    visibility="hidden",
-    timeout=10,
-    check=GRAY,
-    about="Ein JPEG-Farbbild: imread liefert hier 0..255 statt [0, 1], die Grauwerte bleiben in [0, 1].",
-)
-def load_jpeg(m, ctx):
-    from PIL import Image  # matplotlib's own dependency: there wherever matplotlib is
-
-    path = ctx.scratch / "photo.jpg"
-    pixels = np.random.default_rng(441).integers(0, 256, size=(6, 5, 3)).astype(np.uint8)
-    Image.fromarray(pixels).save(path, quality=95)
-    return m.load_grayscale(str(path))
-
-
-@case(
     "pool_image/white-areas",
     points=1,
     visibility="hidden",
