@@ -21,6 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from harness.checks import Trajectory
+
 from .assignment import Assignment
 from .backends.base import Job
 from .backends.process import ProcessBackend
@@ -134,6 +137,10 @@ def _passes(assignment: Assignment, case_name: str, value, figures: list, got, g
     """Whether ``got`` passes the case's check with a mistake's ``value`` in the place of the expected value."""
     case = assignment.case(case_name)
     try:
+        # The very same trajectory passes at once: comparing the attractors of a chaotic map is
+        # most of what a diagnosis costs (bench/mistakes.py), and equal arrays need none of it.
+        if isinstance(case.check, Trajectory) and np.array_equal(np.asarray(value), np.asarray(got)):
+            return True
         return judge(
             case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures),
         ).passed
