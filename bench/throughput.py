@@ -11,6 +11,9 @@ wall time to the floor, and the overhead per submission, read two ways:
 times the jobs, what it costs the sandbox running it (on a busy CPU: CPU time).
 
     .venv/bin/python bench/throughput.py --count 100 --sandbox process docker
+
+``process-weak`` is the process sandbox without bubblewrap (what runs where
+the kernel allows no namespaces), to measure what bubblewrap costs.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from grader import assignment as assignments  # noqa: E402
 from grader.backends import make_backend  # noqa: E402
+from grader.backends.process import ProcessBackend  # noqa: E402
 from grader.expected import expected_for  # noqa: E402
 from grader.grading import run  # noqa: E402
 from harness import plain  # noqa: E402
@@ -136,12 +140,12 @@ def main() -> None:
     parser.add_argument("--aufgabe", type=int, nargs="*", default=None)
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    parser.add_argument("--sandbox", nargs="+", default=["process"], choices=["process", "docker"])
+    parser.add_argument("--sandbox", nargs="+", default=["process"], choices=["process", "process-weak", "docker"])
     parser.add_argument("--no-spares", action="store_true",
                         help="start every sandbox on demand (to see what starting them ahead gains)")
     args = parser.parse_args()
     numbers = args.aufgabe or assignments.available()
-    print(f"{'Aufgabe':>7} {'sandbox':>8} {'n':>4} {'wall s':>8} {'s/sub':>7} {'subs/min':>9} "
+    print(f"{'Aufgabe':>7} {'sandbox':>12} {'n':>4} {'wall s':>8} {'s/sub':>7} {'subs/min':>9} "
           f"{'peak MB':>8} {'cpu busy':>8} {'floor s':>8} {'ratio':>6} {'overhead s/sub':>15} "
           f"{'per sandbox':>12}")
     for number in numbers:
@@ -151,9 +155,9 @@ def main() -> None:
             folders = make_class(number, args.count, root)
             expected_for(assignments.load(number))  # the cache is warm in a real course too
             floor = floor_seconds(number, folders) / args.jobs
-            for sandbox in args.sandbox:
-                out = Path(work) / f"out-{sandbox}"
-                backend = make_backend(sandbox)
+            for index, sandbox in enumerate(args.sandbox):
+                out = Path(work) / f"out-{index}-{sandbox}"  # a row never reuses another's results
+                backend = ProcessBackend(bubblewrap=False) if sandbox == "process-weak" else make_backend(sandbox)
                 if args.no_spares:
                     backend.reserve = lambda count: None
                 with MemoryPeak() as memory, CpuBusy() as cpu:
@@ -162,7 +166,7 @@ def main() -> None:
                         log=lambda m: None)
                     wall = time.monotonic() - start
                 n = len(folders)
-                print(f"{number:>7} {sandbox:>8} {n:>4} {wall:>8.1f} {wall / n:>7.2f} {60 * n / wall:>9.1f} "
+                print(f"{number:>7} {sandbox:>12} {n:>4} {wall:>8.1f} {wall / n:>7.2f} {60 * n / wall:>9.1f} "
                       f"{memory.peak / 2**20:>8.0f} {cpu.share:>8.0%} {floor:>8.1f} {wall / floor:>6.2f} "
                       f"{(wall - floor) / n:>15.2f} {(wall - floor) * args.jobs / n:>12.2f}", flush=True)
 

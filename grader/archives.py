@@ -10,15 +10,19 @@ kept as the bytes they are (Linux allows that).
 
 from __future__ import annotations
 
-import shutil
 import stat
 import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterator
 
-MAX_MEMBERS = 2000
-MAX_TOTAL = 50 << 20
+from harness.reaper import remove_tree
+
+from .filenames import fit_component
+from .handin import MAX_BYTES as MAX_TOTAL
+from .handin import MAX_DEPTH
+from .handin import MAX_FILES as MAX_MEMBERS
+
 MAX_RATIO = 200
 SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
 
@@ -40,21 +44,23 @@ def stem(path: Path) -> str | None:
     return None
 
 
-def unpack(archive: Path, target: Path) -> None:
-    """Unpack ``archive`` into a fresh ``target``; UnsafeArchive or BrokenArchive otherwise."""
-    if target.exists():
-        shutil.rmtree(target)
+def unpack(archive: Path, target: Path) -> dict[str, str]:
+    """Unpack ``archive`` into a fresh ``target``; UnsafeArchive or BrokenArchive otherwise.
+
+    Returns the names that were too long for the file system, as written
+    (see ``grader.filenames.fit_component``), with the names they stand for.
+    """
+    remove_tree(target)
     target.mkdir(parents=True)
     try:
         if archive.name.lower().endswith(".zip"):
-            _write(target, _zip_members(archive), archive.stat().st_size)
-        else:
-            _write(target, _tar_members(archive), archive.stat().st_size)
+            return _write(target, _zip_members(archive), archive.stat().st_size)
+        return _write(target, _tar_members(archive), archive.stat().st_size)
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         raise BrokenArchive(str(exc)) from None
     except UnsafeArchive:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         raise
 
 
@@ -68,6 +74,9 @@ def _check_name(name: str) -> PurePosixPath:
         raise UnsafeArchive(f"absoluter Pfad {name!r}")
     if ".." in path.parts:
         raise UnsafeArchive(f"Pfad mit '..' ({name!r})")
+    # Deeper trees than any hand-in needs would only exhaust recursion and path limits later.
+    if len(path.parts) > MAX_DEPTH + 1:
+        raise UnsafeArchive(f"mehr als {MAX_DEPTH} Ordnerebenen")
     return path
 
 
@@ -85,13 +94,50 @@ def _zip_members(archive: Path) -> Iterator[Member]:
                 raise UnsafeArchive(f"symbolischer Link {member.filename!r}")
             if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise UnsafeArchive(f"besondere Datei {member.filename!r}")
-            _check_name(member.filename)
+            _check_name(_zip_name(member))
         for member in members:
             if member.is_dir():
-                yield member.filename, "dir", 0, None
+                yield _zip_name(member), "dir", 0, None
             else:
                 with zf.open(member) as stream:
-                    yield member.filename, "file", member.file_size, stream
+                    yield _zip_name(member), "file", member.file_size, stream
+
+
+_UTF8_FLAG = 0x800
+_UNICODE_PATH = 0x7075
+_NTFS = 0x000A
+_WINDOWS_HOSTS = (0, 11)
+"""MS-DOS/FAT and NTFS in a member's "version made by"."""
+
+
+def _zip_name(member: zipfile.ZipInfo) -> str:
+    """A member's name as Moodle reads it when the zip's UTF-8 flag is not set.
+
+    zipfile decodes such names as cp437, so the UTF-8 names that macOS'
+    Archive Utility and Info-ZIP write without the flag become
+    "J├╝rgen". Moodle (``zip_archive::init_namelookup``) takes Info-ZIP's
+    Unicode path field, then UTF-8, then its language's old charset: for
+    German cp850 from Windows archivers, else ISO-8859-1.
+    """
+    if member.flag_bits & _UTF8_FLAG:
+        return member.filename
+    raw = member.filename.encode("cp437")
+    extras = dict(_extra_fields(member.extra))
+    unicode_path = extras.get(_UNICODE_PATH, b"")
+    if len(unicode_path) > 5 and int.from_bytes(unicode_path[1:5], "little") == zipfile.crc32(raw):
+        return unicode_path[5:].decode("utf-8", "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        windows = member.create_system in _WINDOWS_HOSTS or not extras or _NTFS in extras
+        return raw.decode("cp850" if windows else "latin-1")
+
+
+def _extra_fields(extra: bytes) -> Iterator[tuple[int, bytes]]:
+    while len(extra) >= 4:
+        kind, size = int.from_bytes(extra[:2], "little"), int.from_bytes(extra[2:4], "little")
+        yield kind, extra[4 : 4 + size]
+        extra = extra[4 + size :]
 
 
 def _tar_members(archive: Path) -> Iterator[Member]:
@@ -110,10 +156,14 @@ def _tar_members(archive: Path) -> Iterator[Member]:
                 yield member.name, "file", member.size, tf.extractfile(member)
 
 
-def _write(target: Path, members: Iterator[Member], packed: int) -> None:
+def _write(target: Path, members: Iterator[Member], packed: int) -> dict[str, str]:
     written = 0
+    shortened = {}
     for name, kind, _, stream in members:
-        destination = target.joinpath(*PurePosixPath(name).parts)
+        parts = PurePosixPath(name).parts
+        fitting = [fit_component(part) for part in parts]
+        shortened.update((short, part) for short, part in zip(fitting, parts) if short != part)
+        destination = target.joinpath(*fitting)
         if kind == "dir":
             destination.mkdir(parents=True, exist_ok=True)
             continue
@@ -126,3 +176,4 @@ def _write(target: Path, members: Iterator[Member], packed: int) -> None:
                 if written > 1 << 20 and written > MAX_RATIO * max(packed, 1):
                     raise UnsafeArchive("verdächtig hohe Kompressionsrate (Zip-Bombe?)")
                 sink.write(chunk)
+    return shortened

@@ -9,80 +9,20 @@ from pathlib import Path
 import click
 
 from . import assignment as assignments
-from .backends import CHOICES, SandboxLost, SandboxUnavailable
+from . import click_german
+from .backends import CHOICES, SandboxUnavailable
 from .cli_course import add_commands
-from .expected import ReferenceBroken
-from .grading import NoSubmissions, OutputNotWritable, grade_path, run
-from .lms import BadDownload
+from .errors import EXIT_FAILED, handle_errors
+from .grading import grade_path, run
 from .mutants import run as run_mutants
-
-EXIT_FAILED = 1
-EXIT_UNKNOWN_AUFGABE = 3
-EXIT_NO_SUBMISSIONS = 4
-EXIT_NO_SANDBOX = 5
-EXIT_REFERENCE = 6
-EXIT_OUTPUT = 7
-EXIT_SANDBOX_LOST = 8
-EXIT_INTERRUPTED = 130
+from .outdir import default_out
 
 
-class GraderError(click.ClickException):
-    """An error the user can fix: one line, a hint, a fixed exit code."""
-
-    def __init__(self, message: str, hint: str, exit_code: int):
-        super().__init__(f"{message}\n  Hinweis: {hint}")
-        self.exit_code = exit_code
+click_german.install()
 
 
-def _errors(func):
-    """Map the API's exceptions to GraderErrors with their exit codes."""
-
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except assignments.UnknownAufgabe as exc:
-            known = ", ".join(map(str, assignments.available()))
-            raise GraderError(f"Aufgabe {exc} gibt es nicht.", f"bekannt sind: {known} (siehe `grader list`).", EXIT_UNKNOWN_AUFGABE)
-        except NoSubmissions as exc:
-            raise GraderError(
-                f"In {exc} liegt keine Abgabe.",
-                "erwartet wird je Studierendem ein Ordner oder eine .zip-Datei mit der Datei der Aufgabe.",
-                EXIT_NO_SUBMISSIONS,
-            )
-        except BadDownload as exc:
-            raise GraderError(str(exc), "das Archiv neu herunterladen oder entpackt als Ordner übergeben.", EXIT_NO_SUBMISSIONS)
-        except SandboxUnavailable as exc:
-            raise GraderError(
-                f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
-                "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
-                EXIT_NO_SANDBOX,
-            )
-        except SandboxLost as exc:
-            raise GraderError(
-                f"Abbruch: {exc} Bisher Bewertetes ist gespeichert.",
-                "Docker-Engine wieder starten und denselben Befehl erneut ausführen: er setzt fort.",
-                EXIT_SANDBOX_LOST,
-            )
-        except OutputNotWritable as exc:
-            raise GraderError(
-                f"In den Ausgabeordner kann nicht geschrieben werden ({exc}).",
-                "einen anderen Ordner mit --out wählen oder die Rechte prüfen.",
-                EXIT_OUTPUT,
-            )
-        except ReferenceBroken as exc:
-            raise GraderError(str(exc), "die Referenz unter reference/ oder die Fälle prüfen.", EXIT_REFERENCE)
-        except KeyboardInterrupt:
-            click.echo(
-                "\nAbgebrochen. Was bewertet war, ist gespeichert; derselbe Aufruf setzt fort.", err=True
-            )
-            sys.exit(EXIT_INTERRUPTED)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
-
-
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gnn-grader", prog_name="grader")
 def main() -> None:
     """Automatische Testat-Bewertung für „Grundlagen Neuronale Netze“."""
 
@@ -90,15 +30,16 @@ def main() -> None:
 @main.command("run")
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ausgabeordner.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: out/aufgabeN).")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
 @click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
 @click.option("--regrade", is_flag=True, help="Auch unveränderte, schon bewertete Abgaben neu bewerten.")
 @click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Berichte.")
 @click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum im Bericht zeigen.")
-@_errors
-def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool) -> None:
+@handle_errors
+def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool) -> None:
     """Alle Abgaben in SUBMISSIONS (Ordner, oder dessen .zip wie Moodles Download) bewerten: results.json, Berichte, index.html, grades.csv."""
+    out = out or default_out(aufgabe)
     bar = None
 
     def progress(result, done: int, total: int) -> None:
@@ -123,7 +64,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path, jobs: int | None, sa
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
-@_errors
+@handle_errors
 def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
     """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip oder .py) laufen lassen."""
     result = grade_path(aufgabe=aufgabe, path=path, sandbox=sandbox, public_only=True, log=lambda m: click.echo(m, err=True))
@@ -153,13 +94,16 @@ def sandbox_group() -> None:
 @sandbox_group.command("build")
 @click.option("--from-debian", is_flag=True, help="Basis aus Debian-Paketen bauen (debootstrap), ohne Registry.")
 @click.option("--force", is_flag=True, help="Neu bauen, auch wenn das Image schon existiert.")
-@_errors
+@handle_errors
 def sandbox_build(from_debian: bool, force: bool) -> None:
-    """Das Sandbox-Image bauen (nur wenn es fehlt, außer mit --force)."""
+    """Das Sandbox-Image bauen (nur wenn es fehlt, außer mit --force); danach veraltete Tags entfernen.
+
+    Mit GRADER_KEEP_STALE_IMAGES=1 bleiben sie (z. B. wenn mehrere Stände auf einer Engine arbeiten).
+    """
     import docker
 
     from .backends.docker import docker_unavailable_reason
-    from .image import build_image, ensure_image
+    from .image import build_image, ensure_image, prune
 
     reason = docker_unavailable_reason()
     if reason is not None:
@@ -168,13 +112,32 @@ def sandbox_build(from_debian: bool, force: bool) -> None:
     log = lambda message: click.echo(message, err=True)  # noqa: E731
     tag = build_image(client, from_debian or None, log=log) if force else ensure_image(client, from_debian or None, log=log)
     click.echo(f"Sandbox-Image bereit: {tag}")
+    if not os.environ.get("GRADER_KEEP_STALE_IMAGES"):
+        prune(client, log=log)
+
+
+@sandbox_group.command("prune")
+@click.option("--repository", default="gnn-grader-sandbox", show_default=True, help="Repository der Sandbox-Images.")
+@handle_errors
+def sandbox_prune(repository: str) -> None:
+    """Veraltete Tags des Sandbox-Images entfernen (alle außer dem aktuellen)."""
+    import docker
+
+    from .backends.docker import docker_unavailable_reason
+    from .image import prune
+
+    reason = docker_unavailable_reason()
+    if reason is not None:
+        raise SandboxUnavailable(reason)
+    removed = prune(docker.from_env(), repository, log=lambda message: click.echo(message, err=True))
+    click.echo(f"{len(removed)} veraltete Tags entfernt.")
 
 
 @main.command("mutants")
 @click.option("--aufgabe", type=int, required=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @click.option("--jobs", type=int, default=None, help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
-@_errors
+@handle_errors
 def mutants_command(aufgabe: int, out: Path, jobs: int | None) -> None:
     """Mutanten der Referenz durch die Fälle bewerten: OUT/mutants.json und OUT/survivors.html."""
     summary = run_mutants(aufgabe=aufgabe, out=out, jobs=jobs)

@@ -1,7 +1,8 @@
-"""The course commands: ``overview``, ``publish``, ``kit``, ``similarity``, ``moodle-grades``.
+"""The course commands: ``overview``, ``publish``, ``kit``, ``similarity``, ``moodle-grades``, ``override``.
 
 Each is a thin shell over a keyword-only function of its module; ``grader.cli``
-adds them to its group with ``add_commands``.
+adds them to its group with ``add_commands``. Errors end through
+``grader.errors`` like those of every other command.
 """
 
 from __future__ import annotations
@@ -10,46 +11,28 @@ from pathlib import Path
 
 import click
 
-from . import kit, lms, overview, publish, results, similarity
-from .assignment import UnknownAufgabe, available
+from . import kit, lms, overrides, overview, publish, similarity
+from .errors import handle_errors
+from .outdir import default_out, load_results
 
 LANG = click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Seiten.")
-
-
-class MissingResults(click.ClickException):
-    """A path given as a run's output holds no results.json."""
-
-    exit_code = 4
-
-    def __init__(self, path: Path):
-        super().__init__(
-            f"In {path} liegt keine results.json.\n"
-            "  Hinweis: den Ausgabeordner eines `grader run` angeben (oder dessen results.json)."
-        )
-
-
-class NoSuchAufgabe(click.ClickException):
-    exit_code = 3
-
-    def __init__(self, number: int):
-        known = ", ".join(map(str, available()))
-        super().__init__(f"Aufgabe {number} gibt es nicht.\n  Hinweis: bekannt sind: {known} (siehe `grader list`).")
-
-
-def _results_file(path: Path) -> Path:
-    file = overview.results_path(path)
-    if not file.is_file():
-        raise MissingResults(path)
-    return file
+ALLOW_INCOMPLETE = click.option(
+    "--allow-incomplete", is_flag=True, help="Auch einen unvollständigen Lauf (nach Strg-C) verwenden."
+)
 
 
 @click.command("overview")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ordner für overview.html und overview.csv.")
+@click.option("--roster", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Moodles Teilnehmerliste, Notenexport oder Bewertungstabelle (mit E-Mail oder ID-Nummer); mehrfach möglich.")
 @LANG
-def overview_command(runs: tuple[Path, ...], out: Path, lang: str) -> None:
+@ALLOW_INCOMPLETE
+@handle_errors
+def overview_command(runs: tuple[Path, ...], out: Path, roster: tuple[Path, ...], lang: str, allow_incomplete: bool) -> None:
     """Testat-Matrix Studierende × Aufgabe aus den Ergebnissen mehrerer Läufe (Ordner oder results.json)."""
-    matrix = overview.overview(results_paths=[_results_file(p) for p in runs], out=out, lang=lang)
+    matrix = overview.overview(
+        results_paths=list(runs), out=out, lang=lang, allow_incomplete=allow_incomplete, roster_paths=list(roster)
+    )
     complete = sum(matrix.passed(s) == len(matrix.aufgaben) for s in matrix.students)
     click.echo(
         f"{len(matrix.students)} Studierende, Aufgaben {', '.join(map(str, matrix.aufgaben))}: "
@@ -61,67 +44,80 @@ def overview_command(runs: tuple[Path, ...], out: Path, lang: str) -> None:
 @click.argument("run", type=click.Path(exists=True, path_type=Path))
 @click.option("--worksheet", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="Die aus Moodle heruntergeladene Bewertungstabelle (CSV).")
 @click.option("--to", "target", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Wohin die ausgefüllte Tabelle geschrieben wird.")
-def moodle_grades_command(run: Path, worksheet: Path, target: Path) -> None:
-    """Die Moodle-Bewertungstabelle mit Punkten und Feedback füllen, bereit zum Hochladen."""
-    outcome = results.load(_results_file(run))
-    try:
-        filled, unmatched = lms.fill_worksheet(worksheet.read_text(encoding="utf-8-sig"), outcome)
-    except ValueError as exc:
-        raise click.ClickException(
-            f"{exc}\n  Hinweis: die Tabelle über „Bewertungstabelle herunterladen“ in Moodle holen."
-        ) from None
-    target.write_text(filled, encoding="utf-8")
+@click.option("--excel", is_flag=True, help="Mit Semikolon trennen, wie Excel mit deutschen Einstellungen (sonst wie die Tabelle).")
+@ALLOW_INCOMPLETE
+@handle_errors
+def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool, allow_incomplete: bool) -> None:
+    """Die Moodle-Bewertungstabelle mit Punkten und Feedback füllen, bereit zum Hochladen.
+
+    Punkte werden auf die Bestwertung der Tabelle umgerechnet; geschrieben wird UTF-8 mit BOM.
+    """
+    outcome = load_results(run, allow_incomplete=allow_incomplete)
+    filled, unmatched = lms.fill_worksheet(lms.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
+    # The BOM makes Excel read UTF-8; Moodle's CSV reader drops it.
+    target.write_text(filled, encoding="utf-8-sig")
     click.echo(f"{target} geschrieben; {len(unmatched)} Zeilen ohne Abgabe unverändert.")
 
 
 @click.command("publish")
 @click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), required=True, help="Ordner des Bündels (zum Hochladen).")
+@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), required=True, help="Ordner des Bündels (zum Hochladen), außerhalb von OUT.")
 @click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum zeigen.")
 @click.option("--moodle-zip", type=click.Path(dir_okay=False, path_type=Path), help="Auch als .zip für Moodles „Mehrere Feedbackdateien in einer ZIP-Datei hochladen“.")
 @LANG
-def publish_command(out: Path, target: Path, release_hidden: bool, moodle_zip: Path | None, lang: str) -> None:
+@ALLOW_INCOMPLETE
+@handle_errors
+def publish_command(out: Path, target: Path, release_hidden: bool, moodle_zip: Path | None, lang: str, allow_incomplete: bool) -> None:
     """Je Studierendem ein Ordner mit nur dem eigenen Bericht, Namen nicht erratbar; dazu ein Index für Lehrende."""
-    _results_file(out)
-    published, index = publish.publish(out=out, to=target, lang=lang, release_hidden=release_hidden)
+    published, index = publish.publish(out=out, to=target, lang=lang, release_hidden=release_hidden, allow_incomplete=allow_incomplete)
     click.echo(f"{len(published)} Berichte in {target}. Index für Lehrende (nicht weitergeben): {index}")
     if moodle_zip is not None:
-        count = publish.moodle_feedback_zip(out=out, target=moodle_zip, lang=lang, release_hidden=release_hidden)
+        count = publish.moodle_feedback_zip(out=out, target=moodle_zip, lang=lang, release_hidden=release_hidden, allow_incomplete=allow_incomplete)
         click.echo(f"{count} Berichte von Moodle-Abgaben in {moodle_zip}.")
 
 
 @click.command("kit")
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Die zu schreibende .zip-Datei.")
+@handle_errors
 def kit_command(aufgabe: int, out: Path) -> None:
     """Kit für Studierende: Aufgabentext, Vorlage und öffentliche Fälle zum Selbsttest mit pytest."""
-    try:
-        kit.build(aufgabe=aufgabe, out=out)
-    except UnknownAufgabe:
-        raise NoSuchAufgabe(aufgabe) from None
-    except kit.KitError as exc:
-        raise click.ClickException(
-            f"{exc}\n  Hinweis: checks.py darf vom Grader nur grader.compare importieren."
-        ) from None
+    kit.build(aufgabe=aufgabe, out=out)
     click.echo(f"{out} geschrieben: entpacken, Lösung eintragen, `pytest` im Ordner aufgabe{aufgabe}.")
 
 
 @click.command("similarity")
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ausgabeordner (derselbe wie bei `grader run`).")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner, derselbe wie bei `grader run` (Standard: out/aufgabeN).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=similarity.THRESHOLD, show_default=True, help="Ab diesem Anteil gemeinsamen Codes wird ein Paar gelistet.")
 @LANG
-def similarity_command(aufgabe: int, submissions: Path, out: Path, threshold: float, lang: str) -> None:
+@handle_errors
+def similarity_command(aufgabe: int, submissions: Path, out: Path | None, threshold: float, lang: str) -> None:
     """Ähnliche Abgaben einer Aufgabe finden (Vorlage herausgerechnet); Paare in index.html und similarity/."""
-    try:
-        pairs = similarity.similarity(aufgabe=aufgabe, submissions=submissions, out=out, threshold=threshold, lang=lang)
-    except UnknownAufgabe:
-        raise NoSuchAufgabe(aufgabe) from None
+    out = out or default_out(aufgabe)
+    pairs = similarity.similarity(aufgabe=aufgabe, submissions=submissions, out=out, threshold=threshold, lang=lang)
     click.echo(f"{len(pairs)} Paare ab {threshold:.0%} Ähnlichkeit; Einzelheiten in {out / 'similarity.json'}.")
+
+
+@click.command("override")
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--id", "submission_id", required=True, help="Kennung der Abgabe, wie in results.json und index.html.")
+@click.option("--points", type=click.FloatRange(0), help="Neue Punktzahl (das Testat folgt der Schwelle, außer mit --passed).")
+@click.option("--passed", type=click.Choice(["yes", "no", "ja", "nein"]), help="Testat bestanden oder nicht, von Hand.")
+@click.option("--note", default="", help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
+@click.option("--remove", is_flag=True, help="Die Änderung von Hand zurücknehmen.")
+@handle_errors
+def override_command(out: Path, submission_id: str, points: float | None, passed: str | None, note: str, remove: bool) -> None:
+    """Punkte oder Testat einer Abgabe von Hand ändern, mit Begründung; gilt auch nach erneutem `grader run`."""
+    verdict = None if passed is None else passed in ("yes", "ja")
+    result = overrides.override(out=out, submission_id=submission_id, note=note, points=points, passed=verdict, remove=remove)
+    state = "bestanden" if result.passed else "nicht bestanden"
+    what = "zurückgenommen" if remove else "gespeichert"
+    click.echo(f"Änderung für {submission_id} {what}: {result.score:g} von {result.max_score:g} Punkten, Testat {state}.")
 
 
 def add_commands(group: click.Group) -> None:
     """Add the course commands to ``group`` (the ``grader`` CLI)."""
-    for command in (overview_command, publish_command, kit_command, similarity_command, moodle_grades_command):
+    for command in (overview_command, publish_command, kit_command, similarity_command, moodle_grades_command, override_command):
         group.add_command(command)

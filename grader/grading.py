@@ -6,8 +6,6 @@ The CLI is a thin shell over these; the tests call them directly.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -15,38 +13,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from harness.reaper import remove_tree
+
 from . import assignment as assignments
-from . import diagnosis, lms, report
+from . import diagnosis, lms, overrides, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
 from .backends.session import run_job
 from .expected import Expected, expected_for
 from .figures import difference_png
+from .filenames import file_stem
 from .formatting import compact
+from .outdir import claim
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
-from .submissions import Submission, discover, open_submission
+from .submissions import NoSubmissions, Submission, open_submission
+from .tempdirs import private_temporary
 from .verdicts import verdict
-
-
-class NoSubmissions(LookupError):
-    """The folder holds nothing that looks like a submission."""
-
-
-class OutputNotWritable(OSError):
-    """The output folder cannot be created or written."""
-
-
-def check_writable(out: Path) -> None:
-    """Fail before grading, not after: a probe file is written and removed."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-probe"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise OutputNotWritable(f"{out}: {exc.strerror or exc}") from None
 
 
 def grade_submission(
@@ -70,6 +54,7 @@ def grade_submission(
         cases=[],
         sandbox=backend.name,
         graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        notes=list(submission.notes),
     )
     if submission.error:
         result.status, result.message = "error", submission.error
@@ -114,14 +99,14 @@ def grade_submission(
             release=case.release,
         )
         if figures_dir is not None and public:
-            case_result.figures = _save_figures(figures_dir, submission.id, case.name, run.figures)
+            case_result.figures = _save_figures(figures_dir, file_stem(submission.id), case.name, run.figures)
             if status == "failed":
                 picture = difference_png(
                     case.check, run.figures, expected.figures[case.name], expected.values[case.name], run.value
                 )
                 if picture:
                     case_result.difference_figures = _save_figures(
-                        figures_dir, submission.id, f"{case.name}-difference", [{"png": picture}]
+                        figures_dir, file_stem(submission.id), f"{case.name}-difference", [{"png": picture}]
                     )
             case_result.expected_figures = _save_figures(
                 figures_dir, ".reference", case.name, expected.figures[case.name]
@@ -134,6 +119,30 @@ def grade_submission(
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _grader_failed(
+    assignment: Assignment, backend: Backend, submission: Submission, exc: Exception, log: Callable[[str], None]
+) -> SubmissionResult:
+    """The verdict for a submission whose grading failed on the host: an error, never stored, so
+    that the next run tries again; the other submissions go on."""
+    log(f"{submission.id}: interner Fehler beim Bewerten ({type(exc).__name__}: {exc!r:.200}).")
+    message = (
+        "Diese Abgabe konnte wegen eines internen Fehlers des Graders nicht bewertet werden "
+        f"({type(exc).__name__}); die anderen Abgaben sind nicht betroffen. Bitte der Lehrperson melden."
+    )
+    cases = assignment.cases
+    return SubmissionResult(
+        id=submission.id,
+        status="error",
+        score=0.0,
+        max_score=sum(c.points for c in cases),
+        passed=False,
+        cases=[CaseResult(c.name, c.visibility, "error", 0.0, c.points, message, c.about) for c in cases],
+        message=message,
+        sandbox=backend.name,
+        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
 
 
 def _save_figures(root: Path, owner: str, case: str, figures: list) -> list[str]:
@@ -161,7 +170,7 @@ def grade_path(
     assignment = assignments.load(aufgabe)
     expected = expected_for(assignment)
     backend = make_backend(sandbox, log=log)
-    with tempfile.TemporaryDirectory(prefix="gnn-check-") as work:
+    with private_temporary("gnn-check-") as work:
         submission = open_submission(Path(path), assignment.module, Path(work))
         try:
             return grade_submission(assignment, expected, backend, submission, public_only=public_only)
@@ -212,16 +221,38 @@ def run(
     what was graded and raises Interrupted. ``submissions`` may also be a zip
     of the folder (Moodle's "download all submissions"). Reports are in
     ``lang``; ``release_hidden`` shows hidden cases whose release date has passed.
+    ``out`` is held for the run: another Aufgabe's results or a second
+    grader writing there stop it (``grader.outdir``). ``complete`` in the
+    outcome says whether every submission found has a result.
     """
     assignment = assignments.load(aufgabe)
-    out = Path(out)
-    check_writable(out)
+    with claim(Path(out), assignment.number):
+        return _run(
+            assignment=assignment, submissions=submissions, out=Path(out), jobs=jobs, sandbox=sandbox,
+            regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=log,
+        )
+
+
+def _run(
+    *,
+    assignment: Assignment,
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    sandbox: str | Backend,
+    regrade: bool,
+    lang: str,
+    release_hidden: bool,
+    progress: Callable[[SubmissionResult, int, int], None] | None,
+    log: Callable[[str], None],
+) -> RunResult:
+    """``run`` once OUT is held (see ``grader.outdir.claim``)."""
+    hand = overrides.load(out)  # a damaged file stops the run before grading, not after
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
-    with tempfile.TemporaryDirectory(prefix="gnn-unpack-") as work:
-        root = lms.open_download(Path(submissions), Path(work))
-        found = discover(root, assignment.module, Path(work)) if root.is_dir() else []
+    with private_temporary("gnn-unpack-") as work:
+        found = lms.find_submissions(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
         backend = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log)
@@ -246,10 +277,15 @@ def run(
                 waiting[0] -= 1
                 # Sandboxes started ahead for the submissions still waiting, no more.
                 backend.reserve(min(workers, waiting[0]))
-            shutil.rmtree(figures_dir / submission.id, ignore_errors=True)
-            result = grade_submission(
-                assignment, expected, backend, submission, figures_dir=figures_dir
-            )
+            remove_tree(figures_dir / file_stem(submission.id))
+            try:
+                result = grade_submission(
+                    assignment, expected, backend, submission, figures_dir=figures_dir
+                )
+            except (SandboxLost, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+                return _grader_failed(assignment, backend, submission, exc, log)
             if stopping.is_set():  # results of killed sandboxes are not results
                 return result
             if result.sandbox_failed:
@@ -286,7 +322,12 @@ def run(
         threshold=assignment.threshold,
         submissions=[graded[s.id] for s in found if s.id in graded],
         sandbox=backend.name,
+        complete=len(graded) == len(found),
+        total=len(found),
+        lang=lang,
+        release_hidden=release_hidden,
     )
+    overrides.apply(outcome, hand)
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)
     write_json_atomic(out / "results.json", outcome.to_json())
     if interrupted:

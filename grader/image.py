@@ -1,17 +1,22 @@
 """The sandbox image: built once, tagged by the hash of what goes into it.
 
-Two routes lead to the same image. The normal one pulls ``debian:bookworm-slim``
-from a registry and installs Debian's numpy and matplotlib (base.Dockerfile).
+Two routes lead to the same base, Debian bookworm with its python3 (3.11). The
+normal one pulls ``debian:bookworm-slim`` from a registry (base.Dockerfile).
 The offline one (``--from-debian``, for hosts without registry access such as
 our CI) makes that base with ``debootstrap --variant=minbase`` from Debian's
 package mirror and imports the root filesystem. Either base then gets the
-final layer of ``sandbox/image/Dockerfile``: the harness, a non-root user, a
-matplotlib font cache, and no package managers, compilers or setuid bits.
+final layer of ``sandbox/image/Dockerfile``: numpy, matplotlib and what they
+need, exactly as pinned in ``sandbox/image/requirements.txt``, installed from
+wheels that the host downloads with pip (a build has no network); the harness,
+a non-root user, a matplotlib font cache, and no package managers, compilers
+or setuid bits.
 
 The tag is a content hash of the image definition and the harness, so a run
-reuses the image and a change of either builds a new one.
+reuses the image and a change of either builds a new one. Tags of the
+repository that are not the current one are stale (``prune``).
 
-``python -m grader.image [--from-debian]`` builds it (used by ``.ci/run``).
+``python -m grader.image [--from-debian] [--wheels-only]`` builds it (used by
+``.ci/run``) or only downloads the wheels (used by ``.ci/setup``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import argparse
 import hashlib
 import io
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -33,6 +39,8 @@ from typing import Callable
 import docker
 import docker.errors
 
+from . import pins
+
 SANDBOX = Path(__file__).resolve().parent.parent / "sandbox"
 DEFINITION = SANDBOX / "image"
 HARNESS = SANDBOX / "harness"
@@ -42,23 +50,20 @@ REGISTRY_BASE = "debian:bookworm-slim"
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 """The mirror apt uses on our machines (/etc/apt/sources.list.d/debian.sources)."""
-DEBIAN_PACKAGES = ["python3", "python3-numpy", "python3-matplotlib"]
+DEBIAN_PACKAGES = ["python3"]
+PYTHON_TAG = ("3.11", "cp311")
+"""Debian bookworm's python3: the wheels must fit it, whatever Python runs the host."""
+INSTALLER = "pip==26.3"
+"""Runs from its own wheel during the build and is not left in the image."""
+WHEELS = Path(os.environ.get("GRADER_WHEELS", Path.home() / ".cache" / "gnn-grader" / "wheels"))
+MANYLINUX = ["manylinux2014", "manylinux_2_17", "manylinux_2_27", "manylinux_2_28", "manylinux_2_34", "manylinux_2_36"]
+"""Wheel platforms that bookworm's glibc 2.36 runs."""
 
 Log = Callable[[str], None]
 
 
 class ImageError(Exception):
     """The image could not be built; the message says why and what to try."""
-
-
-def versions() -> dict[str, str]:
-    """The pinned versions of ``sandbox/image/versions.env``."""
-    pairs = {}
-    for line in (DEFINITION / "versions.env").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            pairs[key.strip()] = value.strip()
-    return pairs
 
 
 def _definition_files() -> list[tuple[str, Path]]:
@@ -73,7 +78,7 @@ def content_hash() -> str:
     digest = hashlib.sha256()
     for name, path in _definition_files():
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(" ".join([DEBIAN_SUITE, REGISTRY_BASE, *DEBIAN_PACKAGES]).encode())
+    digest.update(" ".join([DEBIAN_SUITE, REGISTRY_BASE, INSTALLER, *DEBIAN_PACKAGES]).encode())
     return digest.hexdigest()[:16]
 
 
@@ -84,7 +89,6 @@ def image_tag() -> str:
 def _base_tag() -> str:
     """Tag of the base; same for both routes, so either one may provide it."""
     digest = hashlib.sha256((DEFINITION / "base.Dockerfile").read_bytes())
-    digest.update((DEFINITION / "versions.env").read_bytes())
     digest.update(" ".join([DEBIAN_SUITE, *DEBIAN_PACKAGES]).encode())
     return f"{BASE_REPOSITORY}:{digest.hexdigest()[:16]}"
 
@@ -128,18 +132,20 @@ def build_image(client: docker.DockerClient, from_debian: bool | None, log: Log 
                 log(f"Registry nicht erreichbar ({exc}); baue die Basis mit debootstrap.")
                 _base_from_debian(client, base, log)
     tag = image_tag()
-    pinned = versions()
-    log(f"Baue {tag} (numpy {pinned['NUMPY_VERSION']}, matplotlib {pinned['MATPLOTLIB_VERSION']}) ...")
+    pinned = pins.pinned()
+    wheels = download_wheels(log)
+    log(f"Baue {tag} (numpy {pinned['numpy']}, matplotlib {pinned['matplotlib']}) ...")
     _build(
         client,
         "Dockerfile",
         tag,
-        {"BASE": base, "NUMPY_VERSION": pinned["NUMPY_VERSION"], "MATPLOTLIB_VERSION": pinned["MATPLOTLIB_VERSION"]},
+        {"BASE": base, "NUMPY_VERSION": pinned["numpy"], "MATPLOTLIB_VERSION": pinned["matplotlib"]},
         labels={
             "gnn-grader.content-hash": content_hash(),
-            "gnn-grader.numpy": pinned["NUMPY_VERSION"],
-            "gnn-grader.matplotlib": pinned["MATPLOTLIB_VERSION"],
+            "gnn-grader.numpy": pinned["numpy"],
+            "gnn-grader.matplotlib": pinned["matplotlib"],
         },
+        wheels=wheels,
         network_mode="none",  # the final layer needs nothing from outside
         log=log,
     )
@@ -147,11 +153,85 @@ def build_image(client: docker.DockerClient, from_debian: bool | None, log: Log 
     return tag
 
 
-def _context() -> io.BytesIO:
-    """The build context as an in-memory tar: only the definition and the harness."""
+def prune(client: docker.DockerClient, repository: str | None = None, log: Log = print) -> list[str]:
+    """Remove the tags of ``repository`` (default ``REPOSITORY``) but the current one; returns them.
+
+    Only tags go, never with force: an image that a container still uses
+    stays (the engine refuses), and the log says so.
+    """
+    repository = repository or REPOSITORY
+    keep = f"{repository}:{content_hash()}"
+    removed = []
+    for found in client.images.list(name=repository):
+        for tag in found.tags:
+            if tag == keep or tag.rpartition(":")[0] != repository:
+                continue
+            try:
+                client.images.remove(tag)
+            except docker.errors.APIError as exc:
+                log(f"{tag} bleibt: {exc.explanation or exc}")
+                continue
+            removed.append(tag)
+    if removed:
+        log(f"Veraltete Sandbox-Images entfernt: {', '.join(removed)}")
+    return removed
+
+
+def _wanted_wheels() -> list[str]:
+    """Requirement specifiers of every wheel the image is installed from."""
+    return [f"{name}=={version}" for name, version in pins.image_requirements().items()] + [INSTALLER]
+
+
+def _wheel_prefix(requirement: str) -> str:
+    """The start of a wheel's file name for ``name==version`` (PEP 427 escapes ``-`` as ``_``)."""
+    name, _, version = requirement.partition("==")
+    return f"{name.replace('-', '_').lower()}-{version}-"
+
+
+def _cached_wheels() -> dict[str, Path]:
+    """The wheels of ``_wanted_wheels()`` that are already in ``WHEELS``, requirement -> file."""
+    found = {}
+    files = sorted(WHEELS.glob("*.whl")) if WHEELS.is_dir() else []
+    for requirement in _wanted_wheels():
+        prefix = _wheel_prefix(requirement)
+        match = [p for p in files if p.name.lower().startswith(prefix) and _fits(p.name)]
+        if match:
+            found[requirement] = match[0]
+    return found
+
+
+def _fits(wheel: str) -> bool:
+    """Whether the wheel file ``wheel`` installs into bookworm's python3 on this machine."""
+    _, _, python, abi, platforms = wheel[: -len(".whl")].rsplit("-", 4)
+    if platforms == "any":
+        return True
+    return PYTHON_TAG[1] in python.split(".") and platform.machine() in platforms
+
+
+def download_wheels(log: Log = print) -> list[Path]:
+    """The image's wheels, downloaded with pip into ``WHEELS`` where missing."""
+    missing = [r for r in _wanted_wheels() if r not in _cached_wheels()]
+    if missing:
+        log(f"Lade {len(missing)} Wheels für das Image nach {WHEELS} ...")
+        platforms = [arg for tag in MANYLINUX for arg in ("--platform", f"{tag}_{platform.machine()}")]
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+                   *platforms, "--python-version", PYTHON_TAG[0], "--implementation", "cp",
+                   "--abi", PYTHON_TAG[1], "--dest", str(WHEELS), *missing]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise ImageError(f"pip download der Wheels fehlgeschlagen: {done.stderr[-2000:]}")
+    cached = _cached_wheels()
+    still = [r for r in _wanted_wheels() if r not in cached]
+    if still:
+        raise ImageError(f"Für {', '.join(still)} gibt es kein passendes Wheel (cp311, manylinux, {platform.machine()}).")
+    return sorted(cached.values())
+
+
+def _context(wheels: list[Path] = ()) -> io.BytesIO:
+    """The build context as an in-memory tar: the definition, the harness and the wheels."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
-        for name, path in _definition_files():
+        for name, path in [*_definition_files(), *((f"wheels/{w.name}", w) for w in wheels)]:
             info = archive.gettarinfo(str(path), arcname=name)
             info.uid = info.gid = 0
             info.uname = info.gname = "root"
@@ -162,10 +242,10 @@ def _context() -> io.BytesIO:
     return buffer
 
 
-def _build(client, dockerfile: str, tag: str, buildargs: dict, log: Log, **options) -> None:
+def _build(client, dockerfile: str, tag: str, buildargs: dict, log: Log, wheels: list[Path] = (), **options) -> None:
     """Build with the SDK's low-level API so that the build log can be streamed."""
     stream = client.api.build(
-        fileobj=_context(),
+        fileobj=_context(wheels),
         custom_context=True,
         dockerfile=dockerfile,
         tag=tag,
@@ -185,19 +265,11 @@ def _build(client, dockerfile: str, tag: str, buildargs: dict, log: Log, **optio
 
 def _base_from_registry(client, tag: str, log: Log) -> None:
     log(f"Baue die Basis {tag} aus {REGISTRY_BASE} ...")
-    pinned = versions()
-    _build(
-        client,
-        "base.Dockerfile",
-        tag,
-        {"NUMPY_DEB": pinned["NUMPY_DEB"], "MATPLOTLIB_DEB": pinned["MATPLOTLIB_DEB"]},
-        pull=True,
-        log=log,
-    )
+    _build(client, "base.Dockerfile", tag, {}, pull=True, log=log)
 
 
 def _base_from_debian(client, tag: str, log: Log) -> None:
-    """debootstrap a minimal bookworm with Debian's Python stack, import it as ``tag``."""
+    """debootstrap a minimal bookworm with Debian's python3, import it as ``tag``."""
     if shutil.which("debootstrap") is None:
         raise ImageError("debootstrap fehlt: apt-get install -y debootstrap")
     work = Path(tempfile.mkdtemp(prefix="gnn-rootfs-"))
@@ -262,7 +334,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.image", description=__doc__.splitlines()[0])
     parser.add_argument("--from-debian", action="store_true", help="base aus Debian-Paketen (ohne Registry)")
     parser.add_argument("--force", action="store_true", help="auch bauen, wenn das Image schon da ist")
+    parser.add_argument("--wheels-only", action="store_true", help="nur die Wheels für das Image herunterladen")
     args = parser.parse_args(argv)
+    if args.wheels_only:
+        try:
+            download_wheels()
+        except ImageError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
     try:
         client = docker.from_env()
         client.ping()

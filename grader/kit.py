@@ -3,7 +3,9 @@
 ``grader kit --aufgabe N --out kit.zip`` packs, under ``aufgabeN/``:
 
 - ``README.md`` (how to use the kit), ``AUFGABE.md`` (the German task text),
-  the skeleton (``<module>.py``) and ``pytest.ini``;
+  the skeleton (``<module>.py``), ``pytest.ini``, ``conftest.py`` (warns when
+  numpy or matplotlib differ from the grader's) and ``requirements.txt`` (the
+  pinned numpy and matplotlib of the sandbox, see ``grader.pins``);
 - ``test_oeffentlich.py`` and ``gnn_kit/``: the public cases (hidden ones cut
   out of ``cases.py``, with the helpers only they use), their expected values
   and figures, the grader's comparators (``grader/compare.py`` and the
@@ -12,6 +14,10 @@
 
 Everything in it needs only numpy, matplotlib and pytest. Nothing of a hidden
 case goes in: not its code, name, data files only it uses, nor its expected value.
+No file computes a contract function: where the Aufgabe's ``checks.py`` needs
+the algorithm itself, the kit gets ``kit_checks.py`` instead, which checks what
+it can without it and raises its ``AtHandIn`` for the rest (pytest shows such a
+case as skipped, "wird bei der Abgabe geprüft").
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ import zipfile
 from pathlib import Path
 
 from harness import plain
+from harness.checks import Property
 
 from . import assignment as assignments
+from . import pins
 from .assignment import HARNESS, Assignment
 from .case_source import case_code, segment, used_definitions
 from .expected import expected_for
@@ -82,6 +90,29 @@ def comparator_modules() -> dict[str, str]:
     return found
 
 
+def kit_checks_file(assignment: Assignment) -> Path | None:
+    """The property checks the kit carries: ``kit_checks.py`` where the host's need the algorithm."""
+    for name in ("kit_checks.py", "checks.py"):
+        if (assignment.folder / name).is_file():
+            return assignment.folder / name
+    return None
+
+
+def judged_at_hand_in(checks_source: str) -> set[str]:
+    """The property checks in ``checks_source`` that leave part of their judgement to the hand-in."""
+    return {
+        node.name
+        for node in ast.parse(checks_source).body
+        if isinstance(node, ast.FunctionDef)
+        and any(
+            isinstance(inner, ast.Raise)
+            and isinstance(inner.exc, ast.Call)
+            and getattr(inner.exc.func, "id", None) == "AtHandIn"
+            for inner in ast.walk(node)
+        )
+    }
+
+
 def _public_resources(assignment: Assignment, sources: list[str]) -> dict[str, bytes]:
     """The Aufgabe's data files named in the public cases' code or in ``checks.py``."""
     named = {
@@ -94,9 +125,20 @@ def _public_resources(assignment: Assignment, sources: list[str]) -> dict[str, b
     return {p.name: p.read_bytes() for p in sorted(data.glob("*")) if p.is_file() and p.name in named}
 
 
-def _instructions(assignment: Assignment, names: list[str]) -> str:
+def _instructions(assignment: Assignment, names: list[str], later: set[str]) -> str:
     module = assignment.module
-    listed = "\n".join(f"- `{name}`" for name in names)
+    listed = "\n".join(
+        f"- `{name}`" + (" (teilweise; der Rest wird bei der Abgabe geprüft)" if name in later else "") for name in names
+    )
+    versions = " und ".join(f"{name} {version}" for name, version in pins.pinned().items())
+    partly = (
+        "\n\nWas sich nur mit dem Algorithmus selbst oder mit Daten beurteilen lässt, die\n"
+        "nur der Grader hat, prüft das Kit nicht: ein solcher Fall wird hier nur\n"
+        "teilweise geprüft (z. B. Formen, Fehlerverlauf) und von pytest als\n"
+        "übersprungen gezeigt, „wird bei der Abgabe geprüft“."
+        if later
+        else ""
+    )
     return f"""# Aufgabe {assignment.number} – {assignment.title}: Kit zum Selbsttest
 
 Die Aufgabenstellung steht in `AUFGABE.md`, die Vorlage in `{module}.py`.
@@ -104,8 +146,10 @@ Schreiben Sie Ihre Lösung in `{module}.py` in diesem Ordner.
 
 ## Die öffentlichen Fälle laufen lassen
 
-Nötig sind nur Python 3.11 oder neuer, numpy, matplotlib und pytest
-(`pip install numpy matplotlib pytest`). Dann in diesem Ordner:
+Nötig sind nur Python 3.11 oder neuer, numpy, matplotlib und pytest. Der
+Grader verwendet {versions}; dieselben Versionen installiert
+`pip install -r requirements.txt` (am besten in einer eigenen virtuellen
+Umgebung). Mit anderen Versionen warnt der Testlauf. Dann in diesem Ordner:
 
 ```
 pytest
@@ -121,7 +165,7 @@ matplotlib und die Standardbibliothek zur Verfügung).
 
 Öffentliche Fälle:
 
-{listed}
+{listed}{partly}
 
 Bei der Abgabe prüft der Grader zusätzlich verdeckte Fälle; sie sind nicht
 in diesem Kit. Abgegeben wird nur `{module}.py`.
@@ -134,8 +178,10 @@ def build(*, aufgabe: int, out: Path) -> Path:
     expected = expected_for(assignment)
     names = [c.name for c in assignment.cases if c.visibility == "public"]
     cases_source = public_cases_source(assignment.cases_source)
-    checks_file = assignment.folder / "checks.py"
-    checks_source = kit_checks_source(checks_file.read_text(encoding="utf-8")) if checks_file.is_file() else None
+    checks_file = kit_checks_file(assignment)
+    checks_source = kit_checks_source(checks_file.read_text(encoding="utf-8")) if checks_file else None
+    later_checks = judged_at_hand_in(checks_source) if checks_source else set()
+    later = {c.name for c in assignment.cases if c.visibility == "public" and isinstance(c.check, Property) and c.check.name in later_checks}
     structure, npz = plain.encode(
         {
             "values": {name: expected.values[name] for name in names},
@@ -143,13 +189,17 @@ def build(*, aufgabe: int, out: Path) -> Path:
         }
     )
     files: dict[str, bytes | str] = {
-        "README.md": _instructions(assignment, names),
-        "pytest.ini": "[pytest]\ntestpaths = test_oeffentlich.py\naddopts = -q\n",
+        "README.md": _instructions(assignment, names, later),
+        "pytest.ini": "[pytest]\ntestpaths = test_oeffentlich.py\naddopts = -q -rs\n",
+        "requirements.txt": "".join(f"{name}=={version}\n" for name, version in pins.pinned().items()) + "pytest\n",
+        "conftest.py": (RUNTIME / "conftest.py").read_text(encoding="utf-8"),
         "test_oeffentlich.py": (RUNTIME / "test_oeffentlich.py").read_text(encoding="utf-8"),
         "gnn_kit/__init__.py": (RUNTIME / "__init__.py").read_text(encoding="utf-8"),
         "gnn_kit/runner.py": (RUNTIME / "runner.py").read_text(encoding="utf-8"),
         "gnn_kit/cases.py": cases_source,
-        "gnn_kit/kit.json": json.dumps({"aufgabe": assignment.number, "title": assignment.title, "module": assignment.module}),
+        "gnn_kit/kit.json": json.dumps(
+            {"aufgabe": assignment.number, "title": assignment.title, "module": assignment.module, "versions": pins.pinned()}
+        ),
         "gnn_kit/expected.json": json.dumps(structure),
         "gnn_kit/expected.npz": npz,
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import archives
 from .moodle import FOLDER, MoodleStudent, moodle_student, student_key
 from .results import RunResult, SubmissionResult, write_json_atomic
-from .submissions import IGNORED
+from .submissions import IGNORED, Submission, discover
 
 # Moodle's importer needs "Identifier", "Grade" and "Last modified (grade)"; it reads
 # the number at the end of the identifier and feedback from the columns named
@@ -30,8 +30,18 @@ WORKSHEET_COLUMNS = ["Identifier", "Full name", "Status", "Grade", "Maximum Grad
 _TRAILING_NUMBER = re.compile(r"(\d+)\s*$")
 
 
+class WorksheetError(ValueError):
+    """The grading worksheet cannot be filled; the message says why (German)."""
+
+
 class BadDownload(ValueError):
     """The archive of all submissions could not be unpacked; the message says why (German)."""
+
+
+def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
+    """The submissions in the folder or download archive ``path`` (see ``open_download``)."""
+    root, names = _open_download(path, workdir)
+    return discover(root, module, workdir, names) if root.is_dir() else []
 
 
 def open_download(path: Path, workdir: Path) -> Path:
@@ -41,29 +51,35 @@ def open_download(path: Path, workdir: Path) -> Path:
     its top level) or any zip or tarball of a submissions folder; a single top
     folder that is not a Moodle student folder is stepped into.
     """
+    return _open_download(path, workdir)[0]
+
+
+def _open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
+    """``open_download``'s folder, and the names shortened while unpacking with their originals."""
     if path.is_dir() or not archives.stem(path):
-        return path
+        return path, {}
     target = workdir / "download"
     try:
-        archives.unpack(path, target)
+        names = archives.unpack(path, target)
     except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
         raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
     entries = [p for p in target.iterdir() if p.name not in IGNORED]
-    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(entries[0].name):
-        return entries[0]
-    return target
+    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(names.get(entries[0].name, entries[0].name)):
+        return entries[0], names
+    return target, names
 
 
 def feedback_comment(submission: SubmissionResult) -> str:
     """One German paragraph for the LMS's feedback field."""
-    if submission.status == "error":
+    changed = f" Von Hand geändert: {submission.override['note']}" if submission.override else ""
+    if submission.status == "error" and not submission.override:
         return f"Nicht bewertbar: {submission.message}"
     verdict = "bestanden" if submission.passed else "nicht bestanden"
     missed = [c.name for c in submission.cases if c.status != "passed"]
     text = f"Testat {verdict}: {submission.score:g} von {submission.max_score:g} Punkten."
     if missed:
         text += " Nicht bestanden: " + ", ".join(missed) + "."
-    return text + " Einzelheiten im Feedback-Bericht."
+    return text + changed + " Einzelheiten im Feedback-Bericht."
 
 
 def grades_json(run: RunResult) -> dict:
@@ -72,6 +88,7 @@ def grades_json(run: RunResult) -> dict:
         "aufgabe": run.aufgabe,
         "title": run.title,
         "threshold": run.threshold,
+        "complete": run.complete,
         "grades": [
             {
                 "id": s.id,
@@ -83,6 +100,7 @@ def grades_json(run: RunResult) -> dict:
                 "passed": s.passed,
                 "report": s.report,
                 "feedback": feedback_comment(s),
+                "override": s.override.get("note") or None,
             }
             for s in run.submissions
         ],
@@ -103,20 +121,37 @@ def worksheet_csv(run: RunResult) -> str:
     return buffer.getvalue()
 
 
-def fill_worksheet(worksheet: str, run: RunResult) -> tuple[str, list[str]]:
+def read_worksheet(data: bytes) -> str:
+    """The text of a worksheet: Moodle's download is UTF-8; Excel saves UTF-8 with BOM or cp1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tuple[str, list[str]]:
     """The instructor's downloaded worksheet with grade and feedback filled in.
 
     The identifier column is the first one (Moodle's "Identifier"/"ID"), the
     grade column the one Moodle names "Grade"/"Bewertung", the feedback column
-    "Feedback comments"/"Feedback als Kommentar". Returns the CSV and the
-    identifiers of rows that had no submission (left unchanged).
+    "Feedback comments"/"Feedback als Kommentar". Where the worksheet has a
+    maximum grade ("Maximum Grade"/"Bestwertung"), points are scaled to it:
+    18 of 24 points become 75,00 of 100,00. The separator (comma, or Excel's
+    semicolon) and the decimal sign are kept as found; ``excel`` writes
+    semicolons. Returns the CSV and the identifiers of rows that had no
+    submission (left unchanged); a worksheet where no row matches is refused.
     """
-    rows = list(csv.reader(io.StringIO(worksheet)))
+    header_line = worksheet.split("\n", 1)[0]
+    separator = ";" if header_line.count(";") > header_line.count(",") else ","
+    rows = [row for row in csv.reader(io.StringIO(worksheet), delimiter=separator) if row]
+    if not rows:
+        raise WorksheetError("Die Bewertungstabelle ist leer.")
     header = rows[0]
     grade = _column(header, ("Grade", "Bewertung"))
     if grade is None:
-        raise ValueError("Die Bewertungstabelle hat keine Spalte 'Grade' bzw. 'Bewertung'.")
+        raise WorksheetError("Die Bewertungstabelle hat keine Spalte 'Grade' bzw. 'Bewertung'.")
     feedback = _column(header, ("Feedback comments", "Feedback als Kommentar"))
+    maximum = _column(header, ("Maximum Grade", "Bestwertung", "Höchstbewertung"))
     by_participant = {}
     for s in run.submissions:
         student = moodle_student(s.id)
@@ -124,17 +159,35 @@ def fill_worksheet(worksheet: str, run: RunResult) -> tuple[str, list[str]]:
             by_participant[student.participant] = s
     unmatched = []
     for row in rows[1:]:
-        participant = _participant(row[0])
-        submission = by_participant.get(participant)
-        if submission is None:
+        submission = by_participant.get(_participant(row[0]))
+        if submission is None or len(row) <= grade:
             unmatched.append(row[0])
             continue
-        row[grade] = f"{submission.score:g}"
-        if feedback is not None:
+        row[grade] = _scaled(submission, row[maximum] if maximum is not None and maximum < len(row) else "")
+        if feedback is not None and feedback < len(row):
             row[feedback] = feedback_comment(submission)
+    if len(unmatched) == len(rows) - 1:
+        raise WorksheetError(
+            f"In der Bewertungstabelle: keine Zeile passt zu einer Abgabe dieses Laufs (Aufgabe {run.aufgabe}) "
+            "– falsche Aufgabe?"
+        )
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, delimiter=";" if excel else separator, lineterminator="\r\n" if excel else "\n").writerows(rows)
     return buffer.getvalue(), unmatched
+
+
+def _scaled(submission: SubmissionResult, maximum: str) -> str:
+    """The grade of ``submission`` on the worksheet's scale, written with the worksheet's decimal sign."""
+    try:
+        top = float(maximum.strip().replace(",", "."))
+    except ValueError:
+        return f"{submission.score:g}"
+    if submission.max_score <= 0:
+        return f"{submission.score:g}"
+    text = f"{submission.score / submission.max_score * top:.2f}"
+    if not any(sign in maximum for sign in ".,"):
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if "," in maximum else text
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -151,7 +204,13 @@ def _participant(identifier: str) -> str:
 
 
 def write_exports(run: RunResult, out: Path) -> None:
-    """``grades.json`` always; ``moodle-grades.csv`` when submissions came from Moodle."""
+    """``grades.json`` always; ``moodle-grades.csv`` when submissions came from Moodle and the run is complete.
+
+    An incomplete run's worksheet would be uploaded as if it were the class's grades: it is not
+    written, and one of an earlier run is removed (``grader moodle-grades --allow-incomplete`` can).
+    """
     write_json_atomic(out / "grades.json", grades_json(run))
-    if any(moodle_student(s.id) for s in run.submissions):
+    if not run.complete:
+        (out / "moodle-grades.csv").unlink(missing_ok=True)
+    elif any(moodle_student(s.id) for s in run.submissions):
         (out / "moodle-grades.csv").write_text(worksheet_csv(run), encoding="utf-8")

@@ -2,7 +2,7 @@
 
 ``grader overview OUT1 OUT2 ...`` reads each run's ``results.json`` and
 writes a student × Aufgabe matrix as HTML (with links to the reports) and as
-CSV. Students are matched across runs by ``grader.moodle.student_key``.
+CSV. Students are matched across runs by ``grader.roster.identify``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, results
-from .moodle import student_key
-from .report import render
+from . import i18n, roster
+from .outdir import load_results, results_path
+from .report import explain, render
 from .results import RunResult, SubmissionResult
 
 
@@ -31,26 +31,24 @@ class Matrix:
     aufgaben: list[int]
     students: list[str]
     cells: dict[tuple[str, int], Cell]
+    incomplete: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """Per Aufgabe whose run is incomplete: (graded, found)."""
 
     def passed(self, student: str) -> int:
         return sum(1 for a in self.aufgaben if (c := self.cells.get((student, a))) and c.submission.passed)
 
 
-def results_path(path: Path) -> Path:
-    """``path`` itself, or the ``results.json`` inside an output folder."""
-    return path / "results.json" if path.is_dir() else path
-
-
-def build(runs: list[tuple[RunResult, Path]], out: Path) -> Matrix:
-    """The matrix of ``runs`` (each with the folder its reports lie in).
+def build(runs: list[tuple[RunResult, Path]], out: Path, people: list[roster.Person] | None = None) -> Matrix:
+    """The matrix of ``runs`` (each with the folder its reports lie in); students keyed by ``grader.roster``.
 
     Should one student appear twice for an Aufgabe (two runs of it), the
     better result counts: a passed Testat, else more points.
     """
+    students = roster.identify([[s.id for s in run.submissions] for run, _ in runs], people)
     cells: dict[tuple[str, int], Cell] = {}
     for run, folder in runs:
         for submission in run.submissions:
-            key = (student_key(submission.id), run.aufgabe)
+            key = (students[submission.id], run.aufgabe)
             link = os.path.relpath(folder / submission.report, out) if submission.report else ""
             cell = Cell(submission, link.replace(os.sep, "/"))
             known = cells.get(key)
@@ -60,6 +58,7 @@ def build(runs: list[tuple[RunResult, Path]], out: Path) -> Matrix:
         aufgaben=sorted({run.aufgabe for run, _ in runs}),
         students=sorted({student for student, _ in cells}, key=str.casefold),
         cells=cells,
+        incomplete={run.aufgabe: (len(run.submissions), run.total) for run, _ in runs if not run.complete},
     )
 
 
@@ -80,17 +79,23 @@ def matrix_csv(matrix: Matrix) -> str:
     return buffer.getvalue()
 
 
-def overview(*, results_paths: list[Path], out: Path, lang: str = "de") -> Matrix:
-    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs."""
+def overview(
+    *, results_paths: list[Path], out: Path, lang: str = "de", allow_incomplete: bool = False,
+    roster_paths: list[Path] | None = None,
+) -> Matrix:
+    """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs (complete ones unless allowed).
+
+    ``roster_paths``: Moodle exports that key students by e-mail or ID number (see ``grader.roster``).
+    """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     runs = []
     for path in results_paths:
-        file = results_path(Path(path))
-        runs.append((results.load(file), file.parent))
-    matrix = build(runs, out)
+        runs.append((load_results(path, allow_incomplete=allow_incomplete), results_path(Path(path)).parent))
+    out.mkdir(parents=True, exist_ok=True)
+    matrix = build(runs, out, roster.load(roster_paths) if roster_paths else None)
     titles = {run.aufgabe: run.title for run, _ in runs}
-    html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=i18n.translator(lang))
+    t = i18n.translator(lang)
+    html = render("overview.html.j2", matrix=matrix, titles=titles, lang=lang, t=t, explain=lambda s: explain(s, t))
     (out / "overview.html").write_text(html, encoding="utf-8")
     (out / "overview.csv").write_text(matrix_csv(matrix), encoding="utf-8")
     return matrix

@@ -29,13 +29,18 @@ from datetime import date
 from pathlib import Path
 
 from . import assignment as assignments
-from . import i18n, results
+from . import i18n
+from .outdir import load_results
 from .moodle import moodle_student
 from .report import render, submission_html
 
 KEY_FILE = "publish.key"
 INSTRUCTOR = "\0instructor"
 """Stands in for a submission id to name the instructor's folder; no folder or zip can be called so."""
+
+
+class PublishIntoRun(ValueError):
+    """The bundle's folder and the run's output folder lie inside each other."""
 
 
 @dataclass
@@ -60,11 +65,16 @@ def folder_name(key: bytes, submission_id: str) -> str:
 
 
 def publish(
-    *, out: Path, to: Path, lang: str = "de", release_hidden: bool = False, today: date | None = None
+    *, out: Path, to: Path, lang: str = "de", release_hidden: bool = False, today: date | None = None,
+    allow_incomplete: bool = False,
 ) -> tuple[list[Published], Path]:
     """Write the bundle of the run in ``out`` to ``to``; returns the students' folders and the instructor's index."""
     out, to = Path(out), Path(to)
-    run = results.load(out / "results.json")
+    inside = to.resolve().is_relative_to(out.resolve()) or out.resolve().is_relative_to(to.resolve())
+    if inside:
+        # The bundle goes to students; the run's folder holds every student's results and publish.key.
+        raise PublishIntoRun(f"Das Bündel ({to}) und der Ausgabeordner des Laufs ({out}) liegen ineinander.")
+    run = load_results(out, allow_incomplete=allow_incomplete)
     assignment = assignments.load(run.aufgabe)
     key = _key(out)
     figures_dir = out / "reports" / "figures"
@@ -90,11 +100,12 @@ def publish(
 
 
 def moodle_feedback_zip(
-    *, out: Path, target: Path, lang: str = "de", release_hidden: bool = False, today: date | None = None
+    *, out: Path, target: Path, lang: str = "de", release_hidden: bool = False, today: date | None = None,
+    allow_incomplete: bool = False,
 ) -> int:
     """Write the reports of the Moodle submissions in ``out`` as Moodle's feedback-file zip; returns their number."""
     out = Path(out)
-    run = results.load(out / "results.json")
+    run = load_results(out, allow_incomplete=allow_incomplete)
     assignment = assignments.load(run.aufgabe)
     figures_dir = out / "reports" / "figures"
     count = 0

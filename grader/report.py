@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import jinja2
 
-from . import diagnosis, i18n, lms
+from . import diagnosis, i18n, lms, pins
 from .assignment import PROJECT, Assignment
 from .case_source import case_code
+from .filenames import file_stem
 from .formatting import cap, only_figure
 from .results import CaseResult, RunResult, SubmissionResult
 
@@ -38,6 +37,7 @@ _environment = jinja2.Environment(
 )
 _environment.filters["points"] = lambda x: f"{x:g}"
 _environment.filters["cap"] = lambda text: cap(text, STREAM_CHARS)
+_environment.globals["version_warning"] = pins.mismatch
 
 
 def render(name: str, **context) -> str:
@@ -46,15 +46,8 @@ def render(name: str, **context) -> str:
 
 
 def report_name(submission_id: str) -> str:
-    """A file name for the report that cannot escape the reports folder.
-
-    Where characters had to be replaced, a short hash of the id keeps two ids
-    apart that would otherwise share a file ("Anna Müller" and "Anna_Müller").
-    """
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_"
-    if safe != submission_id:
-        safe += "-" + hashlib.sha256(submission_id.encode()).hexdigest()[:8]
-    return f"reports/{safe}.html"
+    """The report's path in the output folder: unique per id and short (see ``grader.filenames``)."""
+    return f"reports/{file_stem(submission_id)}.html"
 
 
 @dataclass
@@ -169,10 +162,37 @@ def case_statistics(run: RunResult) -> list[dict]:
 def gradebook_csv(run: RunResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "aufgabe", "status", "score", "max_score", "passed"])
+    # The column of hand overrides appears only where there are any, so scripts reading the
+    # gradebook of an ordinary run see the columns they always saw.
+    overridden = any(s.override for s in run.submissions)
+    writer.writerow(["id", "aufgabe", "status", "score", "max_score", "passed"] + ["override"] * overridden)
     for s in run.submissions:
-        writer.writerow([s.id, run.aufgabe, s.status, f"{s.score:g}", f"{s.max_score:g}", "ja" if s.passed else "nein"])
+        row = [s.id, run.aufgabe, s.status, f"{s.score:g}", f"{s.max_score:g}", "ja" if s.passed else "nein"]
+        writer.writerow(row + [s.override.get("note", "")] * overridden)
     return buffer.getvalue()
+
+
+WHY_CHARS = 160
+"""Characters of a message shown in the index's "why" column; the report has all of it."""
+
+
+def explain(submission: SubmissionResult, t) -> str:
+    """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
+    reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
+    if submission.status == "error":
+        return " ".join([*reasons, cap(submission.message, WHY_CHARS)])
+    if submission.sandbox_failed:
+        reasons.append(t("why_sandbox"))
+    timeouts = [c.name for c in submission.cases if c.status == "timeout"]
+    if timeouts:
+        reasons.append(t("why_timeout", cases=", ".join(timeouts)))
+    errors = [c for c in submission.cases if c.status == "error"]
+    if errors:
+        first = errors[0]
+        reasons.append(t("why_error", case=first.name, message=cap(first.message, WHY_CHARS)))
+        if len(errors) > 1:
+            reasons.append(t("why_more", n=len(errors) - 1))
+    return " ".join(reasons)
 
 
 def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None) -> str:
@@ -189,6 +209,7 @@ def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None)
         lang=lang,
         t=i18n.translator(lang),
         when=lambda iso: i18n.format_time(iso, lang),
+        explain=lambda s: explain(s, i18n.translator(lang)),
     )
 
 

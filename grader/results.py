@@ -67,6 +67,11 @@ class SubmissionResult:
     sandbox_failed: bool = False
     """A case ended because its sandbox failed, not because of the submission's code
     (e.g. the engine restarted): such a result is reported but a rerun grades it again."""
+    notes: list[str] = field(default_factory=list)
+    """What the report says about the hand-in besides the cases (German), e.g. an ignored online text."""
+    override: dict = field(default_factory=dict)
+    """The instructor's hand override, if any: note, at, points, passed, and graded_score/graded_passed
+    (what the grader gave); score and passed above already include it (see ``grader.overrides``)."""
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -81,6 +86,13 @@ class RunResult:
     threshold: float
     submissions: list[SubmissionResult]
     sandbox: str = ""
+    complete: bool = True
+    """Every submission found has a result; False after Ctrl-C or a lost sandbox engine."""
+    total: int = 0
+    """Submissions found; ``len(submissions)`` of them have a result (0: as many as have one)."""
+    lang: str = "de"
+    """Language of the pages, kept so that an override renders them as the run did."""
+    release_hidden: bool = False
 
     def to_json(self) -> dict:
         return {
@@ -88,6 +100,10 @@ class RunResult:
             "title": self.title,
             "threshold": self.threshold,
             "sandbox": self.sandbox,
+            "complete": self.complete,
+            "total": self.total or len(self.submissions),
+            "lang": self.lang,
+            "release_hidden": self.release_hidden,
             "submissions": [s.to_json() for s in self.submissions],
         }
 
@@ -119,4 +135,8 @@ def load(path: Path) -> RunResult:
         threshold=data.get("threshold", 1.0),
         submissions=submissions,
         sandbox=data.get("sandbox", ""),
+        complete=data.get("complete", True),
+        total=data.get("total", len(submissions)),
+        lang=data.get("lang", "de"),
+        release_hidden=data.get("release_hidden", False),
     )

@@ -21,7 +21,8 @@ from copydetect import CodeFingerprint, compare_files
 
 from . import assignment as assignments
 from . import i18n, lms, report, results
-from .submissions import discover
+from .outdir import claim
+from .submissions import NoSubmissions
 
 NOISE = 25
 """Shortest run of tokens (k-gram) that counts as shared; copydetect's default."""
@@ -80,23 +81,26 @@ def similarity(
     skeleton_file = assignment.folder / "skeleton" / f"{assignment.module}.py"
     skeleton = skeleton_file.read_text(encoding="utf-8") if skeleton_file.is_file() else ""
     with tempfile.TemporaryDirectory(prefix="gnn-similar-") as work:
-        root = lms.open_download(Path(submissions), Path(work))
+        handed_in = lms.find_submissions(Path(submissions), assignment.module, Path(work))
+        if not handed_in:
+            raise NoSubmissions(submissions)
         sources = {}
-        for submission in discover(root, assignment.module, Path(work)) if root.is_dir() else []:
+        for submission in handed_in:
             if submission.folder is not None and not submission.error:
                 path = submission.folder / f"{assignment.module}.py"
                 sources[submission.id] = path.read_text(encoding="utf-8", errors="replace")
     found = compare(sources, skeleton, threshold=threshold)
-    views = out / "similarity"
-    views.mkdir(parents=True, exist_ok=True)
-    t = i18n.translator(lang)
-    for number, (pair, slices) in enumerate(found, start=1):
-        pair.view = f"similarity/pair-{number:03d}.html"
-        sides = [(pair.a, segments(sources[pair.a], slices[0])), (pair.b, segments(sources[pair.b], slices[1]))]
-        html = report.render("similar.html.j2", pair=pair, sides=sides, aufgabe=aufgabe, lang=lang, t=t)
-        (out / pair.view).write_text(html, encoding="utf-8")
-    pairs = [pair for pair, _ in found]
-    results.write_json_atomic(out / "similarity.json", {"threshold": threshold, "pairs": [asdict(p) for p in pairs]})
-    if (out / "results.json").is_file():
-        report.write_index(results.load(out / "results.json"), out, lang=lang)
+    with claim(out, assignment.number):
+        views = out / "similarity"
+        views.mkdir(parents=True, exist_ok=True)
+        t = i18n.translator(lang)
+        for number, (pair, slices) in enumerate(found, start=1):
+            pair.view = f"similarity/pair-{number:03d}.html"
+            sides = [(pair.a, segments(sources[pair.a], slices[0])), (pair.b, segments(sources[pair.b], slices[1]))]
+            html = report.render("similar.html.j2", pair=pair, sides=sides, aufgabe=aufgabe, lang=lang, t=t)
+            (out / pair.view).write_text(html, encoding="utf-8")
+        pairs = [pair for pair, _ in found]
+        results.write_json_atomic(out / "similarity.json", {"threshold": threshold, "pairs": [asdict(p) for p in pairs]})
+        if (out / "results.json").is_file():
+            report.write_index(results.load(out / "results.json"), out, lang=lang)
     return pairs

@@ -9,23 +9,36 @@ result whose key still matches, so a killed run loses nothing it had graded.
 from __future__ import annotations
 
 import hashlib
-import os
 import json
-import re
+import os
+import stat
 from pathlib import Path
 
+from . import handin
+from .filenames import file_stem
 from .results import CaseResult, SubmissionResult, write_json_atomic
 from .submissions import Submission
 
 
 def submission_hash(submission: Submission) -> str:
-    """Hash of what was handed in: the archive's bytes or the folder's files."""
+    """Hash of what was handed in: the archive's bytes or the folder's files (no link followed)."""
     digest = hashlib.sha256()
     origin = submission.origin
-    paths = [origin] if origin.is_file() else sorted(p for p in origin.rglob("*") if p.is_file())
-    for path in paths:
-        digest.update(os.fsencode(path.relative_to(origin.parent)))
-        digest.update(path.read_bytes())
+    digest.update(os.fsencode(origin.name))
+    mode = os.lstat(origin).st_mode
+    if stat.S_ISREG(mode):
+        digest.update(origin.read_bytes())
+        return digest.hexdigest()
+    if not stat.S_ISDIR(mode):
+        return digest.hexdigest()
+    try:
+        for relative, is_dir, _ in sorted(handin.walk(origin)):
+            if not is_dir:
+                digest.update(os.fsencode(Path(origin.name) / relative))
+                digest.update((origin / relative).read_bytes())
+    except (handin.UnsafeHandIn, OSError) as exc:
+        # Graded as an error anyway; the reason keeps the key apart from a later, clean hand-in.
+        digest.update(str(exc).encode("utf-8", "replace"))
     return digest.hexdigest()
 
 
@@ -34,8 +47,7 @@ class ResultStore:
         self.folder = folder
 
     def _path(self, submission_id: str) -> Path:
-        safe = re.sub(r"[^A-Za-z0-9._-]", "_", submission_id).lstrip(".") or "_"
-        return self.folder / f"{safe}.json"
+        return self.folder / f"{file_stem(submission_id)}.json"
 
     def get(self, submission_id: str, key: str) -> SubmissionResult | None:
         """The stored result when it was graded under ``key``; None otherwise or when unreadable."""

@@ -7,13 +7,21 @@ Archives are unpacked only through ``grader.archives``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import shutil
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import archives
+from . import archives, handin, moodle
+from .filenames import fit_component
 from .moodle import submission_id
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
+
+
+class NoSubmissions(LookupError):
+    """The folder holds nothing that looks like a submission."""
 
 
 @dataclass
@@ -25,17 +33,78 @@ class Submission:
     """Folder holding the module file; None when it could not be found."""
     error: str = ""
     """Why the submission cannot be graded (German)."""
+    handed_in: str = ""
+    """The folder's or archive's name as handed in (before any shortening)."""
+    plugin: str = ""
+    """Moodle's submission type (``file``, ``onlinetext``); "" outside Moodle."""
+    notes: list[str] = field(default_factory=list)
+    """What the report should say about the hand-in besides the cases (German)."""
 
 
-def discover(root: Path, module: str, workdir: Path) -> list[Submission]:
-    """Every submission in ``root``, sorted by id; archives unpacked into ``workdir``."""
+def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | None = None) -> list[Submission]:
+    """Every submission in ``root``, sorted by id; archives unpacked into ``workdir``.
+
+    ``names`` maps entries whose names were shortened when unpacked (see
+    ``grader.archives.unpack``) to the names they were handed in under.
+    """
+    names = names or {}
     found = []
+    flat: dict[str, list[tuple[Path, str]]] = {}
     for entry in sorted(root.iterdir()):
         if entry.name.startswith(".") or entry.name in IGNORED:
             continue
-        if entry.is_dir() or archives.stem(entry):
-            found.append(open_submission(entry, module, workdir))
-    return _separate_duplicates(found)
+        mode = os.lstat(entry).st_mode
+        name = names.get(entry.name, entry.name)
+        if stat.S_ISLNK(mode):
+            # Never followed: it could lead to another student's folder or the grader's files.
+            found.append(Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
+                f"{readable(name)} ist ein symbolischer Link; Links werden nicht verfolgt. "
+                "Bitte die Abgabe selbst in den Ordner legen."
+            ), handed_in=readable(name)))
+            continue
+        loose = moodle.flat_file(name) if stat.S_ISREG(mode) else None
+        if loose:
+            flat.setdefault(loose[0], []).append((entry, loose[1]))
+        elif stat.S_ISDIR(mode) or (stat.S_ISREG(mode) and archives.stem(entry)):
+            found.append(_opened(entry, module, workdir, name))
+    for folder_name, files in sorted(flat.items()):
+        folder = workdir / "flat" / fit_component(folder_name)
+        folder.mkdir(parents=True)
+        for entry, file_name in files:
+            shutil.copyfile(entry, folder / fit_component(file_name))
+        found.append(_opened(folder, module, workdir, folder_name))
+    found = _separate_duplicates(_prefer_files(found, module))
+    return sorted(found, key=lambda s: s.id)
+
+
+def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
+    try:
+        return open_submission(entry, module, workdir, name=name)
+    except Exception as exc:  # noqa: BLE001 - one hand-in never stops finding the others
+        return Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
+            f"Die Abgabe {readable(name)} ließ sich nicht öffnen ({type(exc).__name__})."
+        ), handed_in=readable(name))
+
+
+ONLINE_TEXT_IGNORED = "Der Online-Text dieser Abgabe wurde nicht bewertet; bewertet wird nur die hochgeladene Datei."
+
+
+def _prefer_files(found: list[Submission], module: str) -> list[Submission]:
+    """A student who used both of Moodle's submission types has a folder for each: the file is graded."""
+    kept = []
+    for submission in found:
+        siblings = [s for s in found if s.id == submission.id and s is not submission]
+        if submission.plugin != "onlinetext":
+            if any(s.plugin == "onlinetext" for s in siblings):
+                submission.notes.append(ONLINE_TEXT_IGNORED)
+            kept.append(submission)
+        elif not any(s.plugin != "onlinetext" for s in siblings):
+            submission.error = (
+                f"Es wurde nur ein Online-Text abgegeben; bewertet wird die hochgeladene Datei {module}.py "
+                "(allein oder in einer .zip-Datei)."
+            )
+            kept.append(submission)
+    return kept
 
 
 def _separate_duplicates(found: list[Submission]) -> list[Submission]:
@@ -43,21 +112,34 @@ def _separate_duplicates(found: list[Submission]) -> list[Submission]:
     ids = [s.id for s in found]
     for submission in found:
         if ids.count(submission.id) > 1:
-            others = [s.origin.name for s in found if s.id == submission.id and s is not submission]
+            others = [s.handed_in for s in found if s.id == submission.id and s is not submission]
             submission.error = (
-                f"Mehrere Abgaben mit der Kennung {submission.id!r} ({submission.origin.name} und "
+                f"Mehrere Abgaben mit der Kennung {submission.id!r} ({submission.handed_in} und "
                 f"{', '.join(others)}); keine wurde bewertet. Bitte genau eine Abgabe behalten."
             )
-            submission.id = readable(submission.origin.name)
+            submission.id = submission.handed_in
     return found
 
 
-def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
-    """One submission from a folder, an archive or the module file itself."""
-    if entry.is_file() and entry.suffix == ".py":
-        return Submission(readable(entry.parent.name), entry, folder=entry.parent)
-    name = archives.stem(entry) if entry.is_file() else entry.name
-    submission = Submission(submission_id(readable(name or entry.name)), entry)
+def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> Submission:
+    """One submission from a folder, an archive or the module file itself, handed in as ``name``."""
+    if entry.is_file() and not archives.stem(entry):
+        submission = Submission(readable(entry.parent.name), entry, handed_in=readable(entry.name))
+        if entry.name != f"{module}.py":
+            # Its folder is not the submission: a file of the right name beside it was not handed in.
+            submission.error = _not_found(module, [readable(entry.name)])
+            return submission
+        submission.folder = entry.parent
+        try:
+            handin.check(entry.parent)
+        except (handin.UnsafeHandIn, OSError) as exc:
+            submission.folder, submission.error = None, f"Der Ordner von {readable(entry.name)} wurde nicht bewertet: {exc}."
+        return submission
+    name = name or entry.name
+    folder_name = (archives.stem(Path(name)) or name) if entry.is_file() else name
+    submission = Submission(
+        submission_id(readable(folder_name)), entry, handed_in=readable(name), plugin=moodle.plugin(folder_name)
+    )
     folder = entry
     if entry.is_file():
         workdir.mkdir(parents=True, exist_ok=True)
@@ -72,6 +154,14 @@ def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
                 f"Das Archiv {readable(entry.name)} ist beschädigt und lässt sich nicht öffnen ({exc})."
             )
             return submission
+    try:
+        handin.check(folder)
+    except handin.UnsafeHandIn as exc:
+        submission.error = f"Die Abgabe {readable(entry.name)} wurde nicht bewertet: {exc}."
+        return submission
+    except OSError as exc:
+        submission.error = f"Die Abgabe {readable(entry.name)} ist nicht lesbar ({exc.strerror or exc})."
+        return submission
     submission.folder = locate(folder, module)
     inner = [p for p in folder.iterdir() if p.is_file() and archives.stem(p)] if entry.is_dir() else []
     if submission.folder is None and len(inner) == 1:
@@ -81,11 +171,12 @@ def open_submission(entry: Path, module: str, workdir: Path) -> Submission:
         return submission
     if submission.folder is None:
         names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
-        submission.error = (
-            f"Die Datei {module}.py wurde nicht gefunden; gesucht auf oberster Ebene und in "
-            f"einem einzelnen Unterordner. Vorhanden: {', '.join(names) or 'nichts'}."
-        )
+        submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
     return submission
+
+
+def _not_found(module: str, names: list[str], where: str = "") -> str:
+    return f"Die Datei {module}.py wurde nicht gefunden{where}. Vorhanden: {', '.join(names) or 'nichts'}."
 
 
 def readable(name: str) -> str:

@@ -4,8 +4,10 @@ Everything here is untrusted: the frame header, the ``.npz`` of the result
 and the PNGs were written by a process that ran student code. Arrays must be
 plain float64 ``ndarray`` loaded with ``allow_pickle=False`` from an
 uncompressed archive whose member names and sizes are checked first; PNGs
-must be PNGs of a sane size; strings are capped. Anything else makes the case
-``invalid`` with a message, never an exception on the host.
+must be PNGs of a sane size, and only so many of them; strings are capped and
+made encodable (a lone surrogate would stop the writing of every result).
+Anything else makes the case ``invalid`` with a message, never an exception on
+the host.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 
 MAX_MEMBERS = 4096
@@ -26,8 +29,10 @@ MAX_DEPTH = 40
 MAX_PNG_SIDE = 4096
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MEMBER = re.compile(r"a\d{1,6}\.npy")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "pids", "no-result"}
+"""``overflow``: the case's result (arrays and figures) was over its cap."""
 RESULT_STATUSES = {"ok", "exception", "not-plain"}
 
 
@@ -38,7 +43,9 @@ class CaseRun:
     name: str
     status: str
     """``ok``, ``exception``, ``not-plain``, ``timeout``, ``overflow``, ``oom``,
-    ``pids`` (the process limit was hit), ``no-result``, ``invalid`` (malformed output) or ``sandbox`` (the sandbox failed)."""
+    ``pids`` (the process limit was hit), ``no-result``, ``invalid`` (malformed output),
+    ``ended`` (the harness ended while this case ran, in a backend where a case can end
+    it: the case's doing) or ``sandbox`` (the sandbox failed, not the submission)."""
     value: object = None
     figures: list = field(default_factory=list)
     """Per figure: {"data": plotted data, "png": bytes}."""
@@ -53,7 +60,8 @@ class CaseRun:
     exception: str = ""
     stage: str = ""
     traceback: str = ""
-
+    figures_dropped: int = 0
+    """Figures left out: over the count per case or the bytes per figure or submission."""
 
 
 class Invalid(Exception):
@@ -72,6 +80,7 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
         stderr_bytes=_count(frame.get("stderr_bytes")),
         seconds=_number(frame.get("seconds")),
         exit_code=frame.get("exit") if type(frame.get("exit")) is int else None,
+        figures_dropped=_count(frame.get("figures_dropped")),
     )
     if status != "finished":
         return run
@@ -97,10 +106,44 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
             pngs = blobs[1:]
             if not isinstance(figure_data, list) or len(figure_data) != len(pngs):
                 raise Invalid("Die Abbildungen passen nicht zu ihren Bildern.")
-            run.figures = [{"data": d, "png": check_png(p)} for d, p in zip(figure_data, pngs)]
+            for d, png in zip(figure_data, pngs):
+                if len(run.figures) < MAX_FIGURES and len(check_png(png)) <= MAX_PNG_BYTES:
+                    run.figures.append({"data": d, "png": png})
+                else:
+                    run.figures_dropped += 1
         except Invalid as exc:
             run.status, run.message, run.value, run.figures = "invalid", str(exc), None, []
     return run
+
+
+class FigureBudget:
+    """The PNG bytes one submission may still bring back (``MAX_SUBMISSION_PNG_BYTES``)."""
+
+    def __init__(self) -> None:
+        self.left = MAX_SUBMISSION_PNG_BYTES
+
+    def take(self, run: CaseRun) -> None:
+        """Keep the figures of ``run`` that fit, as its case's frame arrives."""
+        kept = []
+        for figure in run.figures:
+            if len(figure["png"]) <= self.left:
+                self.left -= len(figure["png"])
+                kept.append(figure)
+            else:
+                run.figures_dropped += 1
+        run.figures = kept
+
+
+def versions(value) -> dict[str, str]:
+    """The harness's ``ready`` frame's versions: a few short, encodable strings."""
+    if not isinstance(value, dict):
+        return {}
+    return {clean(k)[:40]: clean(v)[:80] for k, v in list(value.items())[:10] if isinstance(v, str)}
+
+
+def clean(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode (lone surrogates) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def load_arrays(blob: bytes) -> dict[str, np.ndarray]:
@@ -138,7 +181,7 @@ def decode(structure, arrays: dict[str, np.ndarray], depth: int = 0):
     if structure is None or type(structure) in (bool, int, float):
         return structure
     if type(structure) is str:
-        return structure[:MAX_TEXT]
+        return clean(structure[:MAX_TEXT])
     if type(structure) is list:
         return [decode(x, arrays, depth + 1) for x in structure]
     if type(structure) is dict:
@@ -151,7 +194,7 @@ def decode(structure, arrays: dict[str, np.ndarray], depth: int = 0):
             if structure["$float"] not in ("nan", "inf", "-inf"):
                 raise Invalid("Das Ergebnis enthält eine ungültige Zahl.")
             return float(structure["$float"])
-        return {str(k)[:200]: decode(v, arrays, depth + 1) for k, v in structure.items()}
+        return {clean(str(k)[:200]): decode(v, arrays, depth + 1) for k, v in structure.items()}
     raise Invalid("Das Ergebnis enthält einen unbekannten Wert.")
 
 
@@ -166,7 +209,7 @@ def check_png(blob: bytes) -> bytes:
 
 
 def _text(value) -> str:
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    return clean(value[:MAX_TEXT]) if isinstance(value, str) else ""
 
 
 def _count(value) -> int:

@@ -2,14 +2,18 @@
 
 "Your code raised an error" and "the grader failed" are different outcomes,
 worded differently. Every case ends with passed, failed, error or timeout.
+A hidden case's message holds no text that its code chose (an exception's
+message, a returned type's name): that code had the case's inputs in hand.
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 import signal
 
 from harness.api import Case
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 from .assignment import Assignment
 from .compare import judge
@@ -36,9 +40,9 @@ def verdict(
                 "Der Grader konnte diesen Fall nicht bewerten (interner Fehler: "
                 f"{type(exc).__name__}). Bitte den Lehrenden melden."
             )
-        return ("passed" if judgement.passed else "failed"), judgement.message
+        return ("passed" if judgement.passed else "failed"), judgement.message + dropped_figures(run)
     if run.status == "exception":
-        return "error", exception_message(run, module, assignment)
+        return "error", exception_message(run, module, assignment, reveal=case.visibility == "public")
     if run.status == "timeout":
         return "timeout", (
             f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
@@ -46,9 +50,8 @@ def verdict(
         )
     if run.status == "overflow":
         return "error", (
-            "Zu viel Ausgabe: der Fall schrieb mehr als "
-            f"{assignment.limits.stream_cap >> 20} MB auf stdout/stderr oder lieferte ein "
-            f"Ergebnis über {assignment.limits.result_cap >> 20} MB und wurde abgebrochen."
+            f"Das Ergebnis des Falls (Arrays und Abbildungen) war größer als "
+            f"{assignment.limits.result_cap >> 20} MB; der Fall wurde abgebrochen."
         )
     if run.status == "pids":
         return "error", (
@@ -63,10 +66,24 @@ def verdict(
     if run.status == "no-result":
         return "error", "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
     if run.status == "not-plain":
-        return "error", run.message
+        if case.visibility == "public":
+            return "error", run.message
+        return "error", "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
     if run.status == "invalid":
-        return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen: {run.message}"
+        detail = f": {run.message}" if case.visibility == "public" else "."
+        return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
     return "error", run.message or "Die Sandbox ist ausgefallen."
+
+
+def dropped_figures(run: CaseRun) -> str:
+    """The note that some of the figures the case drew were left out, or ""."""
+    if not run.figures_dropped:
+        return ""
+    return (
+        f" Hinweis: {run.figures_dropped} Abbildungen wurden verworfen (höchstens "
+        f"{MAX_FIGURES} je Fall, {MAX_PNG_BYTES >> 20} MB je Abbildung und "
+        f"{MAX_SUBMISSION_PNG_BYTES >> 20} MB je Abgabe)."
+    )
 
 
 def _exit_reason(code: int | None) -> str:
@@ -88,9 +105,18 @@ def _exit_reason(code: int | None) -> str:
 _MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
 
 
-def exception_message(run: CaseRun, module: str, assignment: Assignment) -> str:
+def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reveal: bool = True) -> str:
     where = f"beim Import von {module}" if run.stage == "import" else "beim Aufruf Ihres Codes"
     name, text = run.exception, run.message
+    missing = _MISSING.fullmatch(text) if name == "AttributeError" else None
+    if not reveal:
+        builtin = getattr(builtins, name, None)
+        if not (isinstance(builtin, type) and issubclass(builtin, BaseException)):
+            name = "Exception"
+        text = "(bei verdeckten Fällen wird die Meldung nicht gezeigt)"
+        # A missing contract function is named: one of the cases' own names.
+        if missing and missing.group(2) not in {c.name.split("/")[0] for c in assignment.cases}:
+            missing = None
     if name == "SystemExit":
         return (
             f"sys.exit() bzw. exit() wurde {where} aufgerufen. Funktionen sollen Ergebnisse "
@@ -112,7 +138,6 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment) -> str:
         )
     if name == "BlockingIOError" or "Resource temporarily unavailable" in text:
         return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
-    missing = _MISSING.fullmatch(text) if name == "AttributeError" else None
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
     return f"Ihr Code löste {where} eine Ausnahme aus: {name}: {text}"

@@ -4,11 +4,29 @@ Everything is recomputed here on the host from the returned weights, with
 the inputs taken from the reference's run of the case (``expected``), never
 from the submission. The net is the contract's: ``weights[l]`` of shape
 (n_l + 1, n_{l+1}), bias row last, sigmoid in every layer, E a sum.
+
+Host only: the forward pass, backpropagation and iRprop⁻ below solve the
+Aufgabe. The student kit gets ``kit_checks.py`` instead, whose checks of
+shapes and finite values these share.
 """
+
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 
 from grader.compare import Judgement, differences
+
+
+def _kit_checks():
+    """``kit_checks.py`` beside this file (checks.py is loaded by path, not as a package)."""
+    spec = importlib.util.spec_from_file_location("aufgabe2_kit_checks", Path(__file__).with_name("kit_checks.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_kit = _kit_checks()
 
 ETA_PLUS, ETA_MINUS, STEP_MIN, STEP_MAX = 1.2, 0.5, 1e-6, 50.0
 
@@ -54,55 +72,19 @@ def _irprop_minus_run(start, X, T, epochs, step0):
     return weights, np.array(before), np.array(after)
 
 
-def _shape_problem(got_weights, expected_weights, what):
-    """A German sentence if ``got_weights`` is not a list of finite arrays of the expected shapes."""
-    if not isinstance(got_weights, list) or len(got_weights) != len(expected_weights):
-        return f"{what} ist keine Liste von {len(expected_weights)} Gewichtsmatrizen."
-    for l, (got, expected) in enumerate(zip(got_weights, expected_weights)):
-        if not isinstance(got, np.ndarray) or got.shape != expected.shape:
-            shape = got.shape if isinstance(got, np.ndarray) else None
-            return f"{what}[{l}] hat die Form {shape}, erwartet {expected.shape}."
-        if not np.all(np.isfinite(got)):
-            return f"{what}[{l}] enthält NaN oder unendliche Werte."
-    return None
-
-
-def _errors_problem(errors, epochs):
-    if not isinstance(errors, np.ndarray) or errors.shape != (epochs,):
-        shape = errors.shape if isinstance(errors, np.ndarray) else None
-        return f"errors hat die Form {shape}, erwartet ({epochs},)."
-    if not np.all(np.isfinite(errors)):
-        return "errors enthält NaN oder unendliche Werte."
-    return None
-
-
-def _runs(got, expected):
-    """The submission's list of runs, or None if it is not one run per expected run."""
-    runs = got.get("runs") if isinstance(got, dict) else None
-    if not isinstance(runs, list) or len(runs) != len(expected["runs"]):
-        return None
-    if not all(isinstance(run, dict) for run in runs):
-        return None
-    return runs
-
-
 def xor_solved(got, expected, *, reveal, figures, expected_figures, max_error, min_share):
     """Enough runs end with E < ``max_error``, recomputed from their weights; errors fits.
 
     A run counts when the recomputed E is below ``max_error`` and its errors
     fell overall (last below first). Any malformed run fails the case.
     """
-    X, T, epochs = expected["X"], expected["T"], expected["epochs"]
-    runs = _runs(got, expected)
-    if runs is None:
-        return Judgement(False, f"Es kamen nicht die {len(expected['runs'])} Trainingsläufe zurück.")
+    X, T = expected["X"], expected["T"]
+    problem = _kit._xor_problem(got, expected)
+    if problem:
+        return Judgement(False, problem)
+    runs = got["runs"]
     solved = 0
-    for index, (run, reference) in enumerate(zip(runs, expected["runs"])):
-        problem = _shape_problem(run.get("weights"), reference["weights"], "weights") or _errors_problem(
-            run.get("errors"), epochs
-        )
-        if problem:
-            return Judgement(False, f"Lauf {index + 1}: {problem}")
+    for run in runs:
         errors = run["errors"]
         if _error(run["weights"], X, T) < max_error and errors[-1] < errors[0]:
             solved += 1
@@ -124,19 +106,13 @@ def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rt
     before it (from the forward pass of the gradients).
     """
     X, T, step0 = expected["X"], expected["T"], expected["step0"]
-    runs = _runs(got, expected)
-    if runs is None:
-        return Judgement(False, f"Es kamen nicht die {len(expected['runs'])} Trainingsläufe zurück.")
+    problem = _kit._trajectory_problem(got, expected)
+    if problem:
+        return Judgement(False, problem)
+    runs = got["runs"]
     for index, (run, reference) in enumerate(zip(runs, expected["runs"])):
         label = f"Lauf {index + 1}: " if len(runs) > 1 else ""
         epochs = len(reference["errors"])
-        problem = (
-            _shape_problem(run.get("start"), reference["start"], "Die Startgewichte (epochs=0)")
-            or _shape_problem(run.get("weights"), reference["weights"], "weights")
-            or _errors_problem(run.get("errors"), epochs)
-        )
-        if problem:
-            return Judgement(False, label + problem)
         weights, before, after = _irprop_minus_run(run["start"], X, T, epochs, step0)
         problems = [
             problem

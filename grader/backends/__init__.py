@@ -17,7 +17,8 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
     """The backend for ``--sandbox``: ``auto`` takes docker where an engine answers.
 
     ``auto`` falling back to ``process`` is said out loud (``log``) and stated
-    in every report; it is never silent.
+    in every report; it is never silent, and neither is a ``process`` sandbox
+    without bubblewrap.
     """
     if choice not in CHOICES:
         raise ValueError(f"unknown sandbox {choice!r}")
@@ -30,6 +31,12 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
         if choice == "docker":
             raise SandboxUnavailable(reason)
         log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird im process-Sandbox.")
-    from .process import ProcessBackend
+    from .. import pins
+    from .process import ProcessBackend, weak_warning
 
-    return ProcessBackend()
+    if warning := pins.mismatch(pins.installed()):  # the process sandbox runs this Python's numpy
+        log(warning)
+    backend = ProcessBackend()
+    if backend.weakness:
+        log(weak_warning(backend.weakness))
+    return backend

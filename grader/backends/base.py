@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from ..case_source import case_code
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,6 @@ class Limits:
     """Open files per process."""
     scratch: int = 256 << 20
     """Size of the writable scratch space (docker tmpfs)."""
-    stream_cap: int = 8 << 20
-    """Bytes a case may print to stdout or stderr before it is stopped."""
     result_cap: int = 64 << 20
     """Bytes a case's result (arrays and figures) may have."""
 
@@ -44,7 +45,8 @@ class Job:
     module: str
     """Module name, e.g. ``perceptron`` for ``perceptron.py``."""
     cases_source: str
-    """Source of the Aufgabe's case module: sent over the channel, never a file."""
+    """Source of the Aufgabe's case module: sent over the channel, never a file, and
+    never whole while a public case may run (see ``phases``)."""
     timeouts: dict[str, float]
     """Case name -> wall-clock seconds, in the order the cases run."""
     resources: dict[str, bytes] = field(default_factory=dict)
@@ -63,9 +65,22 @@ class Job:
             "scratch": scratch,
             "wipe": wipe,
             "limits": self.harness_limits(),
-            "stream_cap": self.limits.stream_cap,
             "result_cap": self.limits.result_cap,
         }
+
+    def phases(self, cases: list[str]) -> list[tuple[list[str], str]]:
+        """``cases`` as (names, case source) per job frame: the public ones first,
+        with a source that holds no hidden case, then the hidden ones.
+
+        A case process gets a copy of all its harness holds, so hidden code and
+        inputs reach a harness only when no public case can run there anymore.
+        A case whose visibility cannot be read from the source counts as hidden.
+        """
+        public_source, public = _public_part(self.cases_source)
+        shown = [name for name in cases if name in public]
+        hidden = [name for name in cases if name not in public]
+        found = [(shown, public_source), (hidden, self.cases_source)]
+        return [(names, source) for names, source in found if names]
 
     @property
     def warm_pyplot(self) -> bool:
@@ -75,6 +90,15 @@ class Job:
     def harness_limits(self) -> dict:
         """rlimits the harness sets in each case process (the backend may add more)."""
         return {"fsize": self.limits.fsize, "nofile": self.limits.nofile}
+
+
+@lru_cache(maxsize=16)
+def _public_part(source: str) -> tuple[str, frozenset[str]]:
+    """(the source cut to its public cases, their names); parsed once per Aufgabe."""
+    from ..kit import public_cases_source  # the kit's own cut; kit imports the backends
+
+    public = frozenset(name for name, code in case_code(source).items() if code.visibility == "public")
+    return public_cases_source(source), public
 
 
 class SandboxLost(RuntimeError):
@@ -99,8 +123,8 @@ class Channel(abc.ABC):
     """A running harness: bytes in on its stdin, frames out on its stdout."""
 
     @abc.abstractmethod
-    def send(self, data: bytes) -> None:
-        """Write ``data`` to the harness's stdin, then close it."""
+    def send(self, data: bytes, last: bool = True) -> None:
+        """Write ``data`` to the harness's stdin; close it after the ``last``."""
 
     @abc.abstractmethod
     def read_exactly(self, n: int, deadline: float) -> bytes:
@@ -121,6 +145,10 @@ class Backend(abc.ABC):
     """Starts harnesses in one kind of sandbox."""
 
     name: str
+    cases_reach_harness: bool = True
+    """Whether a case process can end its harness (same user, same pid namespace): then
+    a harness that ends while a case runs was ended by that case, and it is that case's
+    verdict. Where it cannot, such an end is the sandbox's failure."""
 
     @abc.abstractmethod
     def open(self, job: Job, cases: list[str]) -> tuple[Channel, dict]:

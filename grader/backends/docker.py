@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
 import signal
 import socket
 import struct
@@ -38,7 +37,10 @@ import docker
 import docker.errors
 from docker.types import Mount, Ulimit
 
+from harness.reaper import remove_tree
+
 from .. import image as sandbox_image
+from .. import tempdirs
 from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, Limits, SandboxLost
 from .process import BOOT
 from .spares import Spare, Spares, copy_submission
@@ -161,10 +163,11 @@ class DockerChannel(Channel):
         self.ended = False
         self.info: ExitInfo | None = None
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, last: bool = True) -> None:
         try:
             self.sock.sendall(data)
-            self.sock.shutdown(socket.SHUT_WR)
+            if last:
+                self.sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass  # the container died already; reading will say so
 
@@ -231,7 +234,7 @@ class DockerChannel(Channel):
                 self.registry.remove(self.container)
             except (docker.errors.DockerException, OSError):
                 pass  # stays registered: remove_all() tries again at the end
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            remove_tree(self.workdir)
         return info
 
     def release(self) -> None:
@@ -254,13 +257,16 @@ class DockerChannel(Channel):
             self.registry.remove(self.container)
         except (docker.errors.DockerException, OSError):
             pass  # stays registered: remove_all() tries again at the end
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        remove_tree(self.workdir)
 
 
 class DockerBackend(Backend):
     """Runs each harness in a fresh container of the sandbox image."""
 
     name = "docker"
+
+    cases_reach_harness = False
+    """The harness is the init of the container's pid namespace: a case cannot signal it."""
 
     def __init__(self, client: docker.DockerClient | None = None, image: str | None = None):
         # Each running container holds one connection (its attach stream): a
@@ -295,14 +301,15 @@ class DockerBackend(Backend):
         """A started container whose harness waits, warm, for its job; the
         submission folder it mounts is still empty."""
         limits, warm_pyplot = key
-        workdir = Path(tempfile.mkdtemp(prefix=WORKDIR_PREFIX))
+        # Private to the grader's user: the engine mounts the folder inside, the
+        # container's user needs no way through its parent.
+        workdir = tempdirs.private_folder(WORKDIR_PREFIX)
         submission = workdir / "submission"
         try:
             submission.mkdir(mode=0o755)
-            workdir.chmod(0o755)
             container = self._create(limits, warm_pyplot, submission, workdir)
         except BaseException as exc:
-            shutil.rmtree(workdir, ignore_errors=True)
+            remove_tree(workdir)
             if isinstance(exc, Exception) and not self._engine_answers():
                 raise SandboxLost(f"Die Docker-Engine antwortet nicht mehr ({exc}).") from exc
             raise
@@ -312,7 +319,7 @@ class DockerBackend(Backend):
             channel = DockerChannel(container, attached, workdir, self.registry, self.remover)
         except BaseException:
             self.registry.remove(container)
-            shutil.rmtree(workdir, ignore_errors=True)
+            remove_tree(workdir)
             raise
         try:
             container.start()
@@ -340,6 +347,7 @@ class DockerBackend(Backend):
                 labels={LABEL: OWNER, WORKDIR_LABEL: str(workdir)},
                 network_mode="none",
                 network_disabled=True,
+                ipc_mode="private",  # SysV IPC of one container is not another's
                 read_only=True,
                 tmpfs={SCRATCH: f"rw,nosuid,nodev,noexec,size={limits.scratch},mode=1777"},
                 shm_size=SHM_BYTES,
@@ -430,7 +438,7 @@ def remove_orphans(client: docker.DockerClient) -> list[str]:
             pass
         workdir = Path(labels.get(WORKDIR_LABEL, ""))
         if workdir.parent == Path(tempfile.gettempdir()) and workdir.name.startswith(WORKDIR_PREFIX):
-            shutil.rmtree(workdir, ignore_errors=True)
+            remove_tree(workdir)
     return removed
 
 

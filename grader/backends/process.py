@@ -3,10 +3,11 @@
 For machines without a Docker engine (a student's laptop, a quick demo). The
 harness runs with a whitelisted environment in a private temporary folder
 that holds a read-only copy of the submission; each case process gets
-rlimits (address space, file size, open files, processes); where the kernel
-allows it the harness gives up the network (a new, empty network
-namespace). It is weaker than ``docker`` — student code runs as the
-grader's own user — and every report says which sandbox graded it.
+rlimits (address space, file size, open files, processes). Where bubblewrap
+can make namespaces, each harness runs in a sandbox of its own (see
+``bwrap``): ``process (bubblewrap)``. Elsewhere it only gives up the network
+where the kernel allows that, runs as the grader's own user and can reach
+what that user can: ``process (schwach)``, said in the run and in every report.
 
 Harnesses are forked from a zygote (``harness.zygote``) that started Python and
 imported numpy (and pyplot) once for the whole grader process; where no zygote
@@ -32,6 +33,8 @@ from pathlib import Path
 import harness
 from harness import reaper
 
+from .. import tempdirs
+from . import bwrap
 from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job
 from .spares import Spare, Spares, copy_submission
 
@@ -47,6 +50,7 @@ ZYGOTE_BOOT = (
 )
 SPAWN_SECONDS = 60.0
 """How long a zygote may take to answer a request (it imports numpy first)."""
+EXIT_SECONDS = 30.0
 
 
 class ForkedHarness:
@@ -62,7 +66,8 @@ class ForkedHarness:
 
     def wait(self) -> int | None:
         """The exit code the zygote reports (None if the zygote itself is gone)."""
-        self.returncode = self.zygote.exit_code(self.pid)
+        if self.returncode is None:
+            self.returncode = self.zygote.exit_code(self.pid)
         return self.returncode
 
 
@@ -79,7 +84,7 @@ class Zygote:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=environment(scratch),
+            env=environment(scratch, _font_cache()),
             pass_fds=(theirs.fileno(),),
             start_new_session=True,
         )
@@ -104,16 +109,17 @@ class Zygote:
                     self.ended = True
                 else:
                     answer = json.loads(message)
-                    if "pid" in answer:
-                        self.pids[answer["request"]] = answer["pid"]
+                    if "request" in answer:
+                        self.pids[answer["request"]] = answer.get("pid")
                     else:
                         self.exits[answer["exit"]] = answer["code"]
                 self.condition.notify_all()
             if not message:
                 return
 
-    def spawn(self, cwd: Path, env: dict, options: list[str]) -> ForkedHarness:
-        """A fresh harness forked from the zygote; raises OSError when it cannot."""
+    def spawn(self, cwd: Path, env: dict, options: list[str], sandbox: list[str] | None = None) -> ForkedHarness:
+        """A fresh harness forked from the zygote, inside a bubblewrap started with
+        ``sandbox`` (its command line up to ``--``) if given; raises OSError when it cannot."""
         pipes = [os.pipe() for _ in range(3)]
         theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
         ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
@@ -122,6 +128,8 @@ class Zygote:
                 self.requests += 1
                 number = self.requests
                 request = {"request": number, "cwd": str(cwd), "env": env, "options": options}
+                if sandbox is not None:
+                    request["bwrap"] = [*sandbox, "--", *bwrap.HOLD]
                 socket.send_fds(self.control, [json.dumps(request).encode()], theirs)
             deadline = time.monotonic() + SPAWN_SECONDS
             with self.condition:
@@ -131,6 +139,8 @@ class Zygote:
                         raise OSError("the zygote does not answer")
                     self.condition.wait(left)
                 pid = self.pids.pop(number)
+            if pid is None:
+                raise OSError("the zygote could not start the sandbox")
         except BaseException:
             for fd in ours:
                 os.close(fd)
@@ -141,8 +151,11 @@ class Zygote:
         return ForkedHarness(self, pid, *ours)
 
     def exit_code(self, pid: int) -> int | None:
+        """``pid``'s exit code, once; None if the zygote ends or says nothing for
+        EXIT_SECONDS (the caller killed ``pid`` before asking)."""
+        deadline = time.monotonic() + EXIT_SECONDS
         with self.condition:
-            while pid not in self.exits and not self.ended:
+            while pid not in self.exits and not self.ended and time.monotonic() < deadline:
                 self.condition.wait(1.0)
             return self.exits.pop(pid, None)
 
@@ -197,11 +210,14 @@ class ProcessChannel(Channel):
             os.set_blocking(stream.fileno(), False)
             self.selector.register(stream.fileno(), selectors.EVENT_READ, stream)
         self.info: ExitInfo | None = None
+        self.closing = threading.Lock()
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, last: bool = True) -> None:
         try:
             self.popen.stdin.write(data)
-            self.popen.stdin.close()
+            self.popen.stdin.flush()
+            if last:
+                self.popen.stdin.close()
         except BrokenPipeError:
             pass  # the harness died already; reading will say so
 
@@ -232,19 +248,29 @@ class ProcessChannel(Channel):
         kill_tree(self.popen.pid)
 
     def close(self) -> ExitInfo:
-        if self.info is None:
+        """Kill the harness, remove its folder; the same answer on every call, and
+        never an exception from what the submission left behind."""
+        with self.closing:
+            if self.info is None:
+                try:
+                    self._shut_down()
+                finally:
+                    self.info = ExitInfo(
+                        exit_code=self.popen.returncode,
+                        stderr=bytes(self.stderr).decode("utf-8", "replace"),
+                    )
+        return self.info
+
+    def _shut_down(self) -> None:
+        try:
             self.on_close(self)
             kill_tree(self.popen.pid)
             self.popen.wait()
             self.selector.close()
             for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
                 stream.close()
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.info = ExitInfo(
-                exit_code=self.popen.returncode,
-                stderr=bytes(self.stderr).decode("utf-8", "replace"),
-            )
-        return self.info
+        finally:
+            reaper.remove_tree(self.workdir)
 
 
 def kill_tree(pid: int) -> None:
@@ -267,10 +293,16 @@ def kill_tree(pid: int) -> None:
 
 
 class ProcessBackend(Backend):
-    name = "process"
+    """``bubblewrap``: True demands it (RuntimeError where it cannot run), False
+    refuses it, None (the default) takes it where it runs."""
 
-    def __init__(self, isolate_network: bool = True):
+    def __init__(self, isolate_network: bool = True, bubblewrap: bool | None = None):
         self.isolate_network = isolate_network
+        self.weakness = "abgeschaltet" if bubblewrap is False else bwrap.unavailable_reason(HARNESS_PARENT)
+        """Why the sandbox runs without bubblewrap (None: it runs with it)."""
+        if bubblewrap and self.weakness:
+            raise RuntimeError(self.weakness)
+        self.name = "process (schwach)" if self.weakness else "process (bubblewrap)"
         self._channels: set[ProcessChannel] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -282,7 +314,8 @@ class ProcessBackend(Backend):
                 raise RuntimeError("the sandbox is shutting down")
         spare = self.spares.take(job.warm_pyplot) or self._start(job.warm_pyplot)
         copy_submission(job.submission, spare)
-        header = job.header(cases, str(spare.details["scratch"]), str(spare.submission), wipe=[])
+        wipe = [] if self.weakness else ["/dev/shm", "/dev/mqueue"]
+        header = job.header(cases, str(spare.details["scratch"]), str(spare.submission), wipe=wipe)
         limits = header["limits"]
         limits["memory"] = job.limits.memory
         if os.geteuid() != 0:  # RLIMIT_NPROC counts all of a user's processes
@@ -294,23 +327,30 @@ class ProcessBackend(Backend):
 
     def _start(self, warm_pyplot: bool) -> Spare:
         """A harness that waits, warm, for its job; its submission folder is empty."""
-        workdir = Path(tempfile.mkdtemp(prefix="gnn-sandbox-"))
-        submission = workdir / "submission"
-        submission.mkdir()
-        scratch = workdir / "scratch"
-        scratch.mkdir()
-        options = ["--isolate-network"] if self.isolate_network else []
+        workdir = tempdirs.private_folder("gnn-sandbox-")
+        submission, scratch, mpl = (workdir / name for name in ("submission", "scratch", "matplotlib"))
+        for folder in (submission, scratch, mpl):
+            folder.mkdir()
+        _seed_font_cache(mpl)
+        env = environment(scratch, mpl)
+        sandbox = None
+        if self.weakness:
+            options = ["--isolate-network"] if self.isolate_network else []
+        else:  # the sandbox has no network: the harness need not leave it
+            options = []
+            sandbox = bwrap.arguments(workdir, [scratch, mpl], [submission], HARNESS_PARENT)
         try:
-            popen = zygote_for(warm_pyplot).spawn(workdir, environment(scratch), options)
+            popen = zygote_for(warm_pyplot).spawn(workdir, env, options, sandbox)
         except OSError:  # no zygote here: start the harness itself
             options += ["--warm-pyplot"] if warm_pyplot else []
+            command = [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options]
             popen = subprocess.Popen(
-                [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options],
+                command if sandbox is None else [*sandbox, "--", *command],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=workdir,
-                env=environment(scratch),
+                env=env,
                 start_new_session=True,
             )
         channel = ProcessChannel(popen, workdir, on_close=self._forget)
@@ -335,14 +375,40 @@ class ProcessBackend(Backend):
             channel.kill()
 
     def describe(self) -> dict:
-        return {"sandbox": self.name, "network": "isolated where the kernel allows"}
+        if self.weakness:
+            return {"sandbox": self.name, "isolation": "process (schwach)", "why": self.weakness,
+                    "network": "isolated where the kernel allows"}
+        return {"sandbox": self.name, "isolation": "bubblewrap", "network": "none"}
 
 
-def environment(scratch: Path) -> dict[str, str]:
-    """Nothing of the grader's environment but what Python needs to run."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gnn-grader"
-    mpl = cache / "matplotlib"
+def weak_warning(why: str) -> str:
+    """What the run says when the process sandbox runs without bubblewrap."""
+    return (
+        "WARNUNG: Die process-Sandbox läuft OHNE bubblewrap (" + why + "): der Code der "
+        "Studierenden läuft als Ihr Benutzer und kann den Grader beenden, seinen Cache und "
+        "andere Abgaben erreichen. Für eine Bewertung Docker oder bubblewrap verwenden."
+    )
+
+
+def _font_cache() -> Path:
+    """matplotlib's font cache for the zygote, apart from the grader's cache of expected values."""
+    mpl = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "gnn-grader-matplotlib"
     mpl.mkdir(parents=True, exist_ok=True)
+    return mpl
+
+
+def _seed_font_cache(mpl: Path) -> None:
+    """A sandbox's own copy of the font cache: a harness that imports pyplot itself
+    need not rebuild it, and nothing it writes there reaches another sandbox."""
+    for cached in _font_cache().glob("fontlist-*.json"):
+        try:
+            shutil.copyfile(cached, mpl / cached.name)
+        except OSError:
+            pass  # matplotlib rebuilds it
+
+
+def environment(scratch: Path, mpl: Path) -> dict[str, str]:
+    """Nothing of the grader's environment but what Python needs to run."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "C.UTF-8",

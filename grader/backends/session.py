@@ -1,10 +1,23 @@
 """Drive one submission's harness through a backend, whatever the harness does.
 
-The harness answers with a ``ready`` frame, then one frame per case. The host
-gives each case its time limit plus a grace on its own monotonic clock. When a
-frame does not come in time, or the harness dies, the channel is closed (the
-backend kills everything) and a new harness is started for the cases that
+The harness answers a job frame with a ``ready`` frame, then one frame per case.
+The host gives each case its time limit plus a grace on its own monotonic clock.
+When a frame does not come in time, or the harness dies, the channel is closed
+(the backend kills everything) and a new harness is started for the cases that
 are left: one case that brings down its sandbox costs only that case.
+
+Hidden cases run in the same harness as the public ones, but in a second job
+frame that the host sends only after the harness said ``done`` with the first:
+by then every public case process and all it started are gone (the harness
+reaps them after each case), so none of them ever had hidden code or inputs in
+its memory. This costs one round trip; a second sandbox per submission would
+cost a container start and a warm-up (see the report of issue 13).
+
+What a case does is its own verdict: a harness that ends while a case runs, in
+a backend where cases can reach it and on an engine that still answers, was
+ended by that case (``ended``). Only what lies outside a submission's reach is
+``sandbox``: a harness that does not start or answer before any case ran, one
+that a case cannot reach, or an engine that is gone (SandboxLost).
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ from harness import protocol
 
 from .. import validate
 from ..validate import CaseRun
-from .base import Backend, ChannelTimeout, ExitInfo, Job, SandboxLost
+from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, SandboxLost
 
 STARTUP_SECONDS = 60.0
 """How long a harness may take to import numpy and matplotlib and say ready."""
@@ -36,21 +49,24 @@ def run_job(backend: Backend, job: Job) -> JobRun:
     runs: dict[str, CaseRun] = {}
     versions: dict = {}
     restarts = -1
+    budget = validate.FigureBudget()
     while len(runs) < len(job.timeouts):
         restarts += 1
         remaining = [name for name in job.timeouts if name not in runs]
         before = len(runs)
-        versions = _one_harness(backend, job, remaining, runs) or versions
+        versions = _one_harness(backend, job, remaining, runs, budget) or versions
         if len(runs) == before:
             # Not even one case came back: the sandbox itself cannot run.
             for name in remaining:
                 runs[name] = CaseRun(name, "sandbox", message="Die Sandbox ließ sich nicht starten.")
-    if any(run.status == "sandbox" for run in runs.values()) and not backend.healthy():
+    if any(run.status in ("sandbox", "ended") for run in runs.values()) and not backend.healthy():
         raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
     return JobRun({name: runs[name] for name in job.timeouts}, versions, restarts)
 
 
-def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> dict | None:
+def _one_harness(
+    backend: Backend, job: Job, cases: list[str], runs: dict, budget: validate.FigureBudget
+) -> dict | None:
     """Start one harness for ``cases``; fill ``runs`` with what it answers."""
     try:
         channel, header = backend.open(job, cases)
@@ -60,51 +76,93 @@ def _one_harness(backend: Backend, job: Job, cases: list[str], runs: dict) -> di
         for name in cases:
             runs[name] = CaseRun(name, "sandbox", message=f"Sandbox-Start fehlgeschlagen: {exc}")
         return None
-    current = None
-    versions = None
+    talk = _Talk(channel, header, job, runs, budget)
     finished = False
     try:
-        channel.send(protocol.encode(header, list(job.resources.values())))
-        ready, _ = _frame(channel, time.monotonic() + STARTUP_SECONDS, job)
-        versions = ready.get("versions") if ready.get("type") == "ready" else None
-        for name in cases:
-            current = name
-            deadline = time.monotonic() + job.timeouts[name] + GRACE_SECONDS
-            frame, blobs = _frame(channel, deadline, job)
-            if frame.get("type") != "case" or frame.get("name") != name:
-                raise protocol.ProtocolError(f"expected the result of {name}")
-            runs[name] = validate.case_run(name, frame, blobs)
-        current = None
+        talk.run(job.phases(cases))
         finished = True
     except ChannelTimeout:
-        if current is not None:
-            runs[current] = CaseRun(current, "timeout", seconds=job.timeouts[current])
+        if talk.current is not None:
+            runs[talk.current] = CaseRun(talk.current, "timeout", seconds=job.timeouts[talk.current])
     except (EOFError, protocol.ProtocolError, OSError) as exc:
         info = channel.close()
-        if current is not None:
-            runs[current] = _died(current, info, exc)
+        if talk.current is not None:
+            runs[talk.current] = _died(talk.current, info, exc, backend.cases_reach_harness)
     finally:
         if finished:
             channel.release()  # every case answered: the backend may tidy up later
         else:
             channel.close()  # a runaway case or a grader error: end it now
-    return versions
+    return talk.versions
 
 
-def _frame(channel, deadline: float, job: Job):
-    return protocol.read(
-        lambda n: channel.read_exactly(n, deadline),
-        max_blobs=job.limits.result_cap + (1 << 20),
-    )
+@dataclass
+class _Talk:
+    """One harness's conversation; ``current`` is the case whose frame is awaited."""
+
+    channel: Channel
+    header: dict
+    job: Job
+    runs: dict
+    budget: validate.FigureBudget
+    current: str | None = None
+    versions: dict | None = None
+
+    def run(self, phases: list[tuple[list[str], str]]) -> None:
+        """Each phase as its own job frame; returns early when the harness takes no more
+        (it could not clean up after a case: a new harness takes the rest)."""
+        for number, (names, source) in enumerate(phases):
+            more = number + 1 < len(phases)
+            frame = dict(
+                self.header, cases=names, cases_source=source, more=more,
+                timeouts={name: self.job.timeouts[name] for name in names},
+            )
+            self.channel.send(protocol.encode(frame, list(self.job.resources.values())), last=not more)
+            ready, _ = self.frame(STARTUP_SECONDS)
+            if ready.get("type") == "ready":
+                self.versions = validate.versions(ready.get("versions"))
+            for name in names:
+                self.current = name
+                frame, blobs = self.frame(self.job.timeouts[name] + GRACE_SECONDS)
+                if frame.get("type") == "done":
+                    self.current = None
+                    return
+                if frame.get("type") != "case" or frame.get("name") != name:
+                    raise protocol.ProtocolError(f"expected the result of {name}")
+                self.runs[name] = validate.case_run(name, frame, blobs)
+                self.budget.take(self.runs[name])
+            self.current = None
+            if more:
+                done, _ = self.frame(GRACE_SECONDS)
+                if done.get("type") != "done" or done.get("ended"):
+                    return
+
+    def frame(self, seconds: float) -> tuple[dict, list[bytes]]:
+        deadline = time.monotonic() + seconds
+        return protocol.read(
+            lambda n: self.channel.read_exactly(n, deadline),
+            max_blobs=self.job.limits.result_cap + (1 << 20),
+        )
 
 
-def _died(name: str, info: ExitInfo, exc: Exception) -> CaseRun:
+def _died(name: str, info: ExitInfo, exc: Exception, by_the_case: bool) -> CaseRun:
     if info.oom_killed:
         return CaseRun(name, "oom", exit_code=info.exit_code)
+    if not by_the_case:
+        return CaseRun(
+            name,
+            "sandbox",
+            exit_code=info.exit_code,
+            message=f"Die Sandbox endete während dieses Falls unerwartet ({type(exc).__name__}).",
+            stderr=info.stderr,
+        )
     return CaseRun(
         name,
-        "sandbox",
+        "ended",
         exit_code=info.exit_code,
-        message=f"Die Sandbox endete während dieses Falls unerwartet ({type(exc).__name__}).",
+        message=(
+            "Während dieses Falls endete der Prozess, der ihn überwachte "
+            f"({type(exc).__name__}); Ihr Code hat ihn vermutlich beendet."
+        ),
         stderr=info.stderr,
     )

@@ -13,13 +13,13 @@ warm-up); those of another kind are discarded, and so are all at the end.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Hashable
 
+from .. import handin
 from .base import Channel
 
 
@@ -34,13 +34,10 @@ class Spare:
 
 
 def copy_submission(source: Path, spare: Spare) -> None:
-    """Copy the submission into the spare's (empty) folder, readable for every user
-    and read-only; on failure the spare is closed. The folders stay writable for
-    their owner, so that the grader can always remove the copy."""
+    """Copy the submission into the spare's (empty) folder (``grader.handin.copy``: no link
+    followed, no bytecode); on failure the spare is closed."""
     try:
-        shutil.copytree(source, spare.submission, symlinks=False, dirs_exist_ok=True)
-        for path in [spare.submission, *spare.submission.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o444)
+        handin.copy(source, spare.submission)
     except BaseException:
         spare.channel.close()
         raise

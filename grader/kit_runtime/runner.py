@@ -38,6 +38,22 @@ class TimeLimit(Exception):
     pass
 
 
+class JudgedAtHandIn(Exception):
+    """What the kit could check holds; the rest needs the algorithm and is judged at hand-in."""
+
+
+def version_warning() -> str:
+    """A German warning when this numpy or matplotlib is not the grader's, else ``""``."""
+    found = {"numpy": np.__version__, "matplotlib": matplotlib.__version__}
+    differing = [f"{name} {found[name]} (Grader: {version})" for name, version in KIT["versions"].items() if found[name] != version]
+    if not differing:
+        return ""
+    return (
+        f"Hier laufen {', '.join(differing)}. Mit anderen Versionen kann Ihr Code hier anders "
+        "abschneiden als im Grader. Die Versionen des Graders installiert: pip install -r requirements.txt"
+    )
+
+
 def case_names() -> list[str]:
     return [c.name for c in collect(case_module)]
 
@@ -68,11 +84,18 @@ def expected(name: str) -> tuple[object, list[dict]]:
     return everything["values"][name], shown
 
 
-def _properties() -> dict:
-    """The Aufgabe's property checks (``checks.py``), where it has any."""
+def _checks():
+    """The Aufgabe's property checks (``checks.py``), or None where it has none."""
     try:
         from . import checks
     except ImportError:
+        return None
+    return checks
+
+
+def _properties() -> dict:
+    checks = _checks()
+    if checks is None:
         return {}
     return {
         name: function
@@ -123,7 +146,11 @@ def run(name: str, scratch: Path) -> tuple[object, list[dict]]:
 
 
 def check(name: str, scratch: Path) -> Judgement:
-    """The grader's verdict on the case ``name`` for your module."""
+    """The grader's verdict on the case ``name`` for your module.
+
+    Raises JudgedAtHandIn when all the kit can check holds but the verdict
+    needs more (see the Aufgabe's ``kit_checks.py``).
+    """
     case = next(c for c in collect(case_module) if c.name == name)
     try:
         got, drawn = run(name, scratch)
@@ -135,4 +162,7 @@ def check(name: str, scratch: Path) -> Judgement:
     except plain.NotPlain as exc:
         return Judgement(False, str(exc))
     value, shown = expected(name)
-    return judge(case.check, value, got, reveal=True, properties=_properties(), figures=(drawn, shown))
+    try:
+        return judge(case.check, value, got, reveal=True, properties=_properties(), figures=(drawn, shown))
+    except getattr(_checks(), "AtHandIn", ()) as exc:
+        raise JudgedAtHandIn(str(exc)) from None

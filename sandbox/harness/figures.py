@@ -14,6 +14,11 @@ import sys
 import numpy as np
 
 MAX_FIGURES = 8
+"""Figures kept per case; the harness parent and the host drop any beyond."""
+MAX_PNG_BYTES = 2 << 20
+"""Bytes of one figure's PNG; a plot at ``DPI`` needs a few dozen kB."""
+MAX_SUBMISSION_PNG_BYTES = 16 << 20
+"""PNG bytes all cases of one submission may bring back together."""
 MAX_PIXELS = 1600 * 1600
 DPI = 80
 warmed = False

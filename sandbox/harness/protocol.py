@@ -7,7 +7,8 @@ Every message is one frame::
 The header is a JSON object; its key ``"blobs"`` lists the byte lengths of the
 binary attachments that follow it (arrays as ``.npz``, figures as PNG). The
 reader on the host never trusts a length: every one is checked against a cap
-before anything is read.
+before anything is read. ``NaN`` and ``Infinity`` are no JSON: a header that
+holds them is refused, since it could never be written on again.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def read(
     if size > max_header:
         raise ProtocolError(f"header of {size} bytes is over the cap of {max_header}")
     try:
-        header = json.loads(read_exactly(size))
+        header = json.loads(read_exactly(size), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolError(f"header is not JSON: {exc}") from None
     if not isinstance(header, dict):
@@ -66,6 +67,10 @@ def read(
     if sum(lengths) > max_blobs:
         raise ProtocolError(f"attachments of {sum(lengths)} bytes are over the cap of {max_blobs}")
     return header, [read_exactly(n) for n in lengths]
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def stream_reader(stream: BinaryIO) -> Callable[[int], bytes]:

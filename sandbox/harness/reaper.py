@@ -181,25 +181,152 @@ def virtual_size() -> int:
     return 0
 
 
-def remove_tree(path: Path) -> None:
-    """Delete a file or directory that a case may have made read-only."""
+def remove_tree(path) -> None:
+    """Delete a file or a directory tree that a case made, however deep or read-only.
+
+    Walks with a list instead of recursion, and relative to open directory
+    descriptors instead of full paths: a tree deeper than Python's recursion
+    limit or than PATH_MAX goes as well, with at most three descriptors open.
+    Never raises: what cannot be removed stays (the caller's folder with it).
+    """
+    parent, name = os.path.split(os.path.abspath(path))
     try:
-        if path.is_symlink() or not path.is_dir():
-            path.unlink()
+        top = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        _remove_in(top, name)
+    finally:
+        os.close(top)
+
+
+def _remove_in(top: int, name: str) -> None:
+    if _unlink(top, name, may_chmod=False):
+        return
+    fd = _enter(top, name)
+    if fd is None:
+        return
+    frames = [(name, _names(fd))]
+    """(name in its parent, entries still to remove) from ``name`` down to ``fd``."""
+    while frames:
+        entries = frames[-1][1]
+        if entries:
+            entry = entries.pop()
+            if not _unlink(fd, entry, may_chmod=True):
+                child = _enter(fd, entry)
+                if child is not None:
+                    os.close(fd)
+                    fd = child
+                    frames.append((entry, _names(fd)))
+            continue
+        done, _ = frames.pop()
+        try:
+            up = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd) if frames else top
+        except OSError:
+            up = None
+        os.close(fd)
+        if up is None:
             return
-        for entry in path.iterdir():
-            remove_tree(entry)
-        path.rmdir()
+        _rmdir(up, done, may_chmod=bool(frames))
+        fd = up
+
+
+def _unlink(dir_fd: int, name: str, may_chmod: bool) -> bool:
+    """Remove ``name`` unless it is a directory; True when it is gone (or stays for good)."""
+    for attempt in range(2):
+        try:
+            os.unlink(name, dir_fd=dir_fd)
+            return True
+        except IsADirectoryError:
+            return False
+        except PermissionError:
+            # EPERM is also what unlink says of a directory on some systems.
+            if not may_chmod or attempt:
+                return _is_file(dir_fd, name)
+            _writable(dir_fd)
+        except OSError:
+            return True
+    return True
+
+
+def _is_file(dir_fd: int, name: str) -> bool:
+    try:
+        return not stat.S_ISDIR(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return True
+
+
+def _enter(dir_fd: int, name: str) -> int | None:
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    try:
+        return os.open(name, flags, dir_fd=dir_fd)
     except PermissionError:
         try:
-            os.chmod(path, stat.S_IRWXU)
-            if path.is_dir():
-                for entry in path.iterdir():
-                    remove_tree(entry)
-                path.rmdir()
-            else:
-                path.unlink()
+            os.chmod(name, stat.S_IRWXU, dir_fd=dir_fd)
+            return os.open(name, flags, dir_fd=dir_fd)
         except OSError:
-            pass
+            return None
+    except OSError:
+        return None
+
+
+def _names(fd: int) -> list[str]:
+    try:
+        _writable(fd)
+        with os.scandir(fd) as entries:
+            return [entry.name for entry in entries]
+    except OSError:
+        return []
+
+
+def _writable(fd: int) -> None:
+    try:
+        os.chmod(fd, stat.S_IRWXU)
     except OSError:
         pass
+
+
+def _rmdir(dir_fd: int, name: str, may_chmod: bool) -> None:
+    try:
+        os.rmdir(name, dir_fd=dir_fd)
+    except PermissionError:
+        if may_chmod:
+            _writable(dir_fd)
+            try:
+                os.rmdir(name, dir_fd=dir_fd)
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
+IPC_RMID = 0
+_SYSV_TABLES = (("shm", "shmctl"), ("msg", "msgctl"), ("sem", "semctl"))
+
+
+def remove_ipc() -> int:
+    """Remove every System V shared memory segment, message queue and semaphore set
+    visible here; returns how many went.
+
+    Only for a harness in the sandbox's own IPC namespace (docker, bubblewrap):
+    there, whatever is listed was made by a case, and a later case must not find
+    it. The creator may remove its objects without any capability.
+    """
+    removed = 0
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return 0
+    for table, control in _SYSV_TABLES:
+        try:
+            rows = Path(f"/proc/sysvipc/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            ident = int(row.split()[1])
+            if table == "sem":
+                done = libc.semctl(ident, 0, IPC_RMID, 0)
+            else:
+                done = getattr(libc, control)(ident, IPC_RMID, None)
+            removed += done == 0
+    return removed

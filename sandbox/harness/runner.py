@@ -4,9 +4,15 @@ The parent imports numpy and matplotlib once, then for every case forks a
 child that imports the student's module anew, calls the case function and
 writes its plain result into a pipe. The parent never runs student code. It
 watches each child from outside: a wall-clock deadline on a monotonic clock,
-caps on what the child prints and returns, and afterwards SIGKILL of every
-process the case left behind (the parent is a child subreaper, so orphans
-come back to it) and an empty scratch directory for the next case.
+caps on what the child returns (what it prints is read to the end and kept in
+part), and afterwards SIGKILL of every process the case left behind (the
+parent is a child subreaper, so orphans come back to it) and an empty scratch
+directory for the next case.
+
+The host may send a second job after the first one's ``done``: its hidden
+cases (see ``grader.backends.session``). Stdin is read unbuffered and only
+frame by frame, so nothing of a job the host has not sent yet is ever in this
+process's memory, which every case process gets a copy of.
 """
 
 from __future__ import annotations
@@ -25,7 +31,12 @@ from pathlib import Path
 from . import figures, plain, protocol, reaper
 from .api import Context, collect
 
-STREAM_KEEP = 16 * 1024  # bytes of stdout/stderr kept for the report
+STREAM_KEEP = 16 * 1024
+"""Bytes of the beginning of stdout/stderr kept for the report."""
+STREAM_TAIL = 4 * 1024
+"""Bytes of the end kept besides; what lies between is left out and counted."""
+png_bytes_left = figures.MAX_SUBMISSION_PNG_BYTES
+"""What this harness (one submission's) may still send of figures."""
 
 
 class Job:
@@ -41,8 +52,9 @@ class Job:
         self.scratch = Path(header["scratch"])
         self.wipe = [Path(p) for p in header.get("wipe", [])]
         self.limits = header.get("limits", {})
-        self.stream_cap = header.get("stream_cap", 8 << 20)
         self.result_cap = header.get("result_cap", 64 << 20)
+        self.more = header.get("more", False)
+        """Whether the host sends another job after this one's ``done``."""
 
 
 def load_cases(source: str):
@@ -80,8 +92,16 @@ def main(argv: list[str] | None = None) -> None:
     warm_up(pyplot="--warm-pyplot" in options)
     reaper.become_subreaper()
     reaper.forbid_inspection()
-    header, blobs = protocol.read(protocol.stream_reader(sys.stdin.buffer))
-    job = Job(header, blobs)
+    read_exactly = protocol.stream_reader(sys.stdin.buffer.raw)
+    more = True
+    while more:
+        job = Job(*protocol.read(read_exactly))
+        more = run_phase(job, channel_out, network)
+    protocol.write(channel_out, {"type": "done", "ended": True})
+
+
+def run_phase(job: Job, channel_out, network: str) -> bool:
+    """Run the cases of one job frame; whether this harness can take another."""
     cases = load_cases(job.cases_source)
     if "matplotlib.pyplot" in sys.modules or mentions_matplotlib(job.submission):
         warm_up(pyplot=True)  # the cases or the student's code draw: once, here
@@ -94,9 +114,30 @@ def main(argv: list[str] | None = None) -> None:
     )
     for name in job.case_names:
         report, blobs = run_case(job, cases[name], job.timeouts[name])
-        protocol.write(channel_out, dict(report, type="case", name=name), blobs)
-        clean_up(job)
+        # Cleaned before the frame goes out, so that a failure here is never
+        # blamed on the next case: what cannot be removed would be seen by it,
+        # so this harness takes no more and the host starts a fresh one.
+        try:
+            clean_up(job)
+        except Exception:
+            send_case(channel_out, name, report, blobs)
+            return False
+        send_case(channel_out, name, report, blobs)
+    if not job.more:
+        return False
     protocol.write(channel_out, {"type": "done"})
+    return True
+
+
+def send_case(channel_out, name: str, report: dict, blobs: list[bytes]) -> None:
+    """The case's frame; a result that JSON cannot carry becomes ``no-result``."""
+    try:
+        frame = protocol.encode(dict(report, type="case", name=name), blobs)
+    except (ValueError, TypeError, RecursionError):
+        bare = {key: value for key, value in report.items() if key != "result"}
+        frame = protocol.encode(dict(bare, type="case", name=name, status="no-result"))
+    channel_out.write(frame)
+    channel_out.flush()
 
 
 def warm_up(pyplot: bool) -> None:
@@ -152,6 +193,8 @@ def clean_up(job: Job) -> None:
             continue
         for entry in directory.iterdir():
             reaper.remove_tree(entry)
+    if Path("/dev/mqueue") in job.wipe:  # the sandbox's own IPC namespace: SysV objects too
+        reaper.remove_ipc()
 
 
 def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
@@ -173,7 +216,7 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
             os._exit(70)
     for _, write_end in pipes:
         os.close(write_end)
-    watch = Watch(pid, [r for r, _ in pipes], job.stream_cap, job.result_cap)
+    watch = Watch(pid, [r for r, _ in pipes], job.result_cap)
     outcome = watch.run(start + timeout)
     seconds = time.monotonic() - start
     report = {
@@ -199,7 +242,33 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
         return dict(report, status="pids" if hit_pids_limit else "no-result"), []
     if hit_pids_limit and result.get("status") != "ok":
         return dict(report, status="pids"), []
-    return dict(report, status="finished", result=result), blobs
+    result, blobs, dropped = cap_figures(result, blobs)
+    return dict(report, status="finished", result=result, figures_dropped=dropped), blobs
+
+
+def cap_figures(result: dict, blobs: list[bytes]) -> tuple[dict, list[bytes], int]:
+    """Leave out figures beyond ``figures.MAX_FIGURES`` per case, ``MAX_PNG_BYTES`` per
+    figure or ``MAX_SUBMISSION_PNG_BYTES`` in all (the host caps the same again).
+
+    The cap of ``figures.capture`` holds only while the case leaves it alone;
+    this one holds whatever the case patched. A result whose figures do not
+    match its PNGs goes on as it is: the host refuses it.
+    """
+    global png_bytes_left
+    data = result.get("data")
+    shown = data.get("figures") if isinstance(data, dict) else None
+    pngs = blobs[1:]
+    if result.get("status") != "ok" or not isinstance(shown, list) or len(shown) != len(pngs):
+        return result, blobs, 0
+    keep = []
+    for i, png in enumerate(pngs):
+        if len(keep) < figures.MAX_FIGURES and len(png) <= min(figures.MAX_PNG_BYTES, png_bytes_left):
+            keep.append(i)
+            png_bytes_left -= len(png)
+    if len(keep) == len(pngs):
+        return result, blobs, 0
+    data = dict(data, figures=[shown[i] for i in keep])
+    return dict(result, data=data), blobs[:1] + [pngs[i] for i in keep], len(pngs) - len(keep)
 
 
 def _bytes_reader(data: bytes):
@@ -218,18 +287,30 @@ def _bytes_reader(data: bytes):
 
 
 class Watch:
-    """Read a child's three pipes until it ends, a deadline passes or a cap is hit."""
+    """Read a child's three pipes until it ends, a deadline passes or its result is
+    over the cap. Printing is no fault: stdout and stderr are read to the end,
+    their beginning and end kept."""
 
-    def __init__(self, pid: int, fds: list[int], stream_cap: int, result_cap: int):
+    def __init__(self, pid: int, fds: list[int], result_cap: int):
         self.pid = pid
         self.fds = fds
-        self.caps = [stream_cap, stream_cap, result_cap]
+        self.result_cap = result_cap
         self.buffers = [bytearray(), bytearray(), bytearray()]
+        self.tails = [bytearray(), bytearray()]
         self.totals = [0, 0, 0]
         self.exit_status: int | None = None
 
     def excerpt(self, index: int) -> str:
-        return bytes(self.buffers[index][:STREAM_KEEP]).decode("utf-8", "replace")
+        """What the case printed on stdout (0) or stderr (1), its middle left out."""
+        head, tail = bytes(self.buffers[index]), bytes(self.tails[index])
+        omitted = self.totals[index] - len(head) - len(tail)
+        if omitted <= 0:
+            return (head + tail).decode("utf-8", "replace")
+        return (
+            head.decode("utf-8", "replace")
+            + f"\n… {omitted} Bytes Ausgabe ausgelassen …\n"
+            + tail.decode("utf-8", "replace")
+        )
 
     def run(self, deadline: float) -> str:
         """'finished', 'timeout' or 'overflow'."""
@@ -267,12 +348,10 @@ class Watch:
                         open_fds -= 1
                         continue
                     self.totals[index] += len(chunk)
-                    if self.totals[index] > self.caps[index]:
+                    if index == 2 and self.totals[2] > self.result_cap:
                         self._kill()
                         return "overflow"
-                    keep = STREAM_KEEP if index < 2 else self.caps[2]
-                    if len(self.buffers[index]) < keep:
-                        self.buffers[index] += chunk[: keep - len(self.buffers[index])]
+                    self._keep(index, chunk)
                 if exited_at is None and self._reaped():
                     exited_at = time.monotonic()
                     # Leftover processes of the case must not keep the pipes open.
@@ -285,6 +364,13 @@ class Watch:
                 os.close(pidfd)
             if self.exit_status is None:
                 self._kill()
+
+    def _keep(self, index: int, chunk: bytes) -> None:
+        buffer = self.buffers[index]
+        room = (self.result_cap if index == 2 else STREAM_KEEP) - len(buffer)
+        buffer += chunk[:room]
+        if index < 2 and len(chunk) > room:
+            self.tails[index] = (self.tails[index] + chunk[max(room, 0):])[-STREAM_TAIL:]
 
     @staticmethod
     def _read(fd: int) -> bytes | None:

@@ -9,9 +9,14 @@ code and holds nothing but the harness and its imports.
 
 Requests come over a SOCK_SEQPACKET socket (its descriptor is the first
 argument): a JSON message
-with three descriptors attached. The zygote answers ``{"request": n, "pid": ...}`` and,
+with three descriptors attached. The zygote answers ``{"request": n, "pid": ...}``
+(or ``{"request": n, "error": ...}``) and,
 when a harness ends, ``{"exit": pid, "code": ...}``. It ends when the host
 closes the socket.
+
+A request with ``"bwrap"`` (bubblewrap's command line) gets a sandbox of its
+own: the zygote starts bubblewrap and the forked harness joins its namespaces
+(``harness.namespaces``); when the harness ends, so does its bubblewrap.
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ import socket
 import sys
 import traceback
 
-from . import runner
+from . import namespaces, runner
 
 def main(argv: list[str]) -> None:
     """``argv``: the control socket's descriptor, then ``--warm-pyplot`` or nothing."""
     control = socket.socket(fileno=int(argv[0]))
+    control.set_inheritable(False)  # bubblewrap and its sandbox must never get it
     runner.warm_up(pyplot="--warm-pyplot" in argv)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
@@ -37,16 +43,18 @@ def main(argv: list[str]) -> None:
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ, "control")
     selector.register(wake_read, selectors.EVENT_READ, "wake")
+    holders: dict[int, namespaces.Holder] = {}
+    """Pid of a harness (its relay) -> the bubblewrap whose namespaces it joined."""
     while True:
         for key, _ in selector.select(1.0):
             if key.data == "wake":
                 os.read(wake_read, 4096)
-            elif not _serve(control, (wake_read, wake_write)):
+            elif not _serve(control, (wake_read, wake_write), holders):
                 return
-        _reap(control)
+        _reap(control, holders)
 
 
-def _serve(control: socket.socket, own: tuple[int, int]) -> bool:
+def _serve(control: socket.socket, own: tuple[int, int], holders: dict) -> bool:
     """Fork one harness for the request waiting on ``control``; False at its end."""
     try:
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
@@ -55,11 +63,25 @@ def _serve(control: socket.socket, own: tuple[int, int]) -> bool:
     if not message:
         return False
     request = json.loads(message)
+    for fd in fds:
+        os.set_inheritable(fd, False)
+    holder = None
+    if "bwrap" in request:
+        try:
+            holder = namespaces.hold(request["bwrap"])
+        except OSError as exc:
+            for fd in fds:
+                os.close(fd)
+            control.send(json.dumps({"request": request["request"], "error": str(exc)}).encode())
+            return True
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the forked harness
         code = 70
         try:
             _become_harness(control, own, fds, request)
+            if holder is not None:
+                namespaces.enter(holder.inside)
+                os.chdir(request["cwd"])
             runner.main(request["options"])
             code = 0
         except SystemExit as exc:
@@ -75,6 +97,8 @@ def _serve(control: socket.socket, own: tuple[int, int]) -> bool:
                 os._exit(code)
     for fd in fds:
         os.close(fd)
+    if holder is not None:
+        holders[pid] = holder
     control.send(json.dumps({"request": request["request"], "pid": pid}).encode())
     return True
 
@@ -94,7 +118,7 @@ def _become_harness(control, own: tuple[int, int], fds: list[int], request: dict
     os.environ.update(request["env"])
 
 
-def _reap(control: socket.socket) -> None:
+def _reap(control: socket.socket, holders: dict) -> None:
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -102,6 +126,12 @@ def _reap(control: socket.socket) -> None:
             return
         if pid == 0:
             return
+        if pid in namespaces.started:
+            namespaces.started.discard(pid)
+            continue  # a bubblewrap: the host knows only its harness
+        holder = holders.pop(pid, None)
+        if holder is not None:
+            os.close(holder.release)  # its bubblewrap ends
         try:
             control.send(json.dumps({"exit": pid, "code": os.waitstatus_to_exitcode(status)}).encode())
         except OSError:

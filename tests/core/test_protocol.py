@@ -24,6 +24,9 @@ def test_round_trip_with_blobs():
         (protocol.MAGIC + (2).to_bytes(4, "big") + b"[]", "not a JSON object"),
         (protocol.MAGIC + (3).to_bytes(4, "big") + b"{x}", "not JSON"),
         (protocol.MAGIC + (14).to_bytes(4, "big") + b'{"blobs":[-1]}', "non-negative"),
+        # Accepted, it could never be written on (json.dumps(allow_nan=False)).
+        (protocol.MAGIC + (9).to_bytes(4, "big") + b'{"y":NaN}', "NaN is not JSON"),
+        (protocol.MAGIC + (15).to_bytes(4, "big") + b'{"y":-Infinity}', "Infinity is not JSON"),
     ],
 )
 def test_malformed_frames_are_refused(data, words):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 
 from grader import assignment as assignments
+from grader.backends.process import ProcessBackend
 from grader.grading import run
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
@@ -59,20 +60,27 @@ KILLS_ITS_SANDBOX = REFERENCE.replace("def train(", "def _train(") + (
 )
 
 
+class HarnessOutOfReach(ProcessBackend):
+    """As in docker, a harness that no case can end: when it ends, the sandbox failed.
+    (Where a case can end it, that is the case's verdict: tests/core/test_attacks_round2.py.)"""
+
+    cases_reach_harness = False
+
+
 def test_a_result_whose_sandbox_failed_is_reported_but_graded_again_by_the_next_run(tmp_path):
     subs = make_class(tmp_path / "subs", good=1)
     (subs / "lost").mkdir()
     (subs / "lost" / "perceptron.py").write_text(KILLS_ITS_SANDBOX)
     out = tmp_path / "out"
     messages = []
-    first = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=messages.append).submissions}
+    first = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox=HarnessOutOfReach(), log=messages.append).submissions}
     assert first["lost"].sandbox_failed and not first["good0"].sandbox_failed
     assert any(c.status == "error" for c in first["lost"].cases)
     assert any(m.startswith("lost: die Sandbox fiel aus") for m in messages), messages
     stored = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
     assert stored["lost"]["sandbox_failed"] is True and stored["good0"]["sandbox_failed"] is False
     messages.clear()
-    second = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox="process", log=messages.append).submissions}
+    second = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox=HarnessOutOfReach(), log=messages.append).submissions}
     assert any("1 Abgaben unverändert" in m for m in messages), messages
     assert second["good0"].graded_at == first["good0"].graded_at
     assert any(m.startswith("lost: die Sandbox fiel aus") for m in messages), messages

@@ -76,7 +76,9 @@ def gone(pid: int, seconds: float = 10) -> bool:
 
 @pytest.fixture
 def backend():
-    backend = ProcessBackend(isolate_network=False)
+    # Without bubblewrap a case sees its harness's pid as the host does (the spares'
+    # own isolation is in test_process_isolation).
+    backend = ProcessBackend(isolate_network=False, bubblewrap=False)
     yield backend
     backend.close()
 

@@ -1,5 +1,7 @@
 import io
+import json
 import pickle
+import struct
 import zipfile
 
 import numpy as np
@@ -102,3 +104,38 @@ def test_case_run_with_garbage_result_is_invalid_not_an_exception():
     assert run.status == "invalid"
     run = validate.case_run("x/y", {"status": "made-up"}, [])
     assert run.status == "invalid"
+
+
+def test_every_string_from_the_sandbox_is_made_encodable():
+    frame = {
+        "status": "finished", "stdout": "out \udcff", "stderr": "err \ud800",
+        "result": {"status": "exception", "exception": "Fehler\ud800", "stage": "case",
+                   "message": "kaputt \udfff", "traceback": "File \udc80"},
+    }
+    run = validate.case_run("f/x", frame, [])
+    texts = [run.stdout, run.stderr, run.exception, run.message, run.traceback]
+    assert all("\ufffd" in text for text in texts)
+    structure, blob = plain.encode({"\ud800": ["a\udbff", {"k\udfff": 1}]})
+    value = validate.decode(structure, validate.load_arrays(blob))
+    assert json.dumps(value, ensure_ascii=False).encode("utf-8")
+    assert validate.versions({"numpy\ud800": "2.\udc00", "x": 3}) == {"numpy\ufffd": "2.\ufffd"}
+
+
+def png(size: int) -> bytes:
+    header = validate.PNG_SIGNATURE + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 10, 10)
+    return header + bytes(size - len(header))
+
+
+def test_figures_are_capped_per_figure_per_case_and_per_submission():
+    ok = {"status": "ok", "data": {"value": 1, "figures": [{"axes": []}] * 10}}
+    frame = {"status": "finished", "result": ok}
+    blobs = [npz(), png(5 << 20)] + [png(1 << 20)] * 9
+    run = validate.case_run("f/x", frame, blobs)
+    assert len(run.figures) == validate.MAX_FIGURES and run.figures_dropped == 2
+    runs = [validate.case_run(f"f/{i}", frame, blobs) for i in range(3)]
+    budget = validate.FigureBudget()
+    for run in runs:
+        budget.take(run)
+    kept = sum(len(f["png"]) for r in runs for f in r.figures)
+    assert kept <= validate.MAX_SUBMISSION_PNG_BYTES and [len(r.figures) for r in runs] == [8, 8, 0]
+    assert [r.figures_dropped for r in runs] == [2, 2, 10]

@@ -7,10 +7,14 @@ import time
 import types
 from pathlib import Path
 
+import pytest
+
 from grader.backends import process
+from grader.backends.bwrap import unavailable_reason
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend, Zygote, zygote_for
 from grader.backends.session import run_job
+from harness import reaper
 from harness.api import collect
 
 CASES = textwrap.dedent(
@@ -41,8 +45,8 @@ def job(folder: Path, body: str = "def f(x):\n    return x * 3\n") -> Job:
     return Job(folder, "student", CASES, {c.name: c.timeout for c in collect(module)})
 
 
-def value(a_job: Job) -> dict:
-    backend = ProcessBackend(isolate_network=False)
+def value(a_job: Job, bubblewrap: bool = False) -> dict:
+    backend = ProcessBackend(isolate_network=False, bubblewrap=bubblewrap)
     try:
         run = run_job(backend, a_job).cases["f/one"]
     finally:
@@ -58,6 +62,20 @@ def test_a_harness_is_forked_from_the_zygote_with_its_own_environment(tmp_path, 
     assert got["harness_parent"] == zygote_for(False).popen.pid
     assert "GNN_GRADER_SECRET" not in got["environment"]
     assert "/gnn-sandbox-" in got["home"]  # the sandbox's own folder, not the zygote's
+
+
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_a_harness_in_bubblewrap_is_forked_from_the_zygote_but_cannot_see_it(tmp_path):
+    backend = ProcessBackend(isolate_network=False, bubblewrap=True)
+    spare = backend._start(False)
+    with open(f"/proc/{spare.channel.popen.pid}/stat") as stat:
+        assert int(stat.read().rsplit(")", 1)[1].split()[1]) == zygote_for(False).popen.pid
+    spare.channel.close()
+    backend.close()
+    got = value(job(tmp_path / "a"), bubblewrap=True)
+    assert got["y"] == 6
+    assert got["harness_parent"] == 0  # outside the sandbox's pid namespace
+    assert "GNN_GRADER_SECRET" not in got["environment"]
 
 
 def test_the_exit_of_a_forked_harness_is_reported(tmp_path):
@@ -89,9 +107,36 @@ def test_without_a_zygote_the_harness_is_started_directly(tmp_path, monkeypatch)
     assert got["harness_parent"] == os.getpid()  # started by this process itself
 
 
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_without_a_zygote_bubblewrap_starts_the_harness_itself(tmp_path, monkeypatch):
+    def broken(warm_pyplot):
+        raise OSError("no zygote")
+
+    monkeypatch.setattr(process, "zygote_for", broken)
+    got = value(job(tmp_path / "a"), bubblewrap=True)
+    assert got["y"] == 6
+    assert got["harness_parent"] == 1  # bubblewrap's init in the sandbox's pid namespace
+
+
 def test_a_zygote_ends_when_its_socket_is_closed():
     zygote = Zygote(False)
     started = time.monotonic()
     zygote.stop()
     assert zygote.popen.returncode == 0
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_a_harness_in_bubblewrap_killed_first_is_reported_as_killed(tmp_path):
+    backend = ProcessBackend(isolate_network=False, bubblewrap=True)
+    spare = backend._start(False)
+    harness = []
+    for _ in range(500):  # until the relay has forked the harness inside
+        harness = reaper.descendants(spare.channel.popen.pid)
+        if harness:
+            break
+        time.sleep(0.01)
+    os.kill(harness[0], signal.SIGKILL)
+    info = spare.channel.close()
+    backend.close()
+    assert info.exit_code == -signal.SIGKILL  # the relay ends as its harness did

@@ -1,4 +1,4 @@
-"""In the real image (Debian's numpy and matplotlib), every reference still gets full marks,
+"""In the real image (the pinned numpy and matplotlib), every reference still gets full marks,
 and a class of examples is graded end to end with `grader run --sandbox docker`."""
 
 import json

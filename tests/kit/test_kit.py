@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def student_python(folder: Path, *arguments: str) -> subprocess.CompletedProcess
         "PYTHONPATH": sysconfig.get_paths()["purelib"],
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
+        "TMPDIR": tempfile.gettempdir(),  # the caller's, not a /tmp that other test runs share
     }
     return subprocess.run(
         [sys.executable, "-S", *arguments], cwd=folder, env=environment, capture_output=True, text=True, timeout=300
@@ -176,3 +178,31 @@ def test_checks_may_only_import_the_comparators_from_the_grader():
 def test_same_kit_gives_the_same_bytes(tmp_path):
     first = kit.build(aufgabe=1, out=tmp_path / "a.zip").read_bytes()
     assert kit.build(aufgabe=1, out=tmp_path / "b.zip").read_bytes() == first
+
+
+def test_what_needs_the_algorithm_is_left_to_the_hand_in(tmp_path):
+    """Aufgabe 2's train cases: the kit checks shapes and the error log, the rest is judged at hand-in."""
+    folder = unpack(2, tmp_path)
+    reference = (REFERENCE / "aufgabe2" / "irprop.py").read_text()
+    (folder / "irprop.py").write_text(reference)
+    done = pytest_in(folder)
+    assert done.returncode == 0, done.stdout
+    assert "4 passed, 2 skipped" in done.stdout
+    assert "train/irprop-steps: wird bei der Abgabe geprüft." in done.stdout
+    assert "`train/xor` (teilweise; der Rest wird bei der Abgabe geprüft)" in (folder / "README.md").read_text()
+    (folder / "irprop.py").write_text(reference + "\n\ndef train(X, T, sizes, epochs, rng, step0=0.1):\n    return [], [1.0] * epochs\n")
+    done = pytest_in(folder)
+    assert "2 failed, 4 passed" in done.stdout
+    assert "train/xor: Lauf 1: weights ist keine Liste von 2 Gewichtsmatrizen." in done.stdout
+
+
+def test_other_versions_than_the_graders_are_warned_about(tmp_path):
+    folder = unpack(1, tmp_path)
+    assert "WARNUNG" not in pytest_in(folder).stdout
+    settings = json.loads((folder / "gnn_kit" / "kit.json").read_text())
+    settings["versions"]["numpy"] = "1.24.2"
+    (folder / "gnn_kit" / "kit.json").write_text(json.dumps(settings))
+    done = pytest_in(folder)
+    assert "WARNUNG: andere Versionen als im Grader" in done.stdout
+    assert f"Hier laufen numpy {np.__version__} (Grader: 1.24.2)." in done.stdout
+    assert "pip install -r requirements.txt" in done.stdout

@@ -1,0 +1,166 @@
+"""The one map from the API's exceptions to what every command prints and exits with.
+
+Each error the user can fix ends as one German message, a hint and a fixed
+exit code (README, "Exit codes"); never as a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import sys
+from typing import Callable
+
+import click
+
+from . import assignment as assignments
+from .backends import SandboxLost, SandboxUnavailable
+from .expected import ReferenceBroken
+from .kit import KitError
+from .lms import BadDownload, WorksheetError
+from .overrides import OverrideError
+from .outdir import IncompleteRun, MissingResults, OutputInUse, OutputNotWritable, OutputOfAnotherAufgabe
+from .publish import PublishIntoRun
+from .roster import AmbiguousStudents
+from .submissions import NoSubmissions
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_UNKNOWN_AUFGABE = 3
+EXIT_NO_SUBMISSIONS = 4
+EXIT_NO_SANDBOX = 5
+EXIT_REFERENCE = 6
+EXIT_OUTPUT = 7
+EXIT_SANDBOX_LOST = 8
+EXIT_INCOMPLETE = 9
+EXIT_WORKSHEET = 10
+EXIT_AMBIGUOUS = 11
+EXIT_INTERRUPTED = 130
+
+
+_OS_REASONS = {
+    errno.ENOENT: "Datei oder Ordner gibt es nicht",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
+    errno.EEXIST: "dort liegt schon eine Datei, kein Ordner",
+    errno.EISDIR: "das ist ein Ordner",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "nicht erlaubt",
+    errno.EROFS: "das Dateisystem ist schreibgeschützt",
+    errno.ENOSPC: "kein Platz mehr auf dem Datenträger",
+    errno.ENAMETOOLONG: "der Name ist zu lang",
+}
+
+
+class GraderError(click.ClickException):
+    """An error the user can fix: one line, a hint, a fixed exit code."""
+
+    def __init__(self, message: str, hint: str, exit_code: int):
+        super().__init__(f"{message}\n  Hinweis: {hint}")
+        self.exit_code = exit_code
+
+
+def _translate(exc: BaseException) -> GraderError | None:
+    """The GraderError for ``exc``; None for what is not the user's to fix (a bug: traceback)."""
+    if isinstance(exc, assignments.UnknownAufgabe):
+        known = ", ".join(map(str, assignments.available()))
+        return GraderError(f"Aufgabe {exc} gibt es nicht.", f"bekannt sind: {known} (siehe `grader list`).", EXIT_UNKNOWN_AUFGABE)
+    if isinstance(exc, NoSubmissions):
+        return GraderError(
+            f"In {exc} liegt keine Abgabe.",
+            "erwartet wird je Studierendem ein Ordner oder eine .zip-Datei mit der Datei der Aufgabe "
+            "(oder Moodles Download aller Abgaben).",
+            EXIT_NO_SUBMISSIONS,
+        )
+    if isinstance(exc, BadDownload):
+        return GraderError(str(exc), "das Archiv neu herunterladen oder entpackt als Ordner übergeben.", EXIT_NO_SUBMISSIONS)
+    if isinstance(exc, MissingResults):
+        return GraderError(
+            f"In {exc} liegt keine results.json (oder sie ist unlesbar).",
+            "den Ausgabeordner eines `grader run` angeben (oder dessen results.json).",
+            EXIT_NO_SUBMISSIONS,
+        )
+    if isinstance(exc, SandboxUnavailable):
+        return GraderError(
+            f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
+            "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
+            EXIT_NO_SANDBOX,
+        )
+    if isinstance(exc, SandboxLost):
+        return GraderError(
+            f"Abbruch: {exc} Bisher Bewertetes ist gespeichert.",
+            "Docker-Engine wieder starten und denselben Befehl erneut ausführen: er setzt fort.",
+            EXIT_SANDBOX_LOST,
+        )
+    if isinstance(exc, ReferenceBroken):
+        return GraderError(str(exc), "die Referenz unter reference/ oder die Fälle prüfen.", EXIT_REFERENCE)
+    if isinstance(exc, OutputNotWritable):
+        return GraderError(
+            f"In den Ausgabeordner kann nicht geschrieben werden ({exc}).",
+            "einen anderen Ordner mit --out wählen oder die Rechte prüfen.",
+            EXIT_OUTPUT,
+        )
+    if isinstance(exc, OutputOfAnotherAufgabe):
+        return GraderError(
+            f"In {exc.out} liegen die Ergebnisse von Aufgabe {exc.aufgabe}; sie würden überschrieben.",
+            "für jede Aufgabe einen eigenen Ordner wählen, z. B. --out out/aufgabeN (Standard).",
+            EXIT_OUTPUT,
+        )
+    if isinstance(exc, OutputInUse):
+        return GraderError(
+            f"In {exc} schreibt gerade ein anderer Lauf des Graders.",
+            "warten, bis er fertig ist, oder einen anderen Ordner mit --out wählen.",
+            EXIT_OUTPUT,
+        )
+    if isinstance(exc, PublishIntoRun):
+        return GraderError(str(exc), "ein Ziel außerhalb des Ausgabeordners wählen, z. B. --to bundle/.", EXIT_OUTPUT)
+    if isinstance(exc, IncompleteRun):
+        return GraderError(
+            f"Der Lauf in {exc.path} ist unvollständig: {len(exc.run.submissions)} von {exc.run.total} Abgaben bewertet.",
+            "denselben `grader run` erneut starten (er setzt fort) oder --allow-incomplete angeben.",
+            EXIT_INCOMPLETE,
+        )
+    if isinstance(exc, WorksheetError):
+        return GraderError(str(exc), "die Tabelle in Moodle bei genau dieser Aufgabe über „Bewertungstabelle herunterladen“ holen.", EXIT_WORKSHEET)
+    if isinstance(exc, AmbiguousStudents):
+        groups = "; ".join(" und ".join(group) for group in exc.groups)
+        hint = (
+            "die Bewertungstabellen der Aufgaben (mit E-Mail-Adressen) zusätzlich als --roster angeben."
+            if exc.with_roster
+            else "Moodles Teilnehmerliste oder Bewertungstabellen (mit E-Mail-Adresse oder ID-Nummer) als --roster angeben."
+        )
+        return GraderError(f"Nicht eindeutig zuzuordnen: {groups}.", hint, EXIT_AMBIGUOUS)
+    if isinstance(exc, OverrideError):
+        return GraderError(str(exc), "siehe `grader override -h`; die Kennung steht in index.html.", EXIT_USAGE)
+    if isinstance(exc, KitError):
+        return GraderError(str(exc), "checks.py darf vom Grader nur grader.compare importieren.", EXIT_FAILED)
+    if isinstance(exc, OSError):
+        reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+        return GraderError(
+            f"Zugriff auf {exc.filename or ''} fehlgeschlagen: {reason}.",
+            "Pfad und Rechte prüfen oder ein anderes Ziel wählen.",
+            EXIT_OUTPUT,
+        )
+    return None
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Run a command; map the API's exceptions to GraderErrors, Ctrl-C to exit 130."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except KeyboardInterrupt as exc:
+            outcome = getattr(exc, "outcome", None)  # grading.Interrupted: what the run had graded
+            done = f" (unvollständig: {len(outcome.submissions)} von {outcome.total} bewertet)" if outcome else ""
+            click.echo(f"\nAbgebrochen{done}. Was bewertet war, ist gespeichert; derselbe Aufruf setzt fort.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as exc:
+            error = _translate(exc)
+            if error is None:
+                raise
+            raise error from None
+
+    return wrapper

@@ -1,0 +1,115 @@
+"""The output folder of a run: one Aufgabe's, written by one grader at a time.
+
+``claim`` is held while a command writes into OUT. It refuses an OUT that
+holds another Aufgabe's results (a second Aufgabe would replace them) and
+one that another grader process is writing into right now (both would write
+the same files). The lock is ``flock`` on ``OUT/.lock``: the kernel drops it
+when its holder dies, so a killed run never leaves OUT locked.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import results
+from .results import RunResult
+
+LOCK = ".lock"
+OWNER = ".aufgabe"
+"""Names the Aufgabe of OUT from the first result stored, before any results.json exists."""
+
+
+class OutputNotWritable(OSError):
+    """The output folder cannot be created or written."""
+
+
+class OutputOfAnotherAufgabe(ValueError):
+    """OUT holds the results of another Aufgabe."""
+
+    def __init__(self, out: Path, aufgabe: int):
+        super().__init__(out, aufgabe)
+        self.out, self.aufgabe = out, aufgabe
+
+
+class OutputInUse(RuntimeError):
+    """Another grader process writes into OUT."""
+
+
+class MissingResults(LookupError):
+    """A path given as a run's output holds no readable results.json."""
+
+
+class IncompleteRun(RuntimeError):
+    """The run stopped before every submission had a result (Ctrl-C, lost engine)."""
+
+    def __init__(self, path: Path, run: RunResult):
+        super().__init__(path)
+        self.path, self.run = path, run
+
+
+def results_path(path: Path) -> Path:
+    """``path`` itself, or the ``results.json`` inside an output folder."""
+    return path / "results.json" if path.is_dir() else path
+
+
+def load_results(path: Path, *, allow_incomplete: bool = False) -> RunResult:
+    """The results of the run in ``path`` (its OUT or its results.json); an incomplete run only if allowed."""
+    file = results_path(Path(path))
+    try:
+        run = results.load(file)
+    except (OSError, ValueError, KeyError, TypeError):
+        raise MissingResults(path) from None
+    if not run.complete and not allow_incomplete:
+        raise IncompleteRun(path, run)
+    return run
+
+
+def default_out(aufgabe: int) -> Path:
+    """``out/aufgabeN``: the Aufgaben of a course never share an output folder by default."""
+    return Path("out") / f"aufgabe{aufgabe}"
+
+
+def check_writable(out: Path) -> None:
+    """Fail before grading, not after: a probe file is written and removed."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputNotWritable(f"{out}: {exc.strerror or exc}") from None
+
+
+def owner(out: Path) -> int | None:
+    """The Aufgabe whose results lie in ``out``, None for a fresh or unreadable folder."""
+    for path in (out / "results.json", out / OWNER):
+        try:
+            return int(json.loads(path.read_text(encoding="utf-8"))["aufgabe"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+@contextmanager
+def claim(out: Path, aufgabe: int | None) -> Iterator[None]:
+    """Hold ``out`` for writing the results of ``aufgabe`` (None: any Aufgabe's, e.g. overrides)."""
+    check_writable(out)
+    descriptor = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputInUse(str(out)) from None
+        found = owner(out)
+        if aufgabe is not None and found is not None and found != aufgabe:
+            raise OutputOfAnotherAufgabe(out, found)
+        if aufgabe is not None and found is None:
+            (out / OWNER).write_text(json.dumps({"aufgabe": aufgabe}), encoding="utf-8")
+        yield
+    finally:
+        os.close(descriptor)

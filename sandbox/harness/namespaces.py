@@ -1,0 +1,136 @@
+"""Enter a sandbox that bubblewrap made, from a process forked by the zygote.
+
+bubblewrap builds the namespaces and the mount tree and runs a holder in
+them (``hold``). A harness forked by the zygote joins the holder's
+namespaces (``enter``): its user namespace first (the grader's user owns
+it, so that is allowed without privileges), then the others; it gives up
+every capability the join gave it, and forks once more, because only
+children enter a pid namespace. The forked child is the harness; the
+process in between only relays its exit.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import signal
+from dataclasses import dataclass
+
+from . import reaper
+
+NAMESPACES = ("user", "mnt", "ipc", "net", "uts", "cgroup", "pid")
+READY_SECONDS = 30.0
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+_CAPABILITY_VERSION_3 = 0x20080522
+
+
+started: set[int] = set()
+"""Pids of the bubblewrap processes ``hold`` started that were not reaped yet."""
+
+
+@dataclass
+class Holder:
+    release: int
+    """Write end of the holder's stdin: closing it ends the sandbox."""
+    inside: int
+    """Pid (as the caller sees it) of the holder, whose namespaces a harness joins."""
+
+
+def hold(argv: list[str]) -> Holder:
+    """Start bubblewrap (``argv``, ending in a command that prints a line, then reads
+    stdin to its end) and wait until its namespaces are complete."""
+    stdin_read, release = os.pipe()
+    ready_read, ready_write = os.pipe()
+    try:
+        pid = os.posix_spawn(
+            argv[0],
+            argv,
+            {"PATH": "/usr/bin:/bin"},
+            file_actions=[(os.POSIX_SPAWN_DUP2, stdin_read, 0), (os.POSIX_SPAWN_DUP2, ready_write, 1)],
+        )
+    except OSError:
+        os.close(release)
+        raise
+    finally:
+        os.close(stdin_read)
+        os.close(ready_write)
+    started.add(pid)
+    try:
+        ready, _, _ = select.select([ready_read], [], [], READY_SECONDS)
+        below = reaper.descendants(pid) if ready and os.read(ready_read, 1) else []
+    finally:
+        os.close(ready_read)
+    if not below:
+        os.close(release)
+        _end(pid)
+        raise OSError("bubblewrap did not start its sandbox")
+    return Holder(release, below[-1])
+
+
+def _end(pid: int) -> None:
+    started.discard(pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def enter(holder: int) -> None:  # pragma: no cover - runs in the forked harness
+    """Join ``holder``'s namespaces; returns in a child inside them, the caller
+    stays behind as its relay and exits as it does. Raises OSError before forking."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    opened = []
+    try:
+        for name in NAMESPACES:
+            try:
+                opened.append(os.open(f"/proc/{holder}/ns/{name}", os.O_RDONLY))
+            except FileNotFoundError:
+                if name != "cgroup":  # older kernels have none
+                    raise
+        for fd in opened:
+            if libc.setns(fd, 0) != 0:
+                raise OSError(ctypes.get_errno(), "setns")
+    finally:
+        for fd in opened:
+            os.close(fd)
+    _drop_capabilities(libc)
+    child = os.fork()
+    if child:
+        _relay(child)
+
+
+def _drop_capabilities(libc) -> None:  # pragma: no cover
+    """No capability in the joined user namespace, and none to be gained by exec."""
+    cap = 0
+    while libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0:
+        cap += 1
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_uint32) for n in ("effective", "permitted", "inheritable")]
+
+    if libc.capset(ctypes.byref(Header(_CAPABILITY_VERSION_3, 0)), (Data * 2)()) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+
+
+def _relay(child: int) -> None:  # pragma: no cover
+    """Wait for the harness and end the way it ended (its exit code or its signal)."""
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:
+            continue
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        if -code != signal.SIGKILL:  # the one whose handler cannot be set
+            signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    os._exit(code & 0xFF)
