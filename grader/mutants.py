@@ -57,9 +57,9 @@ def _name(func: ast.AST) -> str:
 @dataclass
 class Mutant:
     id: str
-    """``function:hash`` of the change; stable while that function's code stays."""
+    """``function:hash`` of the changed expression and its replacement: stable while both stay in that function."""
     description: str
-    """German: the line and the change, e.g. "Zeile 67: `a + b` → `a - b`"."""
+    """German: the line, the kind and the change, e.g. "Zeile 67 (operator): `a + b` → `a - b`"."""
     source: str
     diff: str = ""
 
@@ -123,7 +123,7 @@ def make_mutants(source: str) -> list[Mutant]:
         mutated = _apply(tree, index)
         if mutated is None:
             continue
-        where, before, after, function = mutated
+        where, kind, before, after, function = mutated
         text = ast.unparse(tree)
         if text == original or text in (m.source for m in mutants.values()):
             continue
@@ -137,12 +137,12 @@ def make_mutants(source: str) -> list[Mutant]:
         while key in mutants:
             key, suffix = f"{function}:{digest}-{suffix}", suffix + 1
         diff = "\n".join(difflib.unified_diff(original.splitlines(), text.splitlines(), lineterm="", n=2))
-        mutants[key] = Mutant(key, f"Zeile {where}: `{before}` → `{after}`", text, diff)
+        mutants[key] = Mutant(key, f"Zeile {where} ({kind}): `{before}` → `{after}`", text, diff)
     return list(mutants.values())
 
 
 def _apply(tree: ast.Module, index: int):
-    """Apply the ``index``-th change of ``tree`` in place; (line, before, after, function) or None."""
+    """Apply the ``index``-th change of ``tree`` in place; (line, kind, before, after, function) or None."""
     seen = 0
     for function, parent in _parents(tree):
         for field, value in ast.iter_fields(parent):
@@ -161,7 +161,8 @@ def _apply(tree: ast.Module, index: int):
                 else:
                     setattr(parent, field, replacement)
                 ast.fix_missing_locations(tree)
-                return getattr(child, "lineno", getattr(parent, "lineno", 0)), before, ast.unparse(replacement), function
+                line = getattr(child, "lineno", getattr(parent, "lineno", 0))
+                return line, kind, before, ast.unparse(replacement), function
     return None
 
 
