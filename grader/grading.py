@@ -16,7 +16,7 @@ from typing import Callable
 from harness.reaper import remove_tree
 
 from . import assignment as assignments
-from . import lms, overrides, report
+from . import diagnosis, lms, overrides, report
 from .assignment import Assignment
 from .backends import Backend, SandboxLost, make_backend
 from .backends.base import Job
@@ -26,7 +26,6 @@ from .expected import Expected, expected_for
 from .figures import difference_png
 from .filenames import file_stem
 from .formatting import compact
-from .mistakes import known_mistakes
 from .outdir import claim
 from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from .store import ResultStore, submission_hash
@@ -79,11 +78,10 @@ def grade_submission(
     job_run = execute(job) if execute is not None else run_job(backend, job)
     result.versions = job_run.versions
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
-    mistakes = known_mistakes(assignment)
     for case in cases:
         run = job_run.cases[case.name]
         status, message = verdict(
-            case, run, assignment, expected.values[case.name], expected.figures[case.name], mistakes
+            case, run, assignment, expected.values[case.name], expected.figures[case.name]
         )
         # A hidden case with a release date keeps its details for the report after that date.
         public = case.visibility == "public" or bool(case.release)
@@ -123,6 +121,8 @@ def grade_submission(
         result.status, result.message = "error", failure
         for case_result in result.cases:
             case_result.message = not_imported(assignment)
+    else:
+        diagnosis.diagnose(assignment, result.cases, job_run.cases)  # name the typical mistake
     result.score = sum(c.score for c in result.cases)
     # The Testat certifies that the algorithm works: enough points and every required case.
     if result.status == "graded":

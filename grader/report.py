@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import i18n, lms, pins
+from . import diagnosis, i18n, lms, pins
 from .assignment import PROJECT, Assignment
 from .case_source import case_code
 from .filenames import file_stem
@@ -205,6 +205,7 @@ def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None)
         "index.html.j2",
         run=run,
         statistics=case_statistics(run),
+        mistakes=diagnosis.class_view(run),  # issue 18
         similar=similar,
         pairs=pairs,
         lang=lang,

@@ -42,6 +42,9 @@ class CaseResult:
     """What the student's code returned, shortened; public cases only."""
     release: str = ""
     """ISO date from which a hidden case's details may be shown (see ``harness.api.Case``)."""
+    mistake: dict | None = None
+    """Failed cases only: the typical mistake whose output this is, ``{"id", "title", "hint"}``
+    (``grader.diagnosis``); the hint is empty for a hidden case."""
 
 
 @dataclass

@@ -17,14 +17,13 @@ from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 from .assignment import Assignment
 from .compare import judge
-from .mistakes import diagnose
 from .validate import CaseRun
 
 
 def verdict(
-    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list, mistakes: list = ()
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
 ) -> tuple[str, str]:
-    """(status, German message) of one case; a failed output equal to a known mistake's names it."""
+    """(status, German message) of one case."""
     module = f"{assignment.module}.py"
     if run.status == "ok":
         try:
@@ -43,9 +42,7 @@ def verdict(
             )
         if judgement.passed:
             return "passed", judgement.message + dropped_figures(run)
-        known = diagnose(case, run.value, mistakes)
-        message = f"{known} {judgement.message}" if known else judgement.message
-        return "failed", message + dropped_figures(run)
+        return "failed", judgement.message + dropped_figures(run)
     if run.status == "exception":
         return "error", exception_message(run, module, assignment, reveal=case.visibility == "public")
     if run.status == "timeout":

@@ -157,3 +157,15 @@ def train_w0_unchanged(m, ctx):
     w0 = np.array([0.25, -0.5, 0.125])
     m.train(LOGIC_X.astype(float), np.array([0, 0, 0, 1]), w0)
     return {"w0_after_train": w0}
+
+
+# --- Cases added for the mutation tests (issue 18, `grader mutants`): each one catches
+# --- mutants of the reference that every case above let pass.
+
+@case("train/default-max-epochs", points=1, visibility="hidden", timeout=10,
+      about="Ohne max_epochs, nicht linear trennbar: nach den vorgegebenen 100 Epochen ist epochs 0, w der Stand danach.")
+def train_default_max_epochs(m, ctx):
+    rng = np.random.default_rng(107)
+    X = rng.normal(size=(12, 3))
+    T = (np.sum(X**2, axis=1) > 3.0).astype(int)
+    return _trained(m, X, T, rng.uniform(-0.5, 0.5, size=4))

@@ -169,3 +169,16 @@ def train_irprop_steps_deep(m, ctx):
       about="Große Startschrittweite step0=0.5: der Fehler steigt zwischendurch, trotzdem kein Zurücknehmen.")
 def train_irprop_steps_large_step0(m, ctx):
     return _trajectory(m, XOR_X, XOR_T, [2, 3, 1], 15, 0.5, [233])
+
+
+# --- Cases added for the mutation tests (issue 18, `grader mutants`): each one catches
+# --- mutants of the reference that every case above let pass.
+
+@case("train/irprop-steps-default-step0", points=1, visibility="hidden", timeout=30,
+      check=Property("follows_irprop_minus"),
+      about="Ohne step0: jede Schrittweite beginnt beim vorgegebenen Wert 0.1.")
+def train_irprop_steps_default_step0(m, ctx):
+    start, _ = m.train(XOR_X.copy(), XOR_T.copy(), [2, 3, 1], 0, np.random.default_rng(241))
+    weights, errors = m.train(XOR_X.copy(), XOR_T.copy(), [2, 3, 1], 15, np.random.default_rng(241))
+    run = {"start": _arrays(start), "weights": _arrays(weights), "errors": np.asarray(errors, dtype=float)}
+    return {"X": XOR_X, "T": XOR_T, "step0": 0.1, "runs": [run]}

@@ -262,3 +262,23 @@ def pool_image_mean(m, ctx):
     target = ctx.scratch / "pooled.png"
     pooled = m.pool_image(source, str(target), size=3, stride=2, mode="mean")
     return {"pooled": pooled, "png": _written_png(target)}
+
+
+# --- Cases added for the mutation tests (issue 18, `grader mutants`): each one catches
+# --- mutants of the reference that every case above let pass.
+
+@case(
+    "pool_image/white-areas",
+    points=1,
+    visibility="hidden",
+    timeout=10,
+    check=Property("written_png", pooled_atol=GRAY.atol, levels=3),
+    about="Ein Bild mit rein weißen Flächen: Weiß bleibt im geschriebenen PNG weiß.",
+)
+def pool_image_white(m, ctx):
+    pixels = np.random.default_rng(442).integers(0, 256, size=(8, 10))
+    pixels[:4, :6] = 255
+    source = _write_png(ctx.scratch / "white.png", pixels)
+    target = ctx.scratch / "pooled.png"
+    pooled = m.pool_image(source, str(target))
+    return {"pooled": pooled, "png": _written_png(target)}

@@ -29,7 +29,10 @@ def test_corpus_verdict(label):
     aufgabe = int(label.split("/")[0].removeprefix("aufgabe"))
     result = grade_path(aufgabe=aufgabe, path=HERE / label, sandbox="process", public_only=False, log=lambda m: None)
     lost = {c.name for c in result.cases if c.status != "passed"}
-    messages = {c.name: c.message for c in result.cases if c.status != "passed"}
+    # What a student reads of a failed case: the message and the typical mistake it matches.
+    messages = {
+        c.name: " ".join([c.message, *(c.mistake or {}).values()]) for c in result.cases if c.status != "passed"
+    }
     assert result.status == "graded"
     assert lost == set(expected["failing"]), messages
     assert result.passed == expected["testat"], (result.score, result.missing_required)

@@ -43,9 +43,9 @@ def test_moodle_ids_and_nested_zip(moodle_out):
 def test_moodle_worksheet_and_grades_json_are_written(moodle_out):
     out, graded = moodle_out
     rows = list(csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text())))
-    wrong = graded["Ben Maier (102)"].score
-    assert 0 < wrong < 24
-    assert [(r["Identifier"], r["Grade"]) for r in rows] == [("Participant 101", "24"), ("Participant 102", f"{wrong:g}")]
+    wrong, full = graded["Ben Maier (102)"].score, graded["Anna Müller (101)"].max_score
+    assert 0 < wrong < full
+    assert [(r["Identifier"], r["Grade"]) for r in rows] == [("Participant 101", f"{full:g}"), ("Participant 102", f"{wrong:g}")]
     grades = json.loads((out / "grades.json").read_text())["grades"]
     assert [g["passed"] for g in grades] == [True, False]
 

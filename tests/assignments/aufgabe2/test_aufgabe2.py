@@ -18,10 +18,13 @@ CHECKS = ASSIGNMENT.properties
 FORWARD = {"forward/xor-net", "forward/deep", "forward/no-hidden-layer"}
 GRADIENTS = {"gradients/xor-net", "gradients/deep", "gradients/no-hidden-layer"}
 IRPROP = {"irprop_minus/sign-combinations", "irprop_minus/matrix", "irprop_minus/step-limits", "irprop_minus/custom-eta"}
-TRAJECTORY = {"train/irprop-steps", "train/irprop-steps-deep", "train/irprop-steps-large-step0"}
+TRAJECTORY = {
+    "train/irprop-steps", "train/irprop-steps-deep", "train/irprop-steps-large-step0",
+    "train/irprop-steps-default-step0",
+}
 
 FAILING = {
-    "irprop-plus": {"train/irprop-steps", "train/irprop-steps-large-step0"},
+    "irprop-plus": {"train/irprop-steps", "train/irprop-steps-large-step0", "train/irprop-steps-default-step0"},
     "no-zeroing": IRPROP | TRAJECTORY,
     "gradient-not-sign": IRPROP | TRAJECTORY,
     "delta-sign": IRPROP | TRAJECTORY | {"train/xor"},

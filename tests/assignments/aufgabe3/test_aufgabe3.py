@@ -21,11 +21,11 @@ RECONSTRUCT = {"reconstruct/small", "reconstruct/mnist-size"}
 TRAIN_MNIST = {"train_rbm/mnist-100-hidden", "train_rbm/mnist-other-settings"}
 
 FAILING = {
-    "sign_flipped": CD_ALL | TRAIN_MNIST,
+    "sign_flipped": CD_ALL | TRAIN_MNIST | {"train_rbm/single-pattern"},
     "biases_not_updated": CD_ALL,
     # A non-square W makes the matrix product fail: errors everywhere but in the square case.
     "hidden_transposed": HIDDEN_PROBS | CD_ALL | RECONSTRUCT | TRAIN_MNIST
-    | {"train_rbm/rng-reproducible", "train_rbm/batch-order-from-rng"},
+    | {"train_rbm/rng-reproducible", "train_rbm/batch-order-from-rng", "train_rbm/single-pattern"},
     "hidden_without_bias": HIDDEN_PROBS | CD_ALL | RECONSTRUCT,
     "sum_not_mean": CD_ALL | TRAIN_MNIST,
     "divides_by_n_visible": CD_ALL | TRAIN_MNIST,
@@ -33,9 +33,9 @@ FAILING = {
     "samples_without_rng": CD_MEAN_FIELD,
     "mean_field_with_rng": {"cd_update/sampled-mean"},
     "samples_visible": {"cd_update/sampled-mean"},
-    "reconstruct_hidden": RECONSTRUCT,
+    "reconstruct_hidden": RECONSTRUCT | {"train_rbm/single-pattern"},
     "reconstruct_identity": RECONSTRUCT,
-    "train_returns_untrained": TRAIN_MNIST,
+    "train_returns_untrained": TRAIN_MNIST | {"train_rbm/single-pattern"},
     "global_shuffle": {"train_rbm/rng-reproducible"},
 }
 

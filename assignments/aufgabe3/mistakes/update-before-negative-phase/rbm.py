@@ -1,6 +1,4 @@
-"""Genau dieses Ergebnis gibt ein CD-Schritt, der den positiven Teil (v0, h0) schon anwendet, bevor die negative Phase (vk, hk) gerechnet ist: vk und hk müssen mit den Parametern vor dem Schritt entstehen.
-
-A known mistake (see ``grader.mistakes``): W, b and c change in two halves,
+"""A typical mistake (see ``grader.diagnosis``): W, b and c change in two halves,
 and the Gibbs chain of the negative phase already runs on the half-updated
 parameters.
 """

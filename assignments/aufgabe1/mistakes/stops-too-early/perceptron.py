@@ -1,0 +1,18 @@
+"""Mistake: stops at the first pattern without an error instead of an error-free epoch."""
+import numpy as np
+
+
+def output(w, x):
+    phi = np.asarray(x) @ w[:-1] + w[-1]
+    return (phi > 0).astype(int)
+
+
+def train(X, T, w0, max_epochs=100):
+    w = np.array(w0, dtype=float)
+    for epoch in range(1, max_epochs + 1):
+        for x, t in zip(X, T):
+            o = output(w, x)
+            if o == t:
+                return w, epoch
+            w = w + (t - o) * np.append(x, 1)
+    return w, 0

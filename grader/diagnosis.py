@@ -1,0 +1,196 @@
+"""Name the mistake: a failed case whose output is what a typical mistake gives.
+
+Each Aufgabe keeps a catalogue of typical mistakes in
+``assignments/aufgabeN/mistakes/<id>/``: a full submission that makes the
+mistake, and ``mistake.toml`` with a German ``title``, a ``hint`` (what to
+look at, not the fix) and the lecture ``concept`` it touches. Every mistake
+is graded once per assignment version on the host, in the same sandbox as
+the reference (``grader.expected``); the outputs of the cases it fails are
+cached beside the expected values. A student's failed case whose output
+passes that case's check against a mistake's output is diagnosed as that
+mistake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from harness.checks import Trajectory
+
+from .assignment import Assignment
+from .backends.base import Job
+from .backends.process import ProcessBackend
+from .backends.session import run_job
+from .compare import judge
+from .expected import Expected, _load, _store, cache_dir, expected_for
+from .results import CaseResult, RunResult
+from .validate import CaseRun
+from .verdicts import verdict
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    title: str
+    hint: str
+    concept: str
+    folder: Path
+    """The submission that makes this mistake."""
+
+
+def catalogue(assignment: Assignment) -> list[Mistake]:
+    """The typical mistakes of ``assignment``, sorted by id (an empty list without a catalogue)."""
+    root = assignment.folder / "mistakes"
+    mistakes = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if (folder / "mistake.toml").is_file():
+            spec = tomllib.loads((folder / "mistake.toml").read_text(encoding="utf-8"))
+            mistakes.append(Mistake(folder.name, spec["title"], spec["hint"], spec["concept"], folder))
+    return mistakes
+
+
+@dataclass
+class Catalogue:
+    mistakes: dict[str, Mistake]
+    outputs: dict[str, Expected]
+    """Mistake id -> its values and figures, for exactly the cases it fails with a value."""
+
+
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+_memo: dict[str, Catalogue] = {}
+_memo_lock = threading.Lock()
+
+
+def catalogue_for(assignment: Assignment) -> Catalogue:
+    """The catalogue with its outputs, computed once per assignment version (disk and memory)."""
+    # This module decides what is kept: a change of it must not read an older cache.
+    key = f"aufgabe{assignment.number}-{assignment.fingerprint()}-{_CODE}"
+    # One lock for all: the graders' threads would otherwise compute the same outputs side by side.
+    with _memo_lock:
+        if key not in _memo:
+            mistakes = {m.id: m for m in catalogue(assignment)}
+            _memo[key] = Catalogue(mistakes, _outputs(assignment, list(mistakes.values()), cache_dir() / "mistakes" / key))
+        return _memo[key]
+
+
+def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> dict[str, Expected]:
+    missing = [m for m in mistakes if not (folder / m.id / "values.json").is_file()]
+    if missing:
+        expected = expected_for(assignment)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            computed = list(pool.map(lambda m: compute(assignment, expected, m), missing))
+        folder.mkdir(parents=True, exist_ok=True)
+        for mistake, outputs in zip(missing, computed):
+            _store(folder / mistake.id, outputs)
+    return {m.id: _load(folder / m.id) for m in mistakes}
+
+
+def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Expected:
+    """Grade ``mistake`` like the reference; keep the outputs of the cases it fails with a value.
+
+    The cases it fails run a second time: an output that changes from run to
+    run (a mistake that draws from an unseeded generator) can name nothing.
+    """
+    first = _run(assignment, mistake, [c.name for c in assignment.cases])
+    failed = [
+        case.name
+        for case in assignment.cases
+        if verdict(case, first[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
+        == "failed"
+        # A check that the reference's output passes against the mistake's cannot tell the two
+        # apart (a property such as "learns XOR"): a correct submission must never be named.
+        and not _passes(assignment, case.name, first[case.name].value, first[case.name].figures,
+                        expected.values[case.name], expected.figures[case.name])
+    ]
+    second = _run(assignment, mistake, failed) if failed else {}
+    kept = [
+        name for name in failed
+        if second[name].status == "ok"
+        and _passes(assignment, name, first[name].value, first[name].figures, second[name].value, second[name].figures)
+    ]
+    return Expected(
+        values={name: first[name].value for name in kept},
+        figures={name: first[name].figures for name in kept},
+    )
+
+
+def _run(assignment: Assignment, mistake: Mistake, cases: list[str]) -> dict[str, CaseRun]:
+    job = Job(
+        submission=mistake.folder,
+        module=assignment.module,
+        cases_source=assignment.cases_source,
+        timeouts={name: assignment.case(name).timeout for name in cases},
+        resources=assignment.resources,
+        limits=assignment.limits,
+    )
+    return run_job(ProcessBackend(isolate_network=False), job).cases
+
+
+def _passes(assignment: Assignment, case_name: str, value, figures: list, got, got_figures: list) -> bool:
+    """Whether ``got`` passes the case's check with a mistake's ``value`` in the place of the expected value."""
+    case = assignment.case(case_name)
+    try:
+        # The very same trajectory passes at once: comparing the attractors of a chaotic map is
+        # most of what a diagnosis costs (bench/mistakes.py), and equal arrays need none of it.
+        if isinstance(case.check, Trajectory) and np.array_equal(np.asarray(value), np.asarray(got)):
+            return True
+        return judge(
+            case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures),
+        ).passed
+    except Exception:  # a check that cannot compare these outputs matches nothing
+        return False
+
+
+def matches(assignment: Assignment, catalogue: Catalogue, case_name: str, run: CaseRun) -> set[str]:
+    """Ids of the mistakes whose output ``run`` passes the case's check against."""
+    return {
+        mistake_id
+        for mistake_id, outputs in catalogue.outputs.items()
+        if case_name in outputs.values
+        and _passes(assignment, case_name, outputs.values[case_name], outputs.figures[case_name], run.value, run.figures)
+    }
+
+
+def diagnose(
+    assignment: Assignment, cases: list[CaseResult], runs: dict[str, CaseRun], known: Catalogue | None = None
+) -> None:
+    """Set ``mistake`` on every failed case of one submission that a typical mistake explains.
+
+    Where several mistakes match a case, the one that explains the most failed
+    cases of this submission is named (ties: the first id). ``known`` is the
+    Aufgabe's catalogue (``catalogue_for``) unless given.
+    """
+    failed = [c for c in cases if c.status == "failed" and runs[c.name].status == "ok"]
+    if not failed:
+        return
+    known = known or catalogue_for(assignment)
+    found = {c.name: matches(assignment, known, c.name, runs[c.name]) for c in failed}
+    explained = {m: sum(m in ids for ids in found.values()) for m in known.mistakes}
+    for case in failed:
+        if found[case.name]:
+            best = min(found[case.name], key=lambda m: (-explained[m], m))
+            mistake = known.mistakes[best]
+            # A hidden case names the mistake only: its hint could point at what the case tries.
+            hint = mistake.hint if case.visibility == "public" or case.release else ""
+            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint}
+
+
+def class_view(run: RunResult) -> list[dict]:
+    """Per typical mistake of the run: its title and how many students make it, most frequent first."""
+    rows: dict[str, dict] = {}
+    for submission in run.submissions:
+        for case in submission.cases:
+            if case.mistake:
+                row = rows.setdefault(case.mistake["id"], {"id": case.mistake["id"], "title": case.mistake["title"], "students": set()})
+                row["students"].add(submission.id)
+    return sorted(
+        ({**row, "students": len(row["students"])} for row in rows.values()),
+        key=lambda r: (-r["students"], r["id"]),
+    )
