@@ -11,6 +11,7 @@ from grader.grading import grade_path
 
 PROJECT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
+CATALOGUE = PROJECT / "assignments" / "aufgabe1" / "mistakes"
 
 ALL_TRAIN_BUT_EDGE = {
     "train/and", "train/or", "train/not", "train/nand", "train/and-from-w0",
@@ -41,12 +42,13 @@ STILL_PASSES_TESTAT = {"w0-in-place"}
 SUBMISSIONS = {
     "reference": (PROJECT / "reference" / "aufgabe1", set()),
     "correct-with-loops": (PROJECT / "examples" / "submissions" / "aufgabe1" / "mueller_anna", set()),
-    **{mistake: (HERE / "wrong" / mistake, failing) for mistake, failing in FAILING.items()},
+    **{mistake: (CATALOGUE / mistake, failing) for mistake, failing in FAILING.items()},
 }
 
 
-def test_every_wrong_implementation_is_listed():
-    assert {p.name for p in (HERE / "wrong").iterdir() if p.is_dir()} == set(FAILING)
+def test_every_listed_mistake_is_in_the_catalogue():
+    # The catalogue may hold more; each of its entries loses cases (tests/assignments/test_mistakes.py).
+    assert set(FAILING) <= {p.name for p in CATALOGUE.iterdir() if p.is_dir()}
 
 
 def test_every_listed_case_exists():

@@ -16,6 +16,7 @@ from harness.checks import Trajectory
 
 PROJECT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
+CATALOGUE = PROJECT / "assignments" / "aufgabe5" / "mistakes"
 EXAMPLES = PROJECT / "examples" / "submissions" / "aufgabe5"
 
 SIMULATE = {
@@ -50,12 +51,13 @@ SUBMISSIONS = {
     "example-transposed": (EXAMPLES / "meyer_leon", TRANSPOSED),
     "example-over-time": (EXAMPLES / "wolf_hannah", WRONG_DIAGRAM),
     "example-sequential-zip": (EXAMPLES / "braun_max.zip", WRONG_MAP),
-    **{mistake: (HERE / "wrong" / mistake, failing) for mistake, failing in FAILING.items()},
+    **{mistake: (CATALOGUE / mistake, failing) for mistake, failing in FAILING.items()},
 }
 
 
-def test_every_wrong_implementation_is_listed():
-    assert {p.name for p in (HERE / "wrong").iterdir() if p.is_dir()} == set(FAILING)
+def test_every_listed_mistake_is_in_the_catalogue():
+    # The catalogue may hold more; each of its entries loses cases (tests/assignments/test_mistakes.py).
+    assert set(FAILING) <= {p.name for p in CATALOGUE.iterdir() if p.is_dir()}
 
 
 def test_every_listed_case_exists():
