@@ -14,7 +14,7 @@ from grader.overview import overview
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 # Output 1 at phi == 0: one mistake that makes most train cases fail too.
-THRESHOLD_GE = (Path(__file__).parents[1] / "assignments" / "aufgabe1" / "wrong" / "threshold-ge" / "perceptron.py").read_text()
+THRESHOLD_GE = (Path(__file__).parents[2] / "assignments" / "aufgabe1" / "mistakes" / "threshold-ge" / "perceptron.py").read_text()
 
 # Ignores max_epochs: trains until an epoch is error-free, under a guard of its own so
 # that the loop ends at all. Right everywhere but on non-separable data.
