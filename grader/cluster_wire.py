@@ -46,7 +46,7 @@ def pack_handin(folder: Path) -> bytes:
     """The submission folder as an uncompressed zip; links and bytecode never go in."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for relative, is_dir, _ in handin.walk(folder):
+        for relative, is_dir in handin.walk(folder):
             name = relative.as_posix()
             if is_dir:
                 archive.writestr(name + "/", b"")

@@ -33,8 +33,8 @@ def _left_out(name: str, is_dir: bool) -> bool:
     return name in LEFT_OUT_FOLDERS if is_dir else name.lower().endswith(LEFT_OUT_SUFFIXES)
 
 
-def walk(root: Path) -> Iterator[tuple[Path, bool, int]]:
-    """(relative path, is a folder, size) of everything that passes, folders before their content.
+def walk(root: Path) -> Iterator[tuple[Path, bool]]:
+    """(relative path, is a folder) of everything that passes, folders before their content.
 
     Raises UnsafeHandIn for a link, a special file, or a hand-in too deep, too
     large or with too many files. ``root`` itself must be a real folder.
@@ -61,16 +61,15 @@ def walk(root: Path) -> Iterator[tuple[Path, bool, int]]:
                 if len(path.parts) > MAX_DEPTH:
                     raise UnsafeHandIn(f"mehr als {MAX_DEPTH} Ordnerebenen")
                 pending.append(path)
-                yield path, True, 0
+                yield path, True
                 continue
             files += 1
-            size = entry.stat(follow_symlinks=False).st_size
-            total += size
+            total += entry.stat(follow_symlinks=False).st_size
             if files > MAX_FILES:
                 raise UnsafeHandIn(f"mehr als {MAX_FILES} Dateien")
             if total > MAX_BYTES:
                 raise UnsafeHandIn(f"größer als {MAX_BYTES >> 20} MB")
-            yield path, False, size
+            yield path, False
 
 
 def check(root: Path) -> None:
@@ -83,7 +82,7 @@ def copy(source: Path, target: Path) -> None:
     """Copy what passes ``walk`` into the existing folder ``target``: files read-only for all,
     folders readable for all and writable for their owner (so that the grader can remove them).
     A file is opened without following links, so a link put in its place meanwhile is refused too."""
-    for relative, is_dir, _ in walk(source):
+    for relative, is_dir in walk(source):
         destination = target / relative
         if is_dir:
             destination.mkdir(mode=0o755)

@@ -32,7 +32,7 @@ def submission_hash(submission: Submission) -> str:
     if not stat.S_ISDIR(mode):
         return digest.hexdigest()
     try:
-        for relative, is_dir, _ in sorted(handin.walk(origin)):
+        for relative, is_dir in sorted(handin.walk(origin)):
             if not is_dir:
                 digest.update(os.fsencode(Path(origin.name) / relative))
                 digest.update((origin / relative).read_bytes())

@@ -129,11 +129,8 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
             # Its folder is not the submission: a file of the right name beside it was not handed in.
             submission.error = _not_found(module, [readable(entry.name)])
             return submission
-        submission.folder = entry.parent
-        try:
-            handin.check(entry.parent)
-        except (handin.UnsafeHandIn, OSError) as exc:
-            submission.folder, submission.error = None, f"Der Ordner von {readable(entry.name)} wurde nicht bewertet: {exc}."
+        submission.error = _unsafe(entry.parent, f"Der Ordner von {readable(entry.name)}")
+        submission.folder = None if submission.error else entry.parent
         return submission
     name = name or entry.name
     folder_name = (archives.stem(Path(name)) or name) if entry.is_file() else name
@@ -154,13 +151,8 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
                 f"Das Archiv {readable(entry.name)} ist beschädigt und lässt sich nicht öffnen ({exc})."
             )
             return submission
-    try:
-        handin.check(folder)
-    except handin.UnsafeHandIn as exc:
-        submission.error = f"Die Abgabe {readable(entry.name)} wurde nicht bewertet: {exc}."
-        return submission
-    except OSError as exc:
-        submission.error = f"Die Abgabe {readable(entry.name)} ist nicht lesbar ({exc.strerror or exc})."
+    submission.error = _unsafe(folder, f"Die Abgabe {readable(entry.name)}")
+    if submission.error:
         return submission
     submission.folder = locate(folder, module)
     inner = [p for p in folder.iterdir() if p.is_file() and archives.stem(p)] if entry.is_dir() else []
@@ -173,6 +165,17 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
         submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
     return submission
+
+
+def _unsafe(folder: Path, shown: str) -> str:
+    """Why ``folder`` cannot be copied into a sandbox (``grader.handin``), or ""."""
+    try:
+        handin.check(folder)
+    except handin.UnsafeHandIn as exc:
+        return f"{shown} wurde nicht bewertet: {exc}."
+    except OSError as exc:
+        return f"{shown} ist nicht lesbar ({exc.strerror or exc})."
+    return ""
 
 
 def _not_found(module: str, names: list[str], where: str = "") -> str:
