@@ -137,7 +137,8 @@ def _grader_failed(
     assignment: Assignment, backend: Backend, submission: Submission, exc: Exception, log: Callable[[str], None]
 ) -> SubmissionResult:
     """The verdict for a submission whose grading failed on the host: an error, never stored, so
-    that the next run tries again; the other submissions go on."""
+    that the next run tries again; the other submissions go on. Built here, not through
+    ``grade_submission``'s error branch: the fallback must not depend on the code that failed."""
     log(f"{submission.id}: interner Fehler beim Bewerten ({type(exc).__name__}: {exc!r:.200}).")
     message = (
         "Diese Abgabe konnte wegen eines internen Fehlers des Graders nicht bewertet werden "
