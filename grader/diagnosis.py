@@ -25,11 +25,8 @@ import numpy as np
 from harness.checks import Trajectory
 
 from .assignment import Assignment
-from .backends.base import Job
-from .backends.process import ProcessBackend
-from .backends.session import run_job
 from .compare import judge
-from .expected import Expected, _load, _store, cache_dir, expected_for
+from .expected import Expected, cache_dir, expected_for, load, run_on_host, store
 from .results import CaseResult, RunResult
 from .validate import CaseRun
 from .verdicts import verdict
@@ -88,8 +85,8 @@ def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> d
             computed = list(pool.map(lambda m: compute(assignment, expected, m), missing))
         folder.mkdir(parents=True, exist_ok=True)
         for mistake, outputs in zip(missing, computed):
-            _store(folder / mistake.id, outputs)
-    return {m.id: _load(folder / m.id) for m in mistakes}
+            store(folder / mistake.id, outputs)
+    return {m.id: load(folder / m.id) for m in mistakes}
 
 
 def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Expected:
@@ -122,15 +119,7 @@ def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Exp
 
 
 def _run(assignment: Assignment, mistake: Mistake, cases: list[str]) -> dict[str, CaseRun]:
-    job = Job(
-        submission=mistake.folder,
-        module=assignment.module,
-        cases_source=assignment.cases_source,
-        timeouts={name: assignment.case(name).timeout for name in cases},
-        resources=assignment.resources,
-        limits=assignment.limits,
-    )
-    return run_job(ProcessBackend(isolate_network=False), job).cases
+    return run_on_host(assignment, mistake.folder, {name: assignment.case(name).timeout for name in cases})
 
 
 def _passes(assignment: Assignment, case_name: str, value, figures: list, got, got_figures: list) -> bool:

@@ -23,6 +23,7 @@ from .backends.base import Job
 from .formatting import compact
 from .backends.process import ProcessBackend
 from .backends.session import run_job
+from .validate import CaseRun
 
 
 class ReferenceBroken(RuntimeError):
@@ -55,22 +56,29 @@ def expected_for(assignment: Assignment) -> Expected:
     """The reference's outputs for every case of ``assignment`` (cached)."""
     folder = cache_dir() / "expected" / f"aufgabe{assignment.number}-{assignment.fingerprint()}"
     if (folder / "values.json").is_file():
-        return _load(folder)
+        return load(folder)
     expected = compute(assignment)
-    _store(folder, expected)
+    store(folder, expected)
     return expected
 
 
-def compute(assignment: Assignment) -> Expected:
+def run_on_host(assignment: Assignment, folder: Path, timeouts: dict[str, float] | None = None) -> dict[str, CaseRun]:
+    """The cases of ``assignment`` (all, with their own limits, unless ``timeouts`` names some) run
+    on instructor code in ``folder`` (the reference, a catalogue mistake, a mutant), here in the
+    process sandbox."""
     job = Job(
-        submission=assignment.reference,
+        submission=folder,
         module=assignment.module,
         cases_source=assignment.cases_source,
-        timeouts={c.name: c.timeout for c in assignment.cases},
+        timeouts=timeouts or {c.name: c.timeout for c in assignment.cases},
         resources=assignment.resources,
         limits=assignment.limits,
     )
-    runs = run_job(ProcessBackend(isolate_network=False), job).cases
+    return run_job(ProcessBackend(isolate_network=False), job).cases
+
+
+def compute(assignment: Assignment) -> Expected:
+    runs = run_on_host(assignment, assignment.reference)
     broken = [f"{run.name}: {run.status} {run.message} {run.traceback}" for run in runs.values() if run.status != "ok"]
     if broken:
         raise ReferenceBroken(
@@ -83,7 +91,7 @@ def compute(assignment: Assignment) -> Expected:
     )
 
 
-def _store(folder: Path, expected: Expected) -> None:
+def store(folder: Path, expected: Expected) -> None:
     """Write atomically: a half-written cache must never be read."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
@@ -103,7 +111,7 @@ def _store(folder: Path, expected: Expected) -> None:
         pass
 
 
-def _load(folder: Path) -> Expected:
+def load(folder: Path) -> Expected:
     arrays = validate.load_arrays((folder / "arrays.npz").read_bytes())
     everything = validate.decode(json.loads((folder / "values.json").read_text()), arrays)
     figures = {

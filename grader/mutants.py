@@ -31,10 +31,7 @@ from pathlib import Path
 
 from . import assignment as assignments
 from .assignment import Assignment
-from .backends.base import Job
-from .backends.process import ProcessBackend
-from .backends.session import run_job
-from .expected import Expected, expected_for
+from .expected import Expected, expected_for, run_on_host
 from .report import render
 from .verdicts import verdict
 
@@ -192,15 +189,7 @@ def grade_mutant(assignment: Assignment, expected: Expected, mutant: Mutant, tim
     """(killed, Testat still passed) of one mutant, graded like the reference."""
     with tempfile.TemporaryDirectory(prefix="gnn-mutant-") as folder:
         (Path(folder) / f"{assignment.module}.py").write_text(mutant.source, encoding="utf-8")
-        job = Job(
-            submission=Path(folder),
-            module=assignment.module,
-            cases_source=assignment.cases_source,
-            timeouts=timeouts,
-            resources=assignment.resources,
-            limits=assignment.limits,
-        )
-        runs = run_job(ProcessBackend(isolate_network=False), job).cases
+        runs = run_on_host(assignment, Path(folder), timeouts)
     score = sum(
         case.points
         for case in assignment.cases
@@ -213,15 +202,7 @@ def grade_mutant(assignment: Assignment, expected: Expected, mutant: Mutant, tim
 def _timeouts(assignment: Assignment) -> dict[str, float]:
     """Each case's limit, cut to 10 times what the reference needs: a mutant that loops
     forever must not cost the case's full limit (a slow mutant counts as killed)."""
-    job = Job(
-        submission=assignment.reference,
-        module=assignment.module,
-        cases_source=assignment.cases_source,
-        timeouts={c.name: c.timeout for c in assignment.cases},
-        resources=assignment.resources,
-        limits=assignment.limits,
-    )
-    runs = run_job(ProcessBackend(isolate_network=False), job).cases
+    runs = run_on_host(assignment, assignment.reference)
     return {c.name: min(c.timeout, max(2.0, 10 * runs[c.name].seconds)) for c in assignment.cases}
 
 
