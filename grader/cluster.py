@@ -21,7 +21,7 @@ from typing import Callable
 
 from .backends import SandboxLost
 from .backends.base import Job
-from .backends.session import JobRun
+from .backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
 from .validate import CaseRun
 
 RETRIES = 2
@@ -59,10 +59,18 @@ class Cluster:
             retries=RETRIES,
             pure=False,
         )
+        # The worker's sandbox enforces each case's limit; this bounds the whole task from here,
+        # so that a worker that hangs without dying costs this submission, not the run.
+        seconds = (RETRIES + 1) * (STARTUP_SECONDS + sum(t + GRACE_SECONDS for t in job.timeouts.values())) + 60
         try:
-            answer = future.result()
+            answer = future.result(timeout=seconds)
         except KilledWorker:
             return _killed_workers(job)
+        except (TimeoutError, SandboxLost):
+            # Not the submission's doing: reported as a sandbox failure, so the next run grades it again.
+            future.cancel()
+            message = "Der Bewertungsrechner des Clusters antwortete nicht oder fiel aus; der nächste Lauf bewertet diese Abgabe neu."
+            return JobRun({name: CaseRun(name, "sandbox", message=message) for name in job.timeouts}, {})
         except CancelledError:
             if self._closing:
                 raise

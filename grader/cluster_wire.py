@@ -24,10 +24,9 @@ from .backends.base import Job
 from .backends.session import JobRun
 from .validate import RESULT_STATUSES, CaseRun
 
-HOST_STATUSES = {"sandbox", "invalid"}
+HOST_STATUSES = {"sandbox", "invalid", "ended"}
 """Statuses the worker's grader gives a case itself (the harness never sends them)."""
 MAX_HEADER = 1 << 20
-MAX_VERSIONS = 32
 _SOURCES = (Path(__file__).resolve().parent, Path(protocol.__file__).resolve().parent)
 
 
@@ -77,6 +76,7 @@ def _frame(run: CaseRun) -> bytes:
         "seconds": run.seconds,
         "exit": run.exit_code,
         "message": run.message,
+        "figures_dropped": run.figures_dropped,
     }
     blobs: list[bytes] = []
     if run.status in RESULT_STATUSES:
@@ -99,20 +99,19 @@ def decode_run(answer: object, job: Job) -> JobRun:
     missing or unreadable in the answer is a sandbox failure of that case."""
     answer = answer if isinstance(answer, dict) else {}
     runs: dict[str, CaseRun] = {}
+    budget = validate.FigureBudget()  # the same cap on a submission's pictures as a local run
     frames = answer.get("frames")
     for frame in frames if isinstance(frames, list) else []:
         run = _case_run(frame, job)
         if run is not None and run.name in job.timeouts and run.name not in runs:
+            budget.take(run)
             runs[run.name] = run
     for name in job.timeouts:
-        runs.setdefault(name, CaseRun(name, "sandbox", message="Der Worker lieferte für diesen Fall kein lesbares Ergebnis."))
-    versions = answer.get("versions")
-    if not isinstance(versions, dict) or len(versions) > MAX_VERSIONS:
-        versions = {}
+        runs.setdefault(name, CaseRun(name, "sandbox", message="Der Bewertungsrechner lieferte für diesen Fall kein lesbares Ergebnis."))
     restarts = answer.get("restarts")
     return JobRun(
         {name: runs[name] for name in job.timeouts},
-        {_text(str(k)): _text(str(v)) for k, v in versions.items()},
+        validate.versions(answer.get("versions")),
         restarts if type(restarts) is int else 0,
     )
 
@@ -134,12 +133,9 @@ def _case_run(frame: object, job: Job) -> CaseRun | None:
         return CaseRun(
             name,
             header["status"],
-            message=_text(header.get("message")),
-            stderr=_text(header.get("stderr")),
+            message=validate.text(header.get("message")),
+            stderr=validate.text(header.get("stderr")),
             exit_code=header.get("exit") if type(header.get("exit")) is int else None,
         )
     return validate.case_run(name, header, blobs)
 
-
-def _text(value: object) -> str:
-    return value[: validate.MAX_TEXT] if isinstance(value, str) else ""

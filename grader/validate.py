@@ -74,8 +74,8 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
     run = CaseRun(
         name,
         status if status in HARNESS_STATUSES else "invalid",
-        stdout=_text(frame.get("stdout")),
-        stderr=_text(frame.get("stderr")),
+        stdout=text(frame.get("stdout")),
+        stderr=text(frame.get("stderr")),
         stdout_bytes=_count(frame.get("stdout_bytes")),
         stderr_bytes=_count(frame.get("stderr_bytes")),
         seconds=_number(frame.get("seconds")),
@@ -89,11 +89,11 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
         run.status, run.message = "invalid", "Das Ergebnis des Falls ist unlesbar."
         return run
     run.status = result["status"]
-    run.message = _text(result.get("message"))
+    run.message = text(result.get("message"))
     if run.status == "exception":
-        run.exception = _text(result.get("exception"))[:200]
-        run.stage = _text(result.get("stage"))[:20]
-        run.traceback = _text(result.get("traceback"))
+        run.exception = text(result.get("exception"))[:200]
+        run.stage = text(result.get("stage"))[:20]
+        run.traceback = text(result.get("traceback"))
         return run
     if run.status == "ok":
         try:
@@ -208,7 +208,8 @@ def check_png(blob: bytes) -> bytes:
     return blob
 
 
-def _text(value) -> str:
+def text(value) -> str:
+    """A string from a sandbox, cut to ``MAX_TEXT`` and made encodable; anything else is ""."""
     return clean(value[:MAX_TEXT]) if isinstance(value, str) else ""
 
 

@@ -40,3 +40,15 @@ def test_a_workers_answer_passes_the_same_validation_as_a_sandboxs():
 def test_an_answer_that_is_no_answer_fails_every_case():
     for answer in (None, {"frames": "nope"}, {"frames": [_frame("zz", np.zeros(1))]}):
         assert {run.status for run in decode_run(answer, JOB).cases.values()} == {"sandbox"}
+
+
+def test_text_from_a_worker_is_made_encodable_and_an_ended_case_keeps_its_status():
+    ended = protocol.encode({"type": "case", "name": "a", "status": "ended", "message": "kaputt \ud800",
+                             "stderr": "\udcff"}, [])
+    answer = {"versions": {"numpy\ud800": "2.4.6\udcff"}, "frames": [ended]}
+    job_run = decode_run(answer, JOB)
+    run = job_run.cases["a"]
+    assert run.status == "ended" and run.message == "kaputt \ufffd" and run.stderr == "\ufffd"
+    assert job_run.versions == {"numpy\ufffd": "2.4.6\ufffd"}
+    for text in (run.message, run.stderr, *job_run.versions, *job_run.versions.values()):
+        text.encode("utf-8")
