@@ -8,8 +8,12 @@ from pathlib import Path
 
 import click
 
-from . import assignment as assignments
 from . import click_german
+
+# Before any command module builds its click types, so that their words are German too.
+click_german.install()
+
+from . import assignment as assignments
 from .backends import CHOICES, SandboxUnavailable
 from .cli_course import add_commands
 from .cluster import ClusterUnavailable
@@ -18,8 +22,6 @@ from .grading import grade_path, run
 from .mutants import run as run_mutants
 from .outdir import default_out
 
-
-click_german.install()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -103,7 +103,7 @@ def similarity_command(aufgabe: int, submissions: Path, out: Path | None, thresh
 @click.command("override")
 @click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--id", "submission_id", required=True, help="Kennung der Abgabe, wie in results.json und index.html.")
-@click.option("--points", type=click.FloatRange(0), help="Neue Punktzahl (das Testat folgt der Schwelle, außer mit --passed).")
+@click.option("--points", type=click.FloatRange(0), help="Neue Punktzahl (das Testat folgt dann allein der Schwelle, auch bei fehlendem Pflichtfall; --passed setzt es selbst).")
 @click.option("--passed", type=click.Choice(["yes", "no", "ja", "nein"]), help="Testat bestanden oder nicht, von Hand.")
 @click.option("--note", default="", help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
 @click.option("--remove", is_flag=True, help="Die Änderung von Hand zurücknehmen.")

@@ -39,11 +39,23 @@ def load(out: Path) -> dict[str, Override]:
     path = Path(out) / FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {sid: Override(**entry) for sid, entry in data.items()}
+        found = {sid: Override(**entry) for sid, entry in data.items()}
     except FileNotFoundError:
         return {}
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise OverrideError(f"{path} ist beschädigt ({exc}); bitte reparieren oder löschen.") from None
+    except (ValueError, TypeError, AttributeError):
+        found = None
+    # A file edited by hand must fail here, before grading, not when it is applied after it.
+    if found is None or not all(
+        isinstance(o.note, str) and isinstance(o.at, str)
+        and (o.points is None or type(o.points) in (int, float))
+        and (o.passed is None or type(o.passed) is bool)
+        for o in found.values()
+    ):
+        raise OverrideError(
+            f"{path} ist beschädigt (je Kennung: note, at, points als Zahl oder null, passed als true, "
+            "false oder null); bitte reparieren oder löschen."
+        )
+    return found
 
 
 def apply(run: RunResult, overrides: dict[str, Override]) -> None:
@@ -59,6 +71,8 @@ def apply(run: RunResult, overrides: dict[str, Override]) -> None:
         submission.override = {**asdict(change), "graded_score": submission.score, "graded_passed": submission.passed}
         if change.points is not None:
             submission.score = change.points
+            # The instructor's word after the Testat conversation: points decide by the threshold
+            # alone, a missing required case included; --passed sets the verdict itself.
             submission.passed = change.points >= run.threshold * submission.max_score - 1e-9
         if change.passed is not None:
             submission.passed = change.passed
