@@ -17,8 +17,8 @@ task costs the cluster's throughput).
 from __future__ import annotations
 
 import argparse
-import shutil
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,7 +36,7 @@ from distributed import Client, as_completed  # noqa: E402
 from throughput import make_class  # noqa: E402
 
 from grader import assignment as assignments  # noqa: E402
-from grader import cluster_worker  # noqa: E402
+from grader.cluster import worker as cluster_worker  # noqa: E402
 from grader.expected import expected_for  # noqa: E402
 from grader.grading import run  # noqa: E402
 

@@ -16,11 +16,10 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import PROJECT
+from grader.backends.base import Limits
 from harness.api import Case, collect
 
-from .backends.base import Limits
-
-PROJECT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = PROJECT / "assignments"
 REFERENCE = PROJECT / "reference"
 HARNESS = PROJECT / "sandbox" / "harness"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .results import CaseResult
+from grader.results import CaseResult
 
 
 def shared_causes(cases: list[CaseResult], expected_values: dict) -> list[dict]:

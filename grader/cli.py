@@ -8,20 +8,19 @@ from pathlib import Path
 
 import click
 
-from . import click_german
+from grader import click_german
 
 # Before any command module builds its click types, so that their words are German too.
 click_german.install()
 
-from . import assignment as assignments
-from .backends import CHOICES, SandboxUnavailable
-from .cli_course import add_commands
-from .cluster import ClusterUnavailable
-from .errors import EXIT_FAILED, handle_errors
-from .grading import grade_path, run
-from .mutants import run as run_mutants
-from .outdir import default_out
-
+from grader import assignment as assignments
+from grader.backends import CHOICES, SandboxUnavailable
+from grader.cluster.client import ClusterUnavailable
+from grader.course.cli import add_commands
+from grader.course.mutants import run as run_mutants
+from grader.errors import EXIT_FAILED, handle_errors
+from grader.grading import grade_path, run
+from grader.outdir import default_out
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,8 +105,8 @@ def sandbox_build(from_debian: bool, force: bool) -> None:
     """
     import docker
 
-    from .backends.docker import docker_unavailable_reason
-    from .image import build_image, ensure_image, prune
+    from grader.backends.docker import docker_unavailable_reason
+    from grader.backends.image import build_image, ensure_image, prune
 
     reason = docker_unavailable_reason()
     if reason is not None:
@@ -127,8 +126,8 @@ def sandbox_prune(repository: str) -> None:
     """Veraltete Tags des Sandbox-Images entfernen (alle außer dem aktuellen)."""
     import docker
 
-    from .backends.docker import docker_unavailable_reason
-    from .image import prune
+    from grader.backends.docker import docker_unavailable_reason
+    from grader.backends.image import prune
 
     reason = docker_unavailable_reason()
     if reason is not None:
@@ -146,7 +145,7 @@ def sandbox_prune(repository: str) -> None:
 def worker_command(scheduler: str, sandbox: str, slots: int | None, dask_args: tuple[str, ...]) -> None:
     """Abgaben für einen Dask-Scheduler bewerten (startet `dask worker`; weitere Optionen wie --tls-cert gehen an ihn)."""
     try:
-        from .cluster_worker import start
+        from grader.cluster.worker import start
     except ImportError:
         raise ClusterUnavailable("Für `grader worker` fehlt Dask. Installieren mit: pip install 'gnn-grader[cluster]'") from None
     start(scheduler, sandbox=sandbox, slots=slots or os.cpu_count() or 1, dask_args=dask_args, log=lambda m: click.echo(m, err=True))

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from harness.checks import Trajectory
 
-from .assignment import Assignment
-from .compare import judge
-from .expected import Expected, cache_dir, expected_for, load, run_on_host, store
-from .results import CaseResult, RunResult
-from .validate import CaseRun
-from .verdicts import verdict
+from grader.assignment import Assignment
+from grader.backends.validate import CaseRun
+from grader.compare import judge
+from grader.expected import Expected, cache_dir, expected_for, load, run_on_host, store
+from grader.results import CaseResult, RunResult
+from grader.verdicts import verdict
+from harness.checks import Trajectory
 
 
 @dataclass(frozen=True)

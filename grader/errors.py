@@ -13,17 +13,24 @@ from typing import Callable
 
 import click
 
-from . import assignment as assignments
-from .backends import SandboxLost, SandboxUnavailable
-from .cluster import ClusterUnavailable
-from .expected import ReferenceBroken
-from .kit import KitError
-from .lms import BadDownload, WorksheetError
-from .overrides import OverrideError
-from .outdir import IncompleteRun, MissingResults, OutputInUse, OutputNotWritable, OutputOfAnotherAufgabe
-from .publish import PublishIntoRun
-from .roster import AmbiguousStudents
-from .submissions import NoSubmissions
+from grader import assignment as assignments
+from grader.backends import SandboxLost, SandboxUnavailable
+from grader.cluster.client import ClusterUnavailable
+from grader.course.kit import KitError
+from grader.course.overrides import OverrideError
+from grader.course.publish import PublishIntoRun
+from grader.course.roster import AmbiguousStudents
+from grader.expected import ReferenceBroken
+from grader.intake.download import BadDownload
+from grader.intake.submissions import NoSubmissions
+from grader.outdir import (
+    IncompleteRun,
+    MissingResults,
+    OutputInUse,
+    OutputNotWritable,
+    OutputOfAnotherAufgabe,
+)
+from grader.report.grades import WorksheetError
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2

@@ -15,15 +15,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.assignment import Assignment
+from grader.backends import validate
+from grader.backends.base import Job
+from grader.backends.process import ProcessBackend
+from grader.backends.session import run_job
+from grader.backends.validate import CaseRun
+from grader.report.formatting import compact
 from harness import plain
-
-from . import validate
-from .assignment import Assignment
-from .backends.base import Job
-from .formatting import compact
-from .backends.process import ProcessBackend
-from .backends.session import run_job
-from .validate import CaseRun
 
 
 class ReferenceBroken(RuntimeError):

@@ -13,25 +13,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from grader import assignment as assignments
+from grader import diagnosis
+from grader.assignment import Assignment
+from grader.backends import Backend, SandboxLost, make_backend
+from grader.backends.base import Job
+from grader.backends.session import JobRun, run_job
+from grader.backends.tempdirs import private_temporary
+from grader.causes import shared_causes
+from grader.course import overrides
+from grader.expected import Expected, expected_for
+from grader.intake.download import find_submissions
+from grader.intake.filenames import file_stem
+from grader.intake.submissions import NoSubmissions, Submission, open_submission
+from grader.outdir import claim
+from grader.report import pages as report
+from grader.report.formatting import compact
+from grader.report.pictures import difference_png
+from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
+from grader.store import ResultStore, submission_hash
+from grader.verdicts import import_failure, not_imported, verdict
 from harness.reaper import remove_tree
-
-from . import assignment as assignments
-from . import diagnosis, lms, overrides, report
-from .assignment import Assignment
-from .backends import Backend, SandboxLost, make_backend
-from .backends.base import Job
-from .backends.session import JobRun, run_job
-from .causes import shared_causes
-from .expected import Expected, expected_for
-from .figures import difference_png
-from .filenames import file_stem
-from .formatting import compact
-from .outdir import claim
-from .results import CaseResult, RunResult, SubmissionResult, write_json_atomic
-from .store import ResultStore, submission_hash
-from .submissions import NoSubmissions, Submission, open_submission
-from .tempdirs import private_temporary
-from .verdicts import import_failure, not_imported, verdict
 
 
 def grade_submission(
@@ -239,7 +241,7 @@ def run(
     grader writing there stop it (``grader.outdir``). ``complete`` in the
     outcome says whether every submission found has a result.
     With ``cluster`` (a Dask scheduler's address) the sandboxes run on its
-    workers (``grader.cluster``); everything else stays here.
+    workers (``grader.cluster.client``); everything else stays here.
     """
     assignment = assignments.load(aufgabe)
     with claim(Path(out), assignment.number):
@@ -270,11 +272,11 @@ def _run(
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
     with private_temporary("gnn-unpack-") as work:
-        found = lms.find_submissions(Path(submissions), assignment.module, Path(work))
+        found = find_submissions(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
         if cluster is not None:
-            from .cluster import connect  # Dask is an optional extra
+            from grader.cluster.client import connect  # Dask is an optional extra
 
             backend = remote = connect(cluster, sandbox=sandbox, log=log)
         else:

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from . import results
-from .results import RunResult
+from grader import results
+from grader.results import RunResult
 
 LOCK = ".lock"
 OWNER = ".aufgabe"

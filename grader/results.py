@@ -37,7 +37,7 @@ class CaseResult:
     difference_figures: list[str] = field(default_factory=list)
     """File names of pictures of what differs (failed point, image and trajectory cases)."""
     expected_text: str = ""
-    """The expected value, shortened (``grader.formatting.compact``); public cases only."""
+    """The expected value, shortened (``grader.report.formatting.compact``); public cases only."""
     got_text: str = ""
     """What the student's code returned, shortened; public cases only."""
     release: str = ""
@@ -75,7 +75,7 @@ class SubmissionResult:
     """What the report says about the hand-in besides the cases (German), e.g. an ignored online text."""
     override: dict = field(default_factory=dict)
     """The instructor's hand override, if any: note, at, points, passed, and graded_score/graded_passed
-    (what the grader gave); score and passed above already include it (see ``grader.overrides``)."""
+    (what the grader gave); score and passed above already include it (see ``grader.course.overrides``)."""
 
     def to_json(self) -> dict:
         data = asdict(self)

@@ -12,12 +12,11 @@ import builtins
 import re
 import signal
 
+from grader.assignment import Assignment
+from grader.backends.validate import CaseRun
+from grader.compare import judge
 from harness.api import Case
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
-
-from .assignment import Assignment
-from .compare import judge
-from .validate import CaseRun
 
 
 def verdict(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Backend, SandboxLost
+from grader.backends.base import Backend, SandboxLost
 
 __all__ = ["CHOICES", "Backend", "SandboxLost", "SandboxUnavailable", "make_backend"]
 
@@ -23,7 +23,7 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
     if choice not in CHOICES:
         raise ValueError(f"unknown sandbox {choice!r}")
     if choice in ("auto", "docker"):
-        from .docker import DockerBackend, docker_unavailable_reason
+        from grader.backends.docker import DockerBackend, docker_unavailable_reason
 
         reason = docker_unavailable_reason()
         if reason is None:
@@ -31,8 +31,8 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
         if choice == "docker":
             raise SandboxUnavailable(reason)
         log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird im process-Sandbox.")
-    from .. import pins
-    from .process import ProcessBackend, weak_warning
+    from grader.backends import pins
+    from grader.backends.process import ProcessBackend, weak_warning
 
     if warning := pins.mismatch(pins.installed()):  # the process sandbox runs this Python's numpy
         log(warning)

@@ -37,13 +37,20 @@ import docker
 import docker.errors
 from docker.types import Mount, Ulimit
 
+from grader.backends import image as sandbox_image
+from grader.backends import tempdirs
+from grader.backends.base import (
+    Backend,
+    Channel,
+    ChannelTimeout,
+    ExitInfo,
+    Job,
+    Limits,
+    SandboxLost,
+)
+from grader.backends.process import BOOT
+from grader.backends.spares import Spare, Spares, copy_submission
 from harness.reaper import remove_tree
-
-from .. import image as sandbox_image
-from .. import tempdirs
-from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, Limits, SandboxLost
-from .process import BOOT
-from .spares import Spare, Spares, copy_submission
 
 LABEL = "gnn-grader.sandbox"
 """Every container of the grader carries it (value: ``<host>:<pid>`` of its grader)."""

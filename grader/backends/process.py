@@ -31,12 +31,10 @@ import time
 from pathlib import Path
 
 import harness
+from grader.backends import bwrap, tempdirs
+from grader.backends.base import Backend, Channel, ChannelTimeout, ExitInfo, Job
+from grader.backends.spares import Spare, Spares, copy_submission
 from harness import reaper
-
-from .. import tempdirs
-from . import bwrap
-from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job
-from .spares import Spare, Spares, copy_submission
 
 STDERR_KEEP = 16 * 1024
 HARNESS_PARENT = str(Path(harness.__file__).resolve().parent.parent)

@@ -25,11 +25,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from grader.backends import validate
+from grader.backends.base import (
+    Backend,
+    Channel,
+    ChannelTimeout,
+    ExitInfo,
+    Job,
+    SandboxLost,
+)
+from grader.backends.validate import CaseRun
 from harness import protocol
-
-from .. import validate
-from ..validate import CaseRun
-from .base import Backend, Channel, ChannelTimeout, ExitInfo, Job, SandboxLost
 
 STARTUP_SECONDS = 60.0
 """How long a harness may take to import numpy and matplotlib and say ready."""

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Hashable
 
-from .. import handin
-from .base import Channel
+from grader.backends.base import Channel
+from grader.intake import handin
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Spare:
 
 
 def copy_submission(source: Path, spare: Spare) -> None:
-    """Copy the submission into the spare's (empty) folder (``grader.handin.copy``: no link
+    """Copy the submission into the spare's (empty) folder (``grader.intake.handin.copy``: no link
     followed, no bytecode); on failure the spare is closed."""
     try:
         handin.copy(source, spare.submission)

@@ -9,12 +9,19 @@ import pytest
 
 from grader import diagnosis
 from grader.assignment import available, load
+from grader.backends.validate import CaseRun
 from grader.compare import judge
-from grader.diagnosis import Catalogue, Mistake, catalogue, catalogue_for, diagnose, matches
+from grader.diagnosis import (
+    Catalogue,
+    Mistake,
+    catalogue,
+    catalogue_for,
+    diagnose,
+    matches,
+)
 from grader.expected import Expected, expected_for
 from grader.grading import grade_path, run
 from grader.results import CaseResult
-from grader.validate import CaseRun
 
 PROJECT = Path(__file__).resolve().parents[2]
 # The lecture lies in shared/ beside the project (not part of it).

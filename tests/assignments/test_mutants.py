@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from grader.assignment import available, load
 from grader.cli import main
-from grader.mutants import equivalents, make_mutants
+from grader.course.mutants import equivalents, make_mutants
 
 SOURCE = '''"""A docstring with 1 number."""
 import numpy as np

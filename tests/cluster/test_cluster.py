@@ -19,8 +19,8 @@ pytest.importorskip("distributed")
 from clustertools import ROOT, verdicts, wait_for_workers  # noqa: E402
 from distributed import Client  # noqa: E402
 
-from grader import cluster  # noqa: E402
 from grader.backends import SandboxLost  # noqa: E402
+from grader.cluster import client as cluster  # noqa: E402
 from grader.grading import run  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"

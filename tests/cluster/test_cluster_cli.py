@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from clustertools import ROOT
 from click.testing import CliRunner
+from clustertools import ROOT
 
 from grader.cli import main
 from grader.errors import EXIT_NO_SANDBOX
@@ -16,7 +16,7 @@ def test_without_dask_both_commands_say_how_to_install_it(monkeypatch, tmp_path)
     for name in [m for m in sys.modules if m == "distributed" or m.startswith("distributed.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "distributed", None)
-    monkeypatch.delitem(sys.modules, "grader.cluster_worker", raising=False)
+    monkeypatch.delitem(sys.modules, "grader.cluster.worker", raising=False)
     runner = CliRunner()
     examples = ROOT / "examples" / "submissions" / "aufgabe1"
     for args in (

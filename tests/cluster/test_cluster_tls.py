@@ -12,7 +12,7 @@ import dask  # noqa: E402
 from clustertools import ROOT, make_certificates, verdicts, wait_for_workers  # noqa: E402
 from distributed.security import Security  # noqa: E402
 
-from grader import cluster  # noqa: E402
+from grader.cluster import client as cluster  # noqa: E402
 from grader.grading import run  # noqa: E402
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"

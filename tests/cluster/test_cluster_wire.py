@@ -6,10 +6,10 @@ import io
 from pathlib import Path
 
 import numpy as np
-from harness import protocol
 
 from grader.backends.base import Job
-from grader.cluster_wire import decode_run
+from grader.cluster.wire import decode_run
+from harness import protocol
 
 JOB = Job(Path("unused"), "perceptron", "", {"a": 1.0, "b": 1.0, "c": 1.0})
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader import archives
-from grader.submissions import discover
+from grader.intake import archives
+from grader.intake.submissions import discover
 
 
 def make_zip(path: Path, members: dict[str, bytes], mode: int | None = None, compression=zipfile.ZIP_DEFLATED):

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from grader.assignment import REFERENCE  # noqa: E402
 from grader.compare import judge  # noqa: E402
-from grader.figures import difference_png  # noqa: E402
+from grader.report.pictures import difference_png  # noqa: E402
 from harness import figures as capture  # noqa: E402
 from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints  # noqa: E402
 

@@ -1,19 +1,17 @@
 """What a hand-in brings to the host: never a followed link, never bytecode, no tree too deep
 for the host, and no failure on the host that stops the other submissions."""
 
-import os
 import py_compile
 import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from grader import archives, grading, handin
 from grader import assignment as assignments
+from grader import grading
 from grader.grading import run
+from grader.intake import handin
+from grader.intake.submissions import discover
 from grader.store import submission_hash
-from grader.submissions import discover
 
 REFERENCE = assignments.REFERENCE / "aufgabe1" / "perceptron.py"
 WRONG = REFERENCE.read_text().replace("w = w + (t - o)", "w = w - (t - o)")

@@ -7,10 +7,11 @@ import sys
 import numpy as np
 import pytest
 
-from grader import case_source, compare, formatting
+from grader import case_source
 from grader.assignment import load
-from grader.figures import share_shown, shown_mask
-
+from grader.compare import trajectories as compare
+from grader.compare.figures import share_shown, shown_mask
+from grader.report import formatting
 
 # --- case code: parsed once per Aufgabe ---------------------------------------------------------
 
@@ -136,7 +137,7 @@ def test_shown_mask_equals_the_point_by_point_search(points, cloud, tol):
 def test_difference_png_imports_no_matplotlib_when_there_is_nothing_to_draw():
     code = (
         "import sys\n"
-        "from grader.figures import difference_png\n"
+        "from grader.report.pictures import difference_png\n"
         "from harness.checks import Close\n"
         "assert difference_png(Close(), [], [], 1.0, 2.0) is None\n"
         "print('matplotlib' in sys.modules)\n"

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import archives, lms
-from grader.filenames import NAME_MAX, file_stem
-from grader.report import report_name
-from grader.submissions import ONLINE_TEXT_IGNORED, discover
+from grader.intake import archives
+from grader.intake.download import find_submissions
+from grader.intake.filenames import NAME_MAX, file_stem
+from grader.intake.submissions import ONLINE_TEXT_IGNORED, discover
+from grader.report.pages import report_name
 
 CODE = b"x = 1\n"
 
@@ -36,14 +37,14 @@ def test_utf8_names_without_the_flag_from_info_zip_are_read_as_utf8(tmp_path):
     subprocess.run(["zip", "-qr", str(tmp_path / "download.zip"), folder.name], cwd=folder.parent, check=True,
                    env={**os.environ, "LANG": "C.UTF-8"})
     assert not zipfile.ZipFile(tmp_path / "download.zip").infolist()[0].flag_bits & 0x800
-    found = lms.find_submissions(tmp_path / "download.zip", "perceptron", tmp_path / "work")
+    found = find_submissions(tmp_path / "download.zip", "perceptron", tmp_path / "work")
     assert [s.id for s in found] == ["Jürgen Großmann (17)"] and not found[0].error
 
 
 def test_names_of_windows_archivers_stay_read_as_cp850(tmp_path):
     download = patched_zip(tmp_path / "download.zip", "JXrgen GroXmann_17_assignsubmission_file_",
                            "Jürgen Großmann_17_assignsubmission_file_".encode("cp850"))
-    found = lms.find_submissions(download, "perceptron", tmp_path / "work")
+    found = find_submissions(download, "perceptron", tmp_path / "work")
     assert [s.id for s in found] == ["Jürgen Großmann (17)"] and not found[0].error
 
 
@@ -66,7 +67,7 @@ def test_a_name_too_long_for_the_file_system_is_unpacked_shortened_and_named_in_
     with zipfile.ZipFile(download, "w") as zf:
         zf.writestr(f"{folder}/perceptron.py", CODE)
         zf.writestr("Ben Maier_12_assignsubmission_file_/perceptron.py", CODE)
-    found = lms.find_submissions(download, "perceptron", tmp_path / "work")
+    found = find_submissions(download, "perceptron", tmp_path / "work")
     assert [s.id for s in found] == ["Ben Maier (12)", f"{student} (4711)"]
     assert all(not s.error and (s.folder / "perceptron.py").read_bytes() == CODE for s in found)
 
@@ -97,7 +98,7 @@ def test_flat_download_without_folders_is_grouped_per_student(tmp_path):
         zf.writestr("Mia Koch_12353_assignsubmission_file_notizen.txt", b"n")
         zf.writestr("Mia Koch_12353_assignsubmission_onlinetext_onlinetext.html", b"<p>x</p>")
         zf.writestr("Ben Maier_12_assignsubmission_file_abgabe.zip", zip_bytes({"abgabe/perceptron.py": CODE}))
-    found = {s.id: s for s in lms.find_submissions(download, "perceptron", tmp_path / "work")}
+    found = {s.id: s for s in find_submissions(download, "perceptron", tmp_path / "work")}
     assert sorted(found) == ["Ben Maier (12)", "Mia Koch (12353)"]
     assert all(not s.error and (s.folder / "perceptron.py").read_bytes() == CODE for s in found.values())
     assert found["Mia Koch (12353)"].notes == [ONLINE_TEXT_IGNORED]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from grader import overrides
+from grader.course import overrides
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,10 @@ import tomllib
 import zipfile
 
 from grader import assignment as assignments
-from grader import kit, pins, report
-from grader.backends import make_backend
+from grader.backends import make_backend, pins
+from grader.course import kit
 from grader.grading import grade_path
+from grader.report import pages as report
 from grader.results import RunResult
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader import validate
+from grader.backends import validate
 from grader.compare import judge
 from grader.results import CaseResult, SubmissionResult
 from grader.store import ResultStore

@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-
 from grader import assignment as assignments
 from grader.backends.process import ProcessBackend
 from grader.grading import run

@@ -8,12 +8,12 @@ import sys
 import textwrap
 from pathlib import Path
 
-from grader import tempdirs
+from grader.backends import tempdirs
 
 MAKE = textwrap.dedent(
     """
     import time
-    from grader import tempdirs
+    from grader.backends import tempdirs
     print(tempdirs.private_folder("gnn-unpack-"), flush=True)
     time.sleep(600)
     """

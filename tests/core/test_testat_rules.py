@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from grader import assignment as assignments
+from grader.course.overview import overview
 from grader.grading import run
-from grader.overview import overview
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 # Output 1 at phi == 0: one mistake that makes most train cases fail too.

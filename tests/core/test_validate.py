@@ -7,7 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from grader import validate
+from grader.backends import validate
 from harness import plain
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from grader.backends import process
-from grader.backends.bwrap import unavailable_reason
 from grader.backends.base import Job
+from grader.backends.bwrap import unavailable_reason
 from grader.backends.process import ProcessBackend, Zygote, zygote_for
 from grader.backends.session import run_job
 from harness import reaper

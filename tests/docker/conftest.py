@@ -31,7 +31,7 @@ def client():
 
 @pytest.fixture(scope="session")
 def sandbox_image(client) -> str:
-    from grader.image import ensure_image
+    from grader.backends.image import ensure_image
 
     return ensure_image(client, log=lambda line: None)
 

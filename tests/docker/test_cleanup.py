@@ -11,12 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from dockertools import leftover_containers, make_job
 
 from grader.backends import session
 from grader.backends.docker import WORKDIR_LABEL, DockerBackend
 from grader.backends.session import run_job
-
-from dockertools import leftover_containers, make_job
 
 GRADER = textwrap.dedent(
     """

@@ -9,11 +9,10 @@ import io
 import os
 import tarfile
 
-import docker.errors
 import pytest
 from click.testing import CliRunner
 
-from grader import image, pins
+from grader.backends import image, pins
 from grader.cli import main
 
 

@@ -10,7 +10,14 @@ from dockertools import case_names
 
 from grader.backends.base import Job
 from grader.backends.session import run_job
-from tests.core.test_attacks_round2 import CASES, DEEP_TREE, FORGE_NAN, KILL_PARENT, SECRET, SNOOP
+from tests.core.test_attacks_round2 import (
+    CASES,
+    DEEP_TREE,
+    FORGE_NAN,
+    KILL_PARENT,
+    SECRET,
+    SNOOP,
+)
 
 
 def grade(backend, tmp_path: Path, source: str):

@@ -4,9 +4,9 @@ import os
 import textwrap
 import time
 
-from grader.backends.session import run_job
-
 from dockertools import leftover_containers, make_job
+
+from grader.backends.session import run_job
 
 CASES = textwrap.dedent(
     """

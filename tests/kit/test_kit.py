@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from grader import assignment as assignments
-from grader import kit
+from grader.course import kit
 from grader.expected import expected_for
 from grader.grading import grade_path
 
@@ -172,7 +172,7 @@ def secret(m, ctx):
 def test_checks_may_only_import_the_comparators_from_the_grader():
     assert kit.kit_checks_source("from grader.compare import Judgement\n") == "from .compare import Judgement\n"
     with pytest.raises(kit.KitError):
-        kit.kit_checks_source("from grader.compare import Judgement\nfrom grader.image import x\n")
+        kit.kit_checks_source("from grader.compare import Judgement\nfrom grader.backends.image import x\n")
 
 
 def test_same_kit_gives_the_same_bytes(tmp_path):

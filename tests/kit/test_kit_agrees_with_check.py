@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from grader import assignment as assignments
-from grader import kit, pins
+from grader.backends import pins
+from grader.backends.image import WHEELS, download_wheels
+from grader.course import kit
 from grader.grading import grade_path
-from grader.image import WHEELS, download_wheels
-from grader.submissions import open_submission
+from grader.intake.submissions import open_submission
 
 EXAMPLES = assignments.PROJECT / "examples" / "submissions"
 SUBMISSIONS = [

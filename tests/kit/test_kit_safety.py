@@ -6,8 +6,7 @@ import zipfile
 import pytest
 
 from grader import assignment as assignments
-from grader import kit
-
+from grader.course import kit
 from tests.kit.test_kit import student_python, unpack
 
 PROBE = assignments.PROJECT / "tests" / "kit" / "kit_probe.py"

@@ -11,8 +11,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from grader import lms, moodle, overview, publish, report, similarity
-from grader.cli_course import add_commands
+from grader.course import overview, publish, similarity
+from grader.course.cli import add_commands
+from grader.intake import moodle
+from grader.intake.download import BadDownload, open_download
+from grader.report import grades
+from grader.report import pages as report
 from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:click")
@@ -113,17 +117,17 @@ def test_moodle_download_zip_is_unpacked_as_the_submissions_folder(tmp_path):
     with zipfile.ZipFile(download, "w") as zf:
         zf.writestr("Anna Müller_1_assignsubmission_file_/perceptron.py", "x = 1\n")
         zf.writestr("Ben Maier_2_assignsubmission_file_/abgabe.zip", b"PK")
-    root = lms.open_download(download, tmp_path / "work")
+    root = open_download(download, tmp_path / "work")[0]
     assert sorted(p.name for p in root.iterdir()) == ["Anna Müller_1_assignsubmission_file_", "Ben Maier_2_assignsubmission_file_"]
-    assert lms.open_download(tmp_path, tmp_path / "other") == tmp_path
+    assert open_download(tmp_path, tmp_path / "other")[0] == tmp_path
 
 
 def test_unsafe_download_is_refused_with_a_reason(tmp_path):
     download = tmp_path / "download.zip"
     with zipfile.ZipFile(download, "w") as zf:
         zf.writestr("../evil.py", "x = 1\n")
-    with pytest.raises(lms.BadDownload, match="download.zip"):
-        lms.open_download(download, tmp_path / "work")
+    with pytest.raises(BadDownload, match="download.zip"):
+        open_download(download, tmp_path / "work")
     assert not (tmp_path / "evil.py").exists()
 
 
@@ -133,7 +137,7 @@ def moodle_run() -> RunResult:
 
 
 def test_worksheet_lists_moodle_submissions_with_grade_and_feedback():
-    rows = list(csv.DictReader(io.StringIO(lms.worksheet_csv(moodle_run()))))
+    rows = list(csv.DictReader(io.StringIO(grades.worksheet_csv(moodle_run()))))
     assert [r["Identifier"] for r in rows] == ["Participant 101", "Participant 102"]
     assert rows[0]["Last modified (grade)"] == "-"  # Moodle refuses a worksheet without this column
     assert rows[1]["Grade"] == "4" and rows[1]["Maximum Grade"] == "10"
@@ -147,18 +151,18 @@ def test_filling_a_downloaded_german_worksheet_keeps_its_columns():
         "Teilnehmer/in 101,Anna Müller,anna@example.org,Abgegeben,,10,Ja,-,-,\n"
         "Teilnehmer/in 103,Cem Arslan,cem@example.org,Keine Abgabe,,10,Ja,-,-,\n"
     )
-    filled, unmatched = lms.fill_worksheet(downloaded, moodle_run())
+    filled, unmatched = grades.fill_worksheet(downloaded, moodle_run())
     rows = list(csv.reader(io.StringIO(filled)))
     assert rows[0] == next(csv.reader(io.StringIO(downloaded)))
     assert rows[1][4] == "10" and rows[1][9].startswith("Testat bestanden")
     assert rows[2][4] == "" and unmatched == ["Teilnehmer/in 103"]
     with pytest.raises(ValueError):
-        lms.fill_worksheet("ID,Name\n", moodle_run())
+        grades.fill_worksheet("ID,Name\n", moodle_run())
 
 
 def test_grades_json_has_every_submission():
-    grades = lms.grades_json(moodle_run())["grades"]
-    assert [(g["student"], g["participant"], g["passed"]) for g in grades] == [
+    rows = grades.grades_json(moodle_run())["grades"]
+    assert [(g["student"], g["participant"], g["passed"]) for g in rows] == [
         ("Anna Müller", "101", True), ("Ben Maier", "102", False), ("plain", None, False)]
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from browsertools import chromium, colours, screenshot, validation_errors
 
-from grader import overview, publish, report, similarity
+from grader.course import overview, publish, similarity
+from grader.report import pages as report
 from grader.results import write_json_atomic
 
 

@@ -7,12 +7,11 @@ import re
 from datetime import date
 
 import numpy as np
-
-from grader import report
-from grader.formatting import compact
-from grader.results import CaseResult
-
 from reportsamples import HIDDEN_SECRET, SCRIPT
+
+from grader.report import pages as report
+from grader.report.formatting import compact
+from grader.results import CaseResult
 
 
 def html_of(submission, aufgabe1, figures_dir, **options):
@@ -130,7 +129,7 @@ def test_a_returned_figure_is_shown_as_image_not_as_value(submission, aufgabe1, 
 
 
 def test_ids_that_differ_only_in_replaced_characters_get_their_own_report():
-    from grader.report import report_name
+    from grader.report.pages import report_name
 
     names = {report_name(i) for i in ("Anna Müller", "Anna_Müller", "Anna_M_ller", "anna")}
     assert len(names) == 4 and "reports/anna.html" in names

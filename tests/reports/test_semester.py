@@ -16,12 +16,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
-from grader import lms, overview, report, results
+from grader import results
 from grader.cli import main
+from grader.course import overview
 from grader.grading import run
+from grader.intake.submissions import ONLINE_TEXT_IGNORED
 from grader.outdir import OutputOfAnotherAufgabe, claim
+from grader.report import grades
+from grader.report import pages as report
 from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
-from grader.submissions import ONLINE_TEXT_IGNORED
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 WRONG = REFERENCE.replace("w = w + (", "w = w - (")
@@ -401,10 +404,10 @@ def test_a_second_grader_process_stops_while_the_first_writes_and_the_first_ends
 def test_an_incomplete_run_leaves_no_moodle_worksheet_to_upload(tmp_path):
     out = tmp_path / "out"
     complete = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=[moodle_result("Anna Müller (101)", 18)], total=1)
-    lms.write_exports(complete, out)
+    grades.write_exports(complete, out)
     assert (out / "moodle-grades.csv").is_file()
     incomplete = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=[moodle_result("Anna Müller (101)", 18)],
                            complete=False, total=2)
-    lms.write_exports(incomplete, out)
+    grades.write_exports(incomplete, out)
     assert not (out / "moodle-grades.csv").exists()
     assert json.loads((out / "grades.json").read_text())["complete"] is False

@@ -2,7 +2,7 @@
 
 Each submission is one Dask task that needs one ``SANDBOX`` slot: its job and
 its folder go to a worker (``grader worker``), which runs them in its own
-sandbox and sends the case frames back (``grader.cluster_wire``). The
+sandbox and sends the case frames back (``grader.cluster.wire``). The
 expected values never leave this host; validation, verdicts, reports and the
 store stay in ``grader.grading``, which calls ``Cluster.execute`` where it
 would run a local sandbox. Dask reroutes the tasks of a lost worker; a task
@@ -19,10 +19,10 @@ import time
 from concurrent.futures import CancelledError
 from typing import Callable
 
-from .backends import SandboxLost
-from .backends.base import Job
-from .backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
-from .validate import CaseRun
+from grader.backends import SandboxLost
+from grader.backends.base import Job
+from grader.backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
+from grader.backends.validate import CaseRun
 
 RETRIES = 2
 """Further tries of a task that failed with an exception (a worker whose engine stopped)."""
@@ -49,7 +49,8 @@ class Cluster:
         """Run ``job`` on a worker; blocks until its frames are back and read."""
         from distributed import KilledWorker
 
-        from . import cluster_wire, cluster_worker
+        from grader.cluster import wire as cluster_wire
+        from grader.cluster import worker as cluster_worker
 
         future = self.client.submit(
             cluster_worker.run_remote,
@@ -88,7 +89,7 @@ class Cluster:
         return future
 
     def reserve(self, count: int) -> None:
-        """Spares are the workers' own business (``grader.cluster_worker.run_remote``)."""
+        """Spares are the workers' own business (``grader.cluster.worker.run_remote``)."""
 
     def close(self) -> None:
         self._closing = True
@@ -108,8 +109,9 @@ def connect(address: str, *, sandbox: str = "auto", log: Callable[[str], None] =
         raise ClusterUnavailable(
             "Für --cluster fehlt Dask. Installieren mit: pip install 'gnn-grader[cluster]'"
         ) from None
-    from . import cluster_wire, cluster_worker
-    from .image import image_tag
+    from grader.backends.image import image_tag
+    from grader.cluster import wire as cluster_wire
+    from grader.cluster import worker as cluster_worker
 
     kind = "docker" if sandbox == "auto" else sandbox
     wanted = {
@@ -135,7 +137,7 @@ def _admitted_slots(client, wanted: dict, log: Callable[[str], None]) -> tuple[i
     """The admitted slots, and the sandbox as the reports name it: how strong the admitted
     workers' sandboxes are ("process (bubblewrap)"), so that a run here and on the cluster
     keep each other's results (``grader.store`` keys by it)."""
-    from . import cluster_worker
+    from grader.cluster import worker as cluster_worker
 
     deadline = time.monotonic() + ADMISSION_SECONDS
     told: set[str] = set()

@@ -19,8 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 import numpy as np
-from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
+from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 MAX_MEMBERS = 4096
 MAX_ELEMENTS = 20_000_000

@@ -5,11 +5,11 @@
 - ``README.md`` (how to use the kit), ``AUFGABE.md`` (the German task text),
   the skeleton (``<module>.py``), ``pytest.ini``, ``conftest.py`` (warns when
   numpy or matplotlib differ from the grader's) and ``requirements.txt`` (the
-  pinned numpy and matplotlib of the sandbox, see ``grader.pins``);
+  pinned numpy and matplotlib of the sandbox, see ``grader.backends.pins``);
 - ``test_oeffentlich.py`` and ``gnn_kit/``: the public cases (hidden ones cut
   out of ``cases.py``, with the helpers only they use), their expected values
-  and figures, the grader's comparators (``grader/compare.py`` and the
-  modules it imports) and the Aufgabe's property checks, with the harness
+  and figures, the grader's comparators (the package
+  ``grader/compare/``) and the Aufgabe's property checks, with the harness
   modules they need.
 
 Everything in it needs only numpy, matplotlib and pytest. Nothing of a hidden
@@ -28,17 +28,17 @@ import re
 import zipfile
 from pathlib import Path
 
+from grader import assignment as assignments
+from grader.assignment import HARNESS, Assignment
+from grader.backends import pins
+from grader.case_source import case_code, segment, used_definitions
+from grader.expected import expected_for
 from harness import plain
 from harness.checks import Property
 
-from . import assignment as assignments
-from . import pins
-from .assignment import HARNESS, Assignment
-from .case_source import case_code, segment, used_definitions
-from .expected import expected_for
-
-GRADER = Path(__file__).resolve().parent
-RUNTIME = GRADER / "kit_runtime"
+GRADER = Path(__file__).resolve().parents[1]
+RUNTIME = Path(__file__).resolve().parent / "kit_runtime"
+COMPARE = GRADER / "compare"
 HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py")
 _GRADER_COMPARE = re.compile(r"^from grader\.compare import ", re.MULTILINE)
 
@@ -69,24 +69,21 @@ def kit_checks_source(source: str) -> str:
 
 
 def comparator_modules() -> dict[str, str]:
-    """``compare.py`` and the grader modules it imports (relatively), file name -> source.
+    """The comparators (the package ``grader/compare/``), path inside it -> source.
 
     They go into the kit as they are; each may import only the standard
-    library, numpy, matplotlib, the harness and each other.
+    library, numpy, matplotlib, the harness and, relatively, each other.
     """
     found: dict[str, str] = {}
-    pending = ["compare"]
-    while pending:
-        name = pending.pop()
-        if f"{name}.py" in found:
-            continue
-        source = (GRADER / f"{name}.py").read_text(encoding="utf-8")
-        found[f"{name}.py"] = source
+    for path in sorted(COMPARE.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-                pending.append(node.module)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "grader":
-                raise KitError(f"grader/{name}.py importiert {node.module}; das Kit braucht relative Importe.")
+            outside = isinstance(node, ast.ImportFrom) and (
+                node.level > 1 or (node.level == 0 and (node.module or "").split(".")[0] == "grader")
+            )
+            if outside or (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "grader" for a in node.names)):
+                raise KitError(f"grader/compare/{path.name} importiert außerhalb von grader.compare; das Kit kann es nicht mitliefern.")
+        found[path.name] = source
     return found
 
 
@@ -208,7 +205,7 @@ def build(*, aufgabe: int, out: Path) -> Path:
     if checks_source is not None:
         files["gnn_kit/checks.py"] = checks_source
     for module, source in comparator_modules().items():
-        files[f"gnn_kit/{module}"] = source
+        files[f"gnn_kit/compare/{module}"] = source
     for module in HARNESS_MODULES:
         files[f"harness/{module}"] = (HARNESS / module).read_text(encoding="utf-8")
     for skeleton in sorted((assignment.folder / "skeleton").glob("*")):

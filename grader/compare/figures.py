@@ -1,4 +1,4 @@
-"""Judge the figures a case drew, from their plotted data, and draw a difference picture.
+"""Judge the figures a case drew, from their plotted data.
 
 The harness captured, per figure, the data of every axes: lines and scatters
 as (n, 2) arrays of points, images as arrays, labels, limits and scales. The
@@ -8,13 +8,12 @@ marker or figure size passes; the PNGs are only shown in the report.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
-from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints, Trajectory
+from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints
 
-from .compare import Judgement, range_pairs
+from .trajectories import range_pairs
+from .values import Judgement
 
 FIGURE_CHECKS = (ShowsPoints, LabelledAxes, ShowsImage, DecreasingCurve)
 
@@ -138,17 +137,17 @@ def labelled(check: LabelledAxes, figures: list, expected_figures: list) -> Judg
     return Judgement(True, "Richtig: die Achsen sind beschriftet.")
 
 
-def _images(figures: list) -> list[np.ndarray]:
+def images_of(figures: list) -> list[np.ndarray]:
     return [np.asarray(image, dtype=float) for ax in all_axes(figures) for image in ax["images"]]
 
 
 def shows_image(check: ShowsImage, figures: list, expected_figures: list) -> Judgement:
-    wanted = _images(expected_figures)
+    wanted = images_of(expected_figures)
     if not wanted:
         raise ValueError("the reference's figure shows no image")
     if not figures:
         return Judgement(False, "Es wurde keine Abbildung erzeugt.")
-    images = _images(figures)
+    images = images_of(figures)
     if not images:
         return Judgement(False, "Die Abbildung zeigt kein Bild (imshow).")
     target = wanted[0]
@@ -178,49 +177,3 @@ def decreasing(check: DecreasingCurve, figures: list) -> Judgement:
         if drop > 0 and drop >= check.min_drop * abs(y[0]) and not climbs_back:
             return Judgement(True, "Richtig: die Abbildung zeigt eine fallende Kurve.")
     return Judgement(False, "Keine Kurve der Abbildung fällt (Ende deutlich unter dem Anfang, ohne wieder zu steigen).")
-
-
-def difference_png(check, figures: list, expected_figures: list, expected=None, got=None) -> bytes | None:
-    """A picture of what differs, for point, image and trajectory checks; None elsewhere."""
-    if not isinstance(check, (Trajectory, ShowsPoints, LabelledAxes, ShowsImage)):
-        return None  # nothing to draw: spare the import of matplotlib
-    from matplotlib.figure import Figure
-
-    if isinstance(check, Trajectory):
-        if not isinstance(got, np.ndarray) or got.ndim != 2 or got.shape[1] != 2 or not isinstance(expected, np.ndarray):
-            return None
-        figure = Figure(figsize=(4.5, 4))
-        ax = figure.add_subplot()
-        ax.scatter(*expected.T, s=10, c="#bbbbbb", label="Referenz")
-        ax.scatter(*got[np.all(np.isfinite(got), axis=1)].T, s=3, c="#1f6feb", label="Ihre Trajektorie")
-        ax.set(xlabel="Spalte 0", ylabel="Spalte 1", title="Unterschied: Referenz (grau) und Ihre Punkte")
-        ax.legend(loc="best", fontsize=7)
-    elif isinstance(check, (ShowsPoints, LabelledAxes)):
-        wanted, drawn = points(all_axes(expected_figures)), points(all_axes(figures))
-        if len(wanted) == 0:
-            return None
-        figure = Figure(figsize=(4.5, 4))
-        ax = figure.add_subplot()
-        ax.scatter(*wanted.T, s=14, c="#bbbbbb", label="Referenz")
-        if len(drawn):
-            ax.scatter(*drawn.T, s=4, c="#1f6feb", label="Ihre Punkte")
-        missing = wanted[~shown_mask(wanted, drawn, check.tol)] if len(drawn) else wanted
-        if len(missing):
-            ax.scatter(*missing.T, s=18, facecolors="none", edgecolors="#d1242f", label="fehlt")
-        ax.legend(loc="best", fontsize=7)
-        ax.set_title("Unterschied: Referenz (grau) und Ihre Punkte")
-    elif isinstance(check, ShowsImage):
-        wanted, images = _images(expected_figures), _images(figures)
-        same = [image for image in images if wanted and image.shape == wanted[0].shape]
-        if not same:
-            return None
-        figure = Figure(figsize=(4.5, 4))
-        ax = figure.add_subplot()
-        shown = ax.imshow(np.abs(same[0] - wanted[0]).squeeze(), cmap="magma")
-        figure.colorbar(shown, ax=ax)
-        ax.set_title("|Ihr Bild − Referenz|")
-    else:
-        return None
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()

@@ -7,7 +7,6 @@ als übersprungen gezeigt: der Rest wird bei der Abgabe geprüft.
 """
 
 import pytest
-
 from gnn_kit import runner
 
 

@@ -15,8 +15,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lms import read_worksheet
-from .moodle import moodle_student, student_key
+from grader.intake.moodle import moodle_student, student_key
+from grader.report.grades import csv_separator, read_worksheet
 
 _NAME = ("Full name", "Vollständiger Name", "Name")
 _FIRST = ("First name", "Vorname")
@@ -52,9 +52,7 @@ def load(paths: list[Path]) -> list[Person]:
     people = []
     for path in paths:
         text = read_worksheet(Path(path).read_bytes())
-        header_line = text.split("\n", 1)[0]
-        separator = ";" if header_line.count(";") > header_line.count(",") else ","
-        for row in csv.DictReader(io.StringIO(text), delimiter=separator):
+        for row in csv.DictReader(io.StringIO(text), delimiter=csv_separator(text)):
             row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
             key = _first(row, _ID_NUMBER) or _first(row, _EMAIL).casefold()
             name = _first(row, _NAME) or f"{_first(row, _FIRST)} {_first(row, _LAST)}".strip()

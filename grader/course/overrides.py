@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import assignment as assignments
-from . import report
-from .outdir import claim, load_results
-from .results import RunResult, SubmissionResult, write_json_atomic
+from grader import assignment as assignments
+from grader.outdir import claim, load_results
+from grader.report import pages as report
+from grader.results import RunResult, SubmissionResult, write_json_atomic
 
 FILE = "overrides.json"
 

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Callable
 
 from distributed import WorkerPlugin, get_worker
-from harness.reaper import remove_tree
 
-from . import archives, cluster_wire
-from .backends import Backend, SandboxLost, SandboxUnavailable, make_backend
-from .backends.base import Job
-from .backends.session import run_job
+from grader.backends import Backend, SandboxLost, SandboxUnavailable, make_backend
+from grader.backends.base import Job
+from grader.backends.session import run_job
+from grader.cluster import wire as cluster_wire
+from grader.intake import archives
+from harness.reaper import remove_tree
 
 SANDBOX_ENV = "GRADER_WORKER_SANDBOX"
 SLOTS_ENV = "GRADER_WORKER_SLOTS"
@@ -44,8 +45,8 @@ def start(scheduler: str, *, sandbox: str, slots: int, dask_args: tuple[str, ...
     if sandbox == "docker":
         import docker
 
-        from .backends.docker import docker_unavailable_reason
-        from .image import ensure_image
+        from grader.backends.docker import docker_unavailable_reason
+        from grader.backends.image import ensure_image
 
         reason = docker_unavailable_reason()
         if reason is not None:

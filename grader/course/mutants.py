@@ -29,11 +29,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import assignment as assignments
-from .assignment import Assignment
-from .expected import Expected, expected_for, run_on_host
-from .report import render
-from .verdicts import verdict
+from grader import assignment as assignments
+from grader.assignment import Assignment
+from grader.expected import Expected, expected_for, run_on_host
+from grader.report.pages import render
+from grader.verdicts import verdict
 
 _SWAPS = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.MatMult: ast.Mult,

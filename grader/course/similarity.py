@@ -19,10 +19,13 @@ from pathlib import Path
 import numpy as np
 from copydetect import CodeFingerprint, compare_files
 
-from . import assignment as assignments
-from . import i18n, lms, report, results
-from .outdir import claim
-from .submissions import NoSubmissions
+from grader import assignment as assignments
+from grader import results
+from grader.intake.download import find_submissions
+from grader.intake.submissions import NoSubmissions
+from grader.outdir import claim
+from grader.report import i18n
+from grader.report import pages as report
 
 NOISE = 25
 """Shortest run of tokens (k-gram) that counts as shared; copydetect's default."""
@@ -81,7 +84,7 @@ def similarity(
     skeleton_file = assignment.folder / "skeleton" / f"{assignment.module}.py"
     skeleton = skeleton_file.read_text(encoding="utf-8") if skeleton_file.is_file() else ""
     with tempfile.TemporaryDirectory(prefix="gnn-similar-") as work:
-        handed_in = lms.find_submissions(Path(submissions), assignment.module, Path(work))
+        handed_in = find_submissions(Path(submissions), assignment.module, Path(work))
         if not handed_in:
             raise NoSubmissions(submissions)
         sources = {}

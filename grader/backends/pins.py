@@ -9,9 +9,10 @@ installed, so wherever code runs with other versions, a warning says so.
 from __future__ import annotations
 
 from importlib import metadata
-from pathlib import Path
 
-REQUIREMENTS = Path(__file__).resolve().parent.parent / "sandbox" / "image" / "requirements.txt"
+from grader import PROJECT
+
+REQUIREMENTS = PROJECT / "sandbox" / "image" / "requirements.txt"
 CHECKED = ("numpy", "matplotlib")
 """What student code may use; the rest of the list only serves these two."""
 

@@ -16,12 +16,11 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import IO, Iterator
 
+from grader.intake.filenames import fit_component
+from grader.intake.handin import MAX_BYTES as MAX_TOTAL
+from grader.intake.handin import MAX_DEPTH
+from grader.intake.handin import MAX_FILES as MAX_MEMBERS
 from harness.reaper import remove_tree
-
-from .filenames import fit_component
-from .handin import MAX_BYTES as MAX_TOTAL
-from .handin import MAX_DEPTH
-from .handin import MAX_FILES as MAX_MEMBERS
 
 MAX_RATIO = 200
 SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")
@@ -48,7 +47,7 @@ def unpack(archive: Path, target: Path) -> dict[str, str]:
     """Unpack ``archive`` into a fresh ``target``; UnsafeArchive or BrokenArchive otherwise.
 
     Returns the names that were too long for the file system, as written
-    (see ``grader.filenames.fit_component``), with the names they stand for.
+    (see ``grader.intake.filenames.fit_component``), with the names they stand for.
     """
     remove_tree(target)
     target.mkdir(parents=True)

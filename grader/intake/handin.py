@@ -3,7 +3,7 @@
 A hand-in is walked without ever following a link and without recursion (a
 student can nest folders deeper than Python's recursion limit): only regular
 files and folders pass. A symbolic link, a device or a pipe refuses the whole
-hand-in with a German reason, as inside archives (``grader.archives``, which uses the same limits), since
+hand-in with a German reason, as inside archives (``grader.intake.archives``, which uses the same limits), since
 following one could hand the student another student's work, the grader's
 expected values or an endless file. Bytecode and compiled modules are never
 the handed-in source (an unchecked-hash ``.pyc`` in ``__pycache__`` is imported

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import assignment as assignments
-from . import i18n
-from .outdir import load_results
-from .moodle import moodle_student
-from .report import render, submission_html
+from grader import assignment as assignments
+from grader.intake.moodle import moodle_student
+from grader.outdir import load_results
+from grader.report import i18n
+from grader.report.pages import render, submission_html
 
 KEY_FILE = "publish.key"
 INSTRUCTOR = "\0instructor"

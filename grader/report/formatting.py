@@ -3,7 +3,7 @@
 A report shows what a public case expected and what the student's code
 returned. Those values can be 28x28 images or trajectories of 5000 steps; the
 report needs their shape and a few numbers at each edge, not all of them.
-Works on the plain data that ``grader.validate`` produced (dicts, lists, str,
+Works on the plain data that ``grader.backends.validate`` produced (dicts, lists, str,
 int, float, bool, None, float64 arrays).
 """
 

@@ -2,7 +2,7 @@
 
 A submission is a folder or an archive (zip, tar.gz) per student holding the
 contract's file at its top level or inside one single nesting folder.
-Archives are unpacked only through ``grader.archives``.
+Archives are unpacked only through ``grader.intake.archives``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import archives, handin, moodle
-from .filenames import fit_component
-from .moodle import submission_id
+from grader.intake import archives, handin, moodle
+from grader.intake.filenames import fit_component
+from grader.intake.moodle import submission_id
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
 
@@ -45,7 +45,7 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
     """Every submission in ``root``, sorted by id; archives unpacked into ``workdir``.
 
     ``names`` maps entries whose names were shortened when unpacked (see
-    ``grader.archives.unpack``) to the names they were handed in under.
+    ``grader.intake.archives.unpack``) to the names they were handed in under.
     """
     names = names or {}
     found = []
@@ -168,7 +168,7 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
 
 
 def _unsafe(folder: Path, shown: str) -> str:
-    """Why ``folder`` cannot be copied into a sandbox (``grader.handin``), or ""."""
+    """Why ``folder`` cannot be copied into a sandbox (``grader.intake.handin``), or ""."""
     try:
         handin.check(folder)
     except handin.UnsafeHandIn as exc:

@@ -15,7 +15,7 @@ The tag is a content hash of the image definition and the harness, so a run
 reuses the image and a change of either builds a new one. Tags of the
 repository that are not the current one are stale (``prune``).
 
-``python -m grader.image [--from-debian] [--wheels-only]`` builds it (used by
+``python -m grader.backends.image [--from-debian] [--wheels-only]`` builds it (used by
 ``.ci/run``) or only downloads the wheels (used by ``.ci/setup``).
 """
 
@@ -39,9 +39,10 @@ from typing import Callable
 import docker
 import docker.errors
 
-from . import pins
+from grader import PROJECT
+from grader.backends import pins
 
-SANDBOX = Path(__file__).resolve().parent.parent / "sandbox"
+SANDBOX = PROJECT / "sandbox"
 DEFINITION = SANDBOX / "image"
 HARNESS = SANDBOX / "harness"
 REPOSITORY = "gnn-grader-sandbox"
@@ -331,7 +332,7 @@ def _trim(rootfs: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.image", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.backends.image", description=__doc__.splitlines()[0])
     parser.add_argument("--from-debian", action="store_true", help="base aus Debian-Paketen (ohne Registry)")
     parser.add_argument("--force", action="store_true", help="auch bauen, wenn das Image schon da ist")
     parser.add_argument("--wheels-only", action="store_true", help="nur die Wheels für das Image herunterladen")

@@ -2,10 +2,10 @@
 
 To the worker: the job without expected values (``grader.backends.base.Job``)
 and the submission's folder as a zip, packed with the same walk that copies a
-hand-in into a local sandbox (``grader.handin``). Back: per case one frame of
+hand-in into a local sandbox (``grader.intake.handin``). Back: per case one frame of
 the harness protocol, as the harness sent it: JSON, ``.npz`` arrays, PNGs.
 The instructor's host reads those frames with the same caps and the same
-validation (``grader.validate``) as frames from a local sandbox; the worker's
+validation (``grader.backends.validate``) as frames from a local sandbox; the worker's
 bytes are never trusted more than a sandbox's.
 """
 
@@ -17,17 +17,17 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+from grader.backends import validate
+from grader.backends.base import Job
+from grader.backends.session import JobRun
+from grader.backends.validate import RESULT_STATUSES, CaseRun
+from grader.intake import handin
 from harness import plain, protocol
-
-from . import handin, validate
-from .backends.base import Job
-from .backends.session import JobRun
-from .validate import RESULT_STATUSES, CaseRun
 
 HOST_STATUSES = {"sandbox", "invalid", "ended"}
 """Statuses the worker's grader gives a case itself (the harness never sends them)."""
 MAX_HEADER = 1 << 20
-_SOURCES = (Path(__file__).resolve().parent, Path(protocol.__file__).resolve().parent)
+_SOURCES = (Path(__file__).resolve().parents[1], Path(protocol.__file__).resolve().parent)
 
 
 def grader_version() -> str:

@@ -2,7 +2,7 @@
 
 ``grader overview OUT1 OUT2 ...`` reads each run's ``results.json`` and
 writes a student × Aufgabe matrix as HTML (with links to the reports) and as
-CSV. Students are matched across runs by ``grader.roster.identify``.
+CSV. Students are matched across runs by ``grader.course.roster.identify``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, roster
-from .outdir import load_results, results_path
-from .report import explain, render
-from .results import RunResult, SubmissionResult
+from grader.course import roster
+from grader.outdir import load_results, results_path
+from grader.report import i18n
+from grader.report.pages import explain, render
+from grader.results import RunResult, SubmissionResult
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Matrix:
 
 
 def build(runs: list[tuple[RunResult, Path]], out: Path, people: list[roster.Person] | None = None) -> Matrix:
-    """The matrix of ``runs`` (each with the folder its reports lie in); students keyed by ``grader.roster``.
+    """The matrix of ``runs`` (each with the folder its reports lie in); students keyed by ``grader.course.roster``.
 
     Should one student appear twice for an Aufgabe (two runs of it), the
     better result counts: a passed Testat, else more points.
@@ -85,7 +86,7 @@ def overview(
 ) -> Matrix:
     """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs (complete ones unless allowed).
 
-    ``roster_paths``: Moodle exports that key students by e-mail or ID number (see ``grader.roster``).
+    ``roster_paths``: Moodle exports that key students by e-mail or ID number (see ``grader.course.roster``).
     """
     out = Path(out)
     runs = []

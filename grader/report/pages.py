@@ -17,12 +17,14 @@ from pathlib import Path
 
 import jinja2
 
-from . import diagnosis, i18n, lms, pins
-from .assignment import PROJECT, Assignment
-from .case_source import case_code
-from .filenames import file_stem
-from .formatting import cap, only_figure
-from .results import CaseResult, RunResult, SubmissionResult
+from grader import PROJECT, diagnosis
+from grader.assignment import Assignment
+from grader.backends import pins
+from grader.case_source import case_code
+from grader.intake.filenames import file_stem
+from grader.report import grades, i18n
+from grader.report.formatting import cap, only_figure
+from grader.results import CaseResult, RunResult, SubmissionResult
 
 TEMPLATES = PROJECT / "reports"
 STREAM_CHARS = 4000
@@ -46,7 +48,7 @@ def render(name: str, **context) -> str:
 
 
 def report_name(submission_id: str) -> str:
-    """The report's path in the output folder: unique per id and short (see ``grader.filenames``)."""
+    """The report's path in the output folder: unique per id and short (see ``grader.intake.filenames``)."""
     return f"reports/{file_stem(submission_id)}.html"
 
 
@@ -198,7 +200,7 @@ def explain(submission: SubmissionResult, t) -> str:
 
 
 def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None) -> str:
-    """The overview of one run; ``similar`` is what ``grader.similarity`` stored, if anything."""
+    """The overview of one run; ``similar`` is what ``grader.course.similarity`` stored, if anything."""
     ids = {s.id for s in run.submissions}
     pairs = [p for p in (similar or {}).get("pairs", []) if p["a"] in ids and p["b"] in ids]
     return render(
@@ -235,4 +237,4 @@ def write_all(
         path.write_text(html, encoding="utf-8")
     write_index(run, out, lang=lang)
     (out / "grades.csv").write_text(gradebook_csv(run), encoding="utf-8")
-    lms.write_exports(run, out)
+    grades.write_exports(run, out)

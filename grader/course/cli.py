@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
-from . import kit, lms, overrides, overview, publish, similarity
-from .errors import handle_errors
-from .outdir import default_out, load_results
+from grader.course import kit, overrides, overview, publish, similarity
+from grader.errors import handle_errors
+from grader.outdir import default_out, load_results
+from grader.report import grades
 
 LANG = click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Seiten.")
 ALLOW_INCOMPLETE = click.option(
@@ -53,7 +54,7 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
     Punkte werden auf die Bestwertung der Tabelle umgerechnet; geschrieben wird UTF-8 mit BOM.
     """
     outcome = load_results(run, allow_incomplete=allow_incomplete)
-    filled, unmatched = lms.fill_worksheet(lms.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
+    filled, unmatched = grades.fill_worksheet(grades.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
     # The BOM makes Excel read UTF-8; Moodle's CSV reader drops it.
     target.write_text(filled, encoding="utf-8-sig")
     click.echo(f"{target} geschrieben; {len(unmatched)} Zeilen ohne Abgabe unverändert.")

@@ -1,13 +1,11 @@
-"""The LMS round trip: Moodle's "download all submissions" in, grades out.
+"""Grades out of a run: ``grades.json`` for every submission, Moodle's grading worksheet.
 
-In: the zip of Moodle's download (student folders named as ``grader.moodle``
-describes), or the folder it unpacks to. Out: ``grades.json`` (every
-submission), and for Moodle submissions ``moodle-grades.csv``, an offline
-grading worksheet with Moodle's English column names. Moodle matches rows by
-the "Identifier" column (``Participant <number>``) in the language of the
-person who uploads; an instructor who uses Moodle in German fills the
-worksheet they downloaded instead (``fill_worksheet``), which keeps Moodle's
-own column names.
+``grades.json`` lists every submission; for Moodle submissions
+``moodle-grades.csv`` is an offline grading worksheet with Moodle's English
+column names. Moodle matches rows by the "Identifier" column
+(``Participant <number>``) in the language of the person who uploads; an
+instructor who uses Moodle in German fills the worksheet they downloaded
+instead (``fill_worksheet``), which keeps Moodle's own column names.
 """
 
 from __future__ import annotations
@@ -17,10 +15,8 @@ import io
 import re
 from pathlib import Path
 
-from . import archives
-from .moodle import FOLDER, MoodleStudent, moodle_student, student_key
-from .results import RunResult, SubmissionResult, write_json_atomic
-from .submissions import IGNORED, Submission, discover
+from grader.intake.moodle import MoodleStudent, moodle_student, student_key
+from grader.results import RunResult, SubmissionResult, write_json_atomic
 
 # Moodle's importer needs "Identifier", "Grade" and "Last modified (grade)"; it reads
 # the number at the end of the identifier and feedback from the columns named
@@ -32,41 +28,6 @@ _TRAILING_NUMBER = re.compile(r"(\d+)\s*$")
 
 class WorksheetError(ValueError):
     """The grading worksheet cannot be filled; the message says why (German)."""
-
-
-class BadDownload(ValueError):
-    """The archive of all submissions could not be unpacked; the message says why (German)."""
-
-
-def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
-    """The submissions in the folder or download archive ``path`` (see ``open_download``)."""
-    root, names = _open_download(path, workdir)
-    return discover(root, module, workdir, names) if root.is_dir() else []
-
-
-def open_download(path: Path, workdir: Path) -> Path:
-    """The folder of submissions at ``path``: itself, or an archive of it unpacked into ``workdir``.
-
-    Such an archive is Moodle's "download all submissions" (student folders at
-    its top level) or any zip or tarball of a submissions folder; a single top
-    folder that is not a Moodle student folder is stepped into.
-    """
-    return _open_download(path, workdir)[0]
-
-
-def _open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
-    """``open_download``'s folder, and the names shortened while unpacking with their originals."""
-    if path.is_dir() or not archives.stem(path):
-        return path, {}
-    target = workdir / "download"
-    try:
-        names = archives.unpack(path, target)
-    except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
-        raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
-    entries = [p for p in target.iterdir() if p.name not in IGNORED]
-    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(names.get(entries[0].name, entries[0].name)):
-        return entries[0], names
-    return target, names
 
 
 def feedback_comment(submission: SubmissionResult) -> str:
@@ -129,6 +90,12 @@ def read_worksheet(data: bytes) -> str:
         return data.decode("cp1252")
 
 
+def csv_separator(text: str) -> str:
+    """The separator of a CSV table that Moodle or Excel wrote: comma or semicolon, whichever its header uses."""
+    header_line = text.split("\n", 1)[0]
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
 def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tuple[str, list[str]]:
     """The instructor's downloaded worksheet with grade and feedback filled in.
 
@@ -141,8 +108,7 @@ def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tu
     semicolons. Returns the CSV and the identifiers of rows that had no
     submission (left unchanged); a worksheet where no row matches is refused.
     """
-    header_line = worksheet.split("\n", 1)[0]
-    separator = ";" if header_line.count(";") > header_line.count(",") else ","
+    separator = csv_separator(worksheet)
     rows = [row for row in csv.reader(io.StringIO(worksheet), delimiter=separator) if row]
     if not rows:
         raise WorksheetError("Die Bewertungstabelle ist leer.")

@@ -1,0 +1,44 @@
+"""Moodle's "download all submissions" (or any archive of a submissions folder), opened on the host.
+
+The zip's student folders are named as ``grader.intake.moodle`` describes;
+archives are unpacked only through ``grader.intake.archives``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.intake import archives
+from grader.intake.moodle import FOLDER
+from grader.intake.submissions import IGNORED, Submission, discover
+
+
+class BadDownload(ValueError):
+    """The archive of all submissions could not be unpacked; the message says why (German)."""
+
+
+def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
+    """The submissions in the folder or download archive ``path`` (see ``open_download``)."""
+    root, names = open_download(path, workdir)
+    return discover(root, module, workdir, names) if root.is_dir() else []
+
+
+def open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
+    """The folder of submissions at ``path``, and the names shortened while unpacking with their originals.
+
+    The folder is ``path`` itself, or an archive of it unpacked into ``workdir``:
+    Moodle's "download all submissions" (student folders at its top level) or
+    any zip or tarball of a submissions folder; a single top folder that is not
+    a Moodle student folder is stepped into.
+    """
+    if path.is_dir() or not archives.stem(path):
+        return path, {}
+    target = workdir / "download"
+    try:
+        names = archives.unpack(path, target)
+    except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
+        raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
+    entries = [p for p in target.iterdir() if p.name not in IGNORED]
+    if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(names.get(entries[0].name, entries[0].name)):
+        return entries[0], names
+    return target, names
