@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import PROJECT
-from grader.backends.base import Limits
+from grader.backends.base import Job, Limits
 from harness.api import Case, collect
 
 ASSIGNMENTS = PROJECT / "assignments"
@@ -57,6 +57,18 @@ class Assignment:
 
     def case(self, name: str) -> Case:
         return next(c for c in self.cases if c.name == name)
+
+    def job(self, folder: Path, timeouts: dict[str, float] | None = None) -> Job:
+        """The sandbox job for the module in ``folder``: the cases named in ``timeouts``
+        with those limits, by default every case with its own."""
+        return Job(
+            submission=folder,
+            module=self.module,
+            cases_source=self.cases_source,
+            timeouts={c.name: c.timeout for c in self.cases} if timeouts is None else timeouts,
+            resources=self.resources,
+            limits=self.limits,
+        )
 
     def fingerprint(self) -> str:
         """Hash of everything that decides the expected values and the verdicts."""

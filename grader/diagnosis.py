@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from grader import disclosure
 from grader.assignment import Assignment
 from grader.backends.validate import CaseRun
 from grader.compare import judge
@@ -84,7 +85,7 @@ def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> d
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             computed = list(pool.map(lambda m: compute(assignment, expected, m), missing))
         folder.mkdir(parents=True, exist_ok=True)
-        for mistake, outputs in zip(missing, computed):
+        for mistake, outputs in zip(missing, computed, strict=True):
             store(folder / mistake.id, outputs)
     return {m.id: load(folder / m.id) for m in mistakes}
 
@@ -167,7 +168,7 @@ def diagnose(
             best = min(found[case.name], key=lambda m: (-explained[m], m))
             mistake = known.mistakes[best]
             # A hidden case names the mistake only: its hint could point at what the case tries.
-            hint = mistake.hint if case.visibility == "public" or case.release else ""
+            hint = mistake.hint if disclosure.keeps_details(case) else ""
             case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint}
 
 

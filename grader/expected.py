@@ -9,6 +9,7 @@ computed once per assignment version. The cache never goes into a sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -17,11 +18,11 @@ from pathlib import Path
 
 from grader.assignment import Assignment
 from grader.backends import validate
-from grader.backends.base import Job
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
 from grader.backends.validate import CaseRun
 from grader.report.formatting import compact
+from grader.report.pictures import png_name
 from harness import plain
 
 
@@ -65,15 +66,7 @@ def run_on_host(assignment: Assignment, folder: Path, timeouts: dict[str, float]
     """The cases of ``assignment`` (all, with their own limits, unless ``timeouts`` names some) run
     on instructor code in ``folder`` (the reference, a catalogue mistake, a mutant), here in the
     process sandbox."""
-    job = Job(
-        submission=folder,
-        module=assignment.module,
-        cases_source=assignment.cases_source,
-        timeouts=timeouts or {c.name: c.timeout for c in assignment.cases},
-        resources=assignment.resources,
-        limits=assignment.limits,
-    )
-    return run_job(ProcessBackend(isolate_network=False), job).cases
+    return run_job(ProcessBackend(isolate_network=False), assignment.job(folder, timeouts)).cases
 
 
 def compute(assignment: Assignment) -> Expected:
@@ -102,12 +95,10 @@ def store(folder: Path, expected: Expected) -> None:
     (work / "arrays.npz").write_bytes(npz)
     for name, figs in expected.figures.items():
         for index, figure in enumerate(figs):
-            (work / _png_name(name, index)).write_bytes(figure["png"])
+            (work / png_name(name, index)).write_bytes(figure["png"])
     (work / "values.json").write_text(json.dumps(structure))
-    try:
+    with contextlib.suppress(OSError):  # another process stored it first
         work.rename(folder)
-    except OSError:  # another process stored it first
-        pass
 
 
 def load(folder: Path) -> Expected:
@@ -115,14 +106,9 @@ def load(folder: Path) -> Expected:
     everything = validate.decode(json.loads((folder / "values.json").read_text()), arrays)
     figures = {
         name: [
-            {"data": data, "png": (folder / _png_name(name, index)).read_bytes()}
+            {"data": data, "png": (folder / png_name(name, index)).read_bytes()}
             for index, data in enumerate(datas)
         ]
         for name, datas in everything["figures"].items()
     }
     return Expected(values=everything["values"], figures=figures)
-
-
-def _png_name(case: str, index: int) -> str:
-    return f"{case.replace('/', '__')}-{index}.png"
-

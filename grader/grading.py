@@ -8,18 +8,19 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from grader import assignment as assignments
-from grader import diagnosis
+from grader import diagnosis, disclosure
 from grader.assignment import Assignment
 from grader.backends import Backend, SandboxLost, make_backend
 from grader.backends.base import Job
 from grader.backends.session import JobRun, run_job
 from grader.backends.tempdirs import private_temporary
+from grader.backends.validate import CaseRun
 from grader.causes import shared_causes
 from grader.course import overrides
 from grader.expected import Expected, expected_for
@@ -28,11 +29,12 @@ from grader.intake.filenames import file_stem
 from grader.intake.submissions import NoSubmissions, Submission, open_submission
 from grader.outdir import claim
 from grader.report import pages as report
+from grader.report import pictures
 from grader.report.formatting import compact
-from grader.report.pictures import difference_png
 from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from grader.store import ResultStore, submission_hash
 from grader.verdicts import import_failure, not_imported, verdict
+from harness.api import Case
 from harness.reaper import remove_tree
 
 
@@ -59,7 +61,7 @@ def grade_submission(
         passed=False,
         cases=[],
         sandbox=backend.name,
-        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
         notes=list(submission.notes),
     )
     if submission.error:
@@ -69,14 +71,7 @@ def grade_submission(
             for c in cases
         ]
         return result
-    job = Job(
-        submission=submission.folder,
-        module=assignment.module,
-        cases_source=assignment.cases_source,
-        timeouts={c.name: c.timeout for c in cases},
-        resources=assignment.resources,
-        limits=assignment.limits,
-    )
+    job = assignment.job(submission.folder, {c.name: c.timeout for c in cases})
     job_run = execute(job) if execute is not None else run_job(backend, job)
     result.versions = job_run.versions
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
@@ -85,8 +80,6 @@ def grade_submission(
         status, message = verdict(
             case, run, assignment, expected.values[case.name], expected.figures[case.name]
         )
-        # A hidden case with a release date keeps its details for the report after that date.
-        public = case.visibility == "public" or bool(case.release)
         case_result = CaseResult(
             name=case.name,
             visibility=case.visibility,
@@ -96,27 +89,10 @@ def grade_submission(
             message=message,
             about=case.about,
             seconds=run.seconds,
-            # What a hidden case printed could carry its inputs: it stays out of the report.
-            stdout=run.stdout if public else "",
-            stderr=run.stderr if public else "",
-            traceback=run.traceback if public else "",
-            expected_text=expected.text(case.name) if public else "",
-            got_text=compact(run.value) if public and run.status == "ok" else "",
             release=case.release,
         )
-        if figures_dir is not None and public:
-            case_result.figures = _save_figures(figures_dir, file_stem(submission.id), case.name, run.figures)
-            if status == "failed":
-                picture = difference_png(
-                    case.check, run.figures, expected.figures[case.name], expected.values[case.name], run.value
-                )
-                if picture:
-                    case_result.difference_figures = _save_figures(
-                        figures_dir, file_stem(submission.id), f"{case.name}-difference", [{"png": picture}]
-                    )
-            case_result.expected_figures = _save_figures(
-                figures_dir, ".reference", case.name, expected.figures[case.name]
-            )
+        if disclosure.keeps_details(case):
+            _add_details(case_result, case, run, expected, figures_dir, file_stem(submission.id))
         result.cases.append(case_result)
     failure = import_failure([job_run.cases[c.name] for c in cases], assignment)
     if failure:  # the contract's "error": nothing could be graded
@@ -156,21 +132,28 @@ def _grader_failed(
         cases=[CaseResult(c.name, c.visibility, "error", 0.0, c.points, message, c.about) for c in cases],
         message=message,
         sandbox=backend.name,
-        graded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
 
-def _save_figures(root: Path, owner: str, case: str, figures: list) -> list[str]:
-    names = []
-    for index, figure in enumerate(figures):
-        relative = Path(owner) / f"{case.replace('/', '__')}-{index}.png"
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # The reference's pictures are the same for every submission: written once.
-        if not (target.is_file() and target.read_bytes() == figure["png"]):
-            target.write_bytes(figure["png"])
-        names.append(str(relative))
-    return names
+def _add_details(
+    result: CaseResult, case: Case, run: CaseRun, expected: Expected, figures_dir: Path | None, owner: str
+) -> None:
+    """What the report may show of a case besides its verdict (``grader.disclosure``): its
+    output, the values and, with ``figures_dir``, the figures' files under ``owner``."""
+    result.stdout, result.stderr, result.traceback = run.stdout, run.stderr, run.traceback
+    result.expected_text = expected.text(case.name)
+    result.got_text = compact(run.value) if run.status == "ok" else ""
+    if figures_dir is None:
+        return
+    result.figures = pictures.save(figures_dir, owner, case.name, run.figures)
+    if result.status == "failed":
+        picture = pictures.difference_png(
+            case.check, run.figures, expected.figures[case.name], expected.values[case.name], run.value
+        )
+        if picture:
+            result.difference_figures = pictures.save(figures_dir, owner, f"{case.name}-difference", [{"png": picture}])
+    result.expected_figures = pictures.save(figures_dir, ".reference", case.name, expected.figures[case.name])
 
 
 def grade_path(
@@ -295,14 +278,15 @@ def _run(
         stopping = threading.Event()
         # On a cluster: a second submission per slot waits there while this host judges the first.
         workers = 2 * remote.slots if remote else affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
-        waiting = [len(todo)]
+        waiting = len(todo)
         waiting_lock = threading.Lock()
 
         def grade(submission: Submission) -> SubmissionResult:
+            nonlocal waiting
             with waiting_lock:
-                waiting[0] -= 1
+                waiting -= 1
                 # Sandboxes started ahead for the submissions still waiting, no more.
-                backend.reserve(min(workers, waiting[0]))
+                backend.reserve(min(workers, waiting))
             remove_tree(figures_dir / file_stem(submission.id))
             try:
                 result = grade_submission(
@@ -311,7 +295,7 @@ def _run(
                 )
             except (SandboxLost, KeyboardInterrupt):
                 raise
-            except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+            except Exception as exc:  # one submission never stops the batch
                 return _grader_failed(assignment, backend, submission, exc, log)
             if stopping.is_set():  # results of killed sandboxes are not results
                 return result

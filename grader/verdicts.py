@@ -3,7 +3,8 @@
 "Your code raised an error" and "the grader failed" are different outcomes,
 worded differently. Every case ends with passed, failed, error or timeout.
 A hidden case's message holds no text that its code chose (an exception's
-message, a returned type's name): that code had the case's inputs in hand.
+message, a returned type's name): that code had the case's inputs in hand
+(``grader.disclosure``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import builtins
 import re
 import signal
 
+from grader import disclosure
 from grader.assignment import Assignment
 from grader.backends.validate import CaseRun
 from grader.compare import judge
@@ -30,7 +32,7 @@ def verdict(
                 case.check,
                 expected_value,
                 run.value,
-                reveal=case.visibility == "public",
+                reveal=disclosure.quotes_the_code(case),
                 properties=assignment.properties,
                 figures=(run.figures, expected_figures),
             )
@@ -43,7 +45,7 @@ def verdict(
             return "passed", judgement.message + dropped_figures(run)
         return "failed", judgement.message + dropped_figures(run)
     if run.status == "exception":
-        return "error", exception_message(run, module, assignment, reveal=case.visibility == "public")
+        return "error", exception_message(run, module, assignment, reveal=disclosure.quotes_the_code(case))
     if run.status == "timeout":
         return "timeout", (
             f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
@@ -67,11 +69,11 @@ def verdict(
     if run.status == "no-result":
         return "error", "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
     if run.status == "not-plain":
-        if case.visibility == "public":
+        if disclosure.quotes_the_code(case):
             return "error", run.message
         return "error", "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
     if run.status == "invalid":
-        detail = f": {run.message}" if case.visibility == "public" else "."
+        detail = f": {run.message}" if disclosure.quotes_the_code(case) else "."
         return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
     return "error", run.message or "Die Sandbox ist ausgefallen."
 

@@ -15,9 +15,10 @@ TLS, certificates and timeouts come from Dask's own configuration
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Callable
 from concurrent.futures import CancelledError
-from typing import Callable
 
 from grader.backends import SandboxLost
 from grader.backends.base import Job
@@ -80,7 +81,7 @@ class Cluster:
 
     def _template(self, job: Job):
         """The job without its folder, sent to the workers once per batch, not with every task."""
-        bare = Job(None, job.module, job.cases_source, job.timeouts, job.resources, job.limits)
+        bare = dataclasses.replace(job, submission=None)
         for known, future in self._templates:
             if known == bare:
                 return future

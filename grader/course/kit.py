@@ -33,6 +33,7 @@ from grader.assignment import HARNESS, Assignment
 from grader.backends import pins
 from grader.case_source import case_code, segment, used_definitions
 from grader.expected import expected_for
+from grader.report.pictures import png_name
 from harness import plain
 from harness.checks import Property
 
@@ -215,7 +216,7 @@ def build(*, aufgabe: int, out: Path) -> Path:
         files[f"gnn_kit/data/{name}"] = data
     for name in names:
         for index, figure in enumerate(expected.figures[name]):
-            files[f"gnn_kit/figures/{name.replace('/', '__')}-{index}.png"] = figure["png"]
+            files[f"gnn_kit/figures/{png_name(name, index)}"] = figure["png"]
     return _write_zip(Path(out), f"aufgabe{assignment.number}", files)
 
 

@@ -12,12 +12,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+from itertools import zip_longest
 from pathlib import Path
 
 import jinja2
 
-from grader import PROJECT, diagnosis
+from grader import PROJECT, diagnosis, disclosure
 from grader.assignment import Assignment
 from grader.backends import pins
 from grader.case_source import case_code
@@ -58,7 +59,7 @@ class CaseView:
 
     result: CaseResult
     level: str
-    """``public``, ``hidden``, ``hidden_until`` (release date not reached) or ``released``."""
+    """How much of the case a student may see (``grader.disclosure.LEVELS``)."""
     details: bool
     """Show message, code, values, output, traceback and figures."""
     code: str = ""
@@ -70,16 +71,6 @@ class CaseView:
     """Data URIs of pictures of what differs."""
 
 
-def visibility_level(case: CaseResult, *, release_hidden: bool, today: date) -> str:
-    """How much of ``case`` a student may see: see ``CaseView.level``."""
-    if case.visibility == "public":
-        return "public"
-    if not case.release:
-        return "hidden"
-    released = release_hidden and today >= date.fromisoformat(case.release)
-    return "released" if released else "hidden_until"
-
-
 def case_views(
     result: SubmissionResult,
     assignment: Assignment,
@@ -88,12 +79,12 @@ def case_views(
     release_hidden: bool = False,
     today: date | None = None,
 ) -> list[CaseView]:
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     sources = case_code(assignment.cases_source)
     views = []
     for case in result.cases:
-        level = visibility_level(case, release_hidden=release_hidden, today=today)
-        view = CaseView(case, level, details=level in ("public", "released"))
+        level = disclosure.level(case, release_hidden=release_hidden, today=today)
+        view = CaseView(case, level, details=disclosure.shows_details(level))
         if view.details:
             source = sources.get(case.name)
             view.code = "\n\n".join(filter(None, [source.helpers, source.code])) if source else ""
@@ -101,10 +92,7 @@ def case_views(
             view.values = any(texts) and not all(only_figure(t) for t in texts if t)
             mine = [_data_uri(figures_dir / f) for f in case.figures]
             theirs = [_data_uri(figures_dir / f) for f in case.expected_figures]
-            width = max(len(mine), len(theirs))
-            mine += [""] * (width - len(mine))
-            theirs += [""] * (width - len(theirs))
-            view.figures = list(zip(mine, theirs))
+            view.figures = list(zip_longest(mine, theirs, fillvalue=""))
             view.differences = [uri for f in case.difference_figures if (uri := _data_uri(figures_dir / f))]
         views.append(view)
     return views

@@ -1,13 +1,37 @@
-"""Difference pictures for the report: what a student's figure or trajectory misses of the reference's."""
+"""The report's pictures: the files of the figures, and pictures of what a student's figure
+or trajectory misses of the reference's."""
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 
 from grader.compare.figures import all_axes, images_of, points, shown_mask
 from harness.checks import LabelledAxes, ShowsImage, ShowsPoints, Trajectory
+
+
+def png_name(case: str, index: int) -> str:
+    """The file name of figure ``index`` of ``case``, wherever figures are kept as files: beside
+    the reports, in the cache of expected values, in the student kit (whose runner cannot import
+    the grader and mirrors this rule in its glob: ``grader/course/kit_runtime/runner.py``)."""
+    return f"{case.replace('/', '__')}-{index}.png"
+
+
+def save(root: Path, owner: str, case: str, figures: list) -> list[str]:
+    """Write ``figures`` (``{"png": bytes, ...}``) of ``case`` under ``root/owner``; their paths
+    relative to ``root``."""
+    names = []
+    for index, figure in enumerate(figures):
+        relative = Path(owner) / png_name(case, index)
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The reference's pictures are the same for every submission: written once.
+        if not (target.is_file() and target.read_bytes() == figure["png"]):
+            target.write_bytes(figure["png"])
+        names.append(str(relative))
+    return names
 
 
 def difference_png(check, figures: list, expected_figures: list, expected=None, got=None) -> bytes | None:

@@ -1,5 +1,6 @@
 """End to end: `grader run` / `grader check` on real Aufgaben, good and broken submissions."""
 
+import dataclasses
 import json
 import os
 import textwrap
@@ -10,8 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from grader import assignment as assignments
+from grader.backends.process import ProcessBackend
 from grader.cli import main
-from grader.grading import grade_path, run
+from grader.expected import expected_for
+from grader.grading import grade_path, grade_submission, run
+from grader.intake.submissions import open_submission
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:click")
 
@@ -138,6 +142,31 @@ def test_hidden_cases_show_no_output_in_reports(graded):
             if case.visibility == "hidden":
                 assert case.stdout == case.stderr == case.traceback == ""
     assert (out / chatty.report).read_text().count("Hallo aus") == sum(c.visibility == "public" for c in chatty.cases)
+
+
+def test_a_hidden_case_keeps_its_details_only_with_a_release_date(tmp_path):
+    a = assignments.load(5)
+    drawn = [a.case("plot/phase-diagram"), a.case("plot/axis-labels")]
+    a = dataclasses.replace(a, cases=[
+        dataclasses.replace(drawn[0], visibility="hidden"),
+        dataclasses.replace(drawn[1], visibility="hidden", release="2020-01-01"),
+    ], required=[])
+    (tmp_path / "anna").mkdir()
+    (tmp_path / "anna" / "rnn.py").write_text("print('Hallo aus rnn.py')\n" + (a.reference / "rnn.py").read_text())
+    (tmp_path / "work").mkdir()
+    backend = ProcessBackend()
+    try:
+        submission = open_submission(tmp_path / "anna", a.module, tmp_path / "work")
+        result = grade_submission(a, expected_for(a), backend, submission, figures_dir=tmp_path / "figures")
+    finally:
+        backend.close()
+    hidden, released = result.cases
+    assert hidden.status == released.status == "passed"
+    assert not (hidden.stdout or hidden.expected_text or hidden.got_text or hidden.figures or hidden.expected_figures)
+    assert not list((tmp_path / "figures").rglob("plot__phase-diagram-*"))
+    assert "Hallo aus" in released.stdout and released.expected_text and released.got_text
+    assert released.figures and released.expected_figures
+    assert all((tmp_path / "figures" / name).is_file() for name in released.figures + released.expected_figures)
 
 
 def test_student_output_is_escaped_in_the_report(tmp_path):

@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 from reportsamples import HIDDEN_SECRET, SCRIPT
 
+from grader import disclosure
 from grader.report import pages as report
 from grader.report.formatting import compact
 from grader.results import CaseResult
@@ -53,7 +54,7 @@ def test_release_hidden_shows_only_cases_whose_date_has_passed(submission, aufga
 def test_visibility_levels():
     def level(visibility, release, release_hidden, today=date(2026, 6, 1)):
         case = CaseResult("a/b", visibility, "passed", 1, 1, "", release=release)
-        return report.visibility_level(case, release_hidden=release_hidden, today=today)
+        return disclosure.level(case, release_hidden=release_hidden, today=today)
 
     assert level("public", "", False) == "public"
     assert level("hidden", "", True) == "hidden"
