@@ -73,7 +73,7 @@ def grade_submission(
         return result
     job = assignment.job(submission.folder, {c.name: c.timeout for c in cases})
     job_run = execute(job) if execute is not None else run_job(backend, job)
-    result.versions = job_run.versions
+    result.versions, result.network = job_run.versions, job_run.network
     result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
     for case in cases:
         run = job_run.cases[case.name]

@@ -59,6 +59,9 @@ class SubmissionResult:
     cases: list[CaseResult]
     message: str = ""
     sandbox: str = ""
+    network: str = ""
+    """Whether the sandbox cut the code off the network, as its harness said
+    (``grader.backends.validate.NETWORKS``: ``shared`` is not cut off); "" where no harness ran."""
     versions: dict = field(default_factory=dict)
     graded_at: str = ""
     seconds: float = 0.0

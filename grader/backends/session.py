@@ -23,7 +23,7 @@ that a case cannot reach, or an engine that is gone (SandboxLost).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from grader.backends import validate
 from grader.backends.base import (
@@ -48,32 +48,42 @@ class JobRun:
     cases: dict[str, CaseRun]
     versions: dict
     restarts: int = 0
+    network: str = ""
+    """What the harnesses said of their network (``validate.NETWORKS``), the least cut off
+    of them; "" where none said."""
 
 
 def run_job(backend: Backend, job: Job) -> JobRun:
     """Run every case of ``job``; every case ends with a CaseRun."""
     runs: dict[str, CaseRun] = {}
     versions: dict = {}
+    networks: set[str] = set()
     restarts = -1
     budget = validate.FigureBudget()
     while len(runs) < len(job.timeouts):
         restarts += 1
         remaining = [name for name in job.timeouts if name not in runs]
         before = len(runs)
-        versions = _one_harness(backend, job, remaining, runs, budget) or versions
+        talk = _one_harness(backend, job, remaining, runs, budget)
+        if talk is not None:
+            versions = talk.versions or versions
+            networks |= talk.networks
         if len(runs) == before:
             # Not even one case came back: the sandbox itself cannot run.
             for name in remaining:
                 runs[name] = CaseRun(name, "sandbox", message="Die Sandbox ließ sich nicht starten.")
     if any(run.status in ("sandbox", "ended") for run in runs.values()) and not backend.healthy():
         raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
-    return JobRun({name: runs[name] for name in job.timeouts}, versions, restarts)
+    # The least cut off harness counts; one that said nothing readable is not known to be cut off.
+    network = min(networks, key=("shared", "", "isolated", "sandbox").index, default="")
+    return JobRun({name: runs[name] for name in job.timeouts}, versions, restarts, network)
 
 
 def _one_harness(
     backend: Backend, job: Job, cases: list[str], runs: dict, budget: validate.FigureBudget
-) -> dict | None:
-    """Start one harness for ``cases``; fill ``runs`` with what it answers."""
+) -> _Talk | None:
+    """Start one harness for ``cases``; fill ``runs`` with what it answers. The conversation,
+    None where no harness started."""
     try:
         channel, header = backend.open(job, cases)
     except SandboxLost:
@@ -99,7 +109,7 @@ def _one_harness(
             channel.release()  # every case answered: the backend may tidy up later
         else:
             channel.close()  # a runaway case or a grader error: end it now
-    return talk.versions
+    return talk
 
 
 @dataclass
@@ -113,6 +123,8 @@ class _Talk:
     budget: validate.FigureBudget
     current: str | None = None
     versions: dict | None = None
+    networks: set[str] = field(default_factory=set)
+    """What each ``ready`` frame said of the network (one per phase)."""
 
     def run(self, phases: list[tuple[list[str], str]]) -> None:
         """Each phase as its own job frame; returns early when the harness takes no more
@@ -127,6 +139,7 @@ class _Talk:
             ready, _ = self.frame(STARTUP_SECONDS)
             if ready.get("type") == "ready":
                 self.versions = validate.versions(ready.get("versions"))
+                self.networks.add(validate.network(ready.get("network")))
             for name in names:
                 self.current = name
                 frame, blobs = self.frame(self.job.timeouts[name] + GRACE_SECONDS)

@@ -34,6 +34,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "pids", "no-result"}
 """``overflow``: the case's result (arrays and figures) was over its cap."""
 RESULT_STATUSES = {"ok", "exception", "not-plain"}
+NETWORKS = {"isolated", "shared", "sandbox"}
+"""What a harness says of its network in its ``ready`` frame: it left the host's network
+(``isolated``), could not (``shared``), or had none to leave, the sandbox has none (``sandbox``)."""
 
 
 @dataclass
@@ -51,8 +54,6 @@ class CaseRun:
     """Per figure: {"data": plotted data, "png": bytes}."""
     stdout: str = ""
     stderr: str = ""
-    stdout_bytes: int = 0
-    stderr_bytes: int = 0
     seconds: float = 0.0
     exit_code: int | None = None
     message: str = ""
@@ -76,8 +77,6 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
         status if status in HARNESS_STATUSES else "invalid",
         stdout=text(frame.get("stdout")),
         stderr=text(frame.get("stderr")),
-        stdout_bytes=_count(frame.get("stdout_bytes")),
-        stderr_bytes=_count(frame.get("stderr_bytes")),
         seconds=_number(frame.get("seconds")),
         exit_code=frame.get("exit") if type(frame.get("exit")) is int else None,
         figures_dropped=_count(frame.get("figures_dropped")),
@@ -106,7 +105,7 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
             pngs = blobs[1:]
             if not isinstance(figure_data, list) or len(figure_data) != len(pngs):
                 raise Invalid("Die Abbildungen passen nicht zu ihren Bildern.")
-            for d, png in zip(figure_data, pngs):
+            for d, png in zip(figure_data, pngs, strict=True):
                 if len(run.figures) < MAX_FIGURES and len(check_png(png)) <= MAX_PNG_BYTES:
                     run.figures.append({"data": d, "png": png})
                 else:
@@ -139,6 +138,11 @@ def versions(value) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
     return {clean(k)[:40]: clean(v)[:80] for k, v in list(value.items())[:10] if isinstance(v, str)}
+
+
+def network(value) -> str:
+    """The harness's ``ready`` frame's network, one of ``NETWORKS``; "" for anything else."""
+    return value if isinstance(value, str) and value in NETWORKS else ""
 
 
 def clean(text: str) -> str:

@@ -55,11 +55,13 @@ def pack_handin(folder: Path) -> bytes:
 
 
 def encode_run(job_run: JobRun, sandbox: str) -> dict:
-    """The worker's answer: the sandbox that ran it and one harness frame per case."""
+    """The worker's answer: the sandbox that ran it, what its harnesses said (versions,
+    network) and one harness frame per case."""
     return {
         "sandbox": sandbox,
         "versions": job_run.versions,
         "restarts": job_run.restarts,
+        "network": job_run.network,
         "frames": [_frame(run) for run in job_run.cases.values()],
     }
 
@@ -71,8 +73,6 @@ def _frame(run: CaseRun) -> bytes:
         "status": "finished" if run.status in RESULT_STATUSES else run.status,
         "stdout": run.stdout,
         "stderr": run.stderr,
-        "stdout_bytes": run.stdout_bytes,
-        "stderr_bytes": run.stderr_bytes,
         "seconds": run.seconds,
         "exit": run.exit_code,
         "message": run.message,
@@ -113,6 +113,7 @@ def decode_run(answer: object, job: Job) -> JobRun:
         {name: runs[name] for name in job.timeouts},
         validate.versions(answer.get("versions")),
         restarts if type(restarts) is int else 0,
+        validate.network(answer.get("network")),
     )
 
 

@@ -8,8 +8,8 @@ languages, as the course is taught in German; the English report says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 LANGUAGES = ("de", "en")
 
@@ -33,6 +33,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "graded_at": ("bewertet", "graded"),
     "sandbox": ("Sandbox", "Sandbox"),
     "versions": ("Versionen", "Versions"),
+    "network_cut": ("Netzwerk: abgeschnitten", "network: cut off"),
+    "network_open": ("Netzwerk: NICHT abgeschnitten", "network: NOT cut off"),
     "cant_grade": ("Die Abgabe konnte nicht bewertet werden:", "The submission could not be graded:"),
     "summary": ("Übersicht", "Summary"),
     "cases": ("Die Fälle im Einzelnen", "The cases in detail"),
@@ -75,6 +77,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The run was interrupted; the same `grader run` grades the rest.",
     ),
     "testate_passed_n": ("{n} Testate bestanden", "{n} Testate passed"),
+    "network_open_n": (
+        "Bei {n} Abgaben hat die Sandbox das Netzwerk NICHT abgeschnitten: ihr Code konnte das Netz "
+        "erreichen. Für eine Bewertung Docker oder bubblewrap verwenden.",
+        "For {n} submissions the sandbox did NOT cut off the network: their code could reach the net. "
+        "Grade with Docker or bubblewrap.",
+    ),
     "threshold": ("Schwelle {share} %", "threshold {share} %"),
     "status": ("Status", "Status"),
     "time_s": ("Zeit (s)", "Time (s)"),

@@ -28,12 +28,11 @@ class Processes:
         self.started: list[subprocess.Popen] = []
 
     def _spawn(self, argv: list[str], env: dict, log: str) -> subprocess.Popen:
-        handle = open(self.tmp / log, "wb")
-        process = subprocess.Popen(
-            argv, cwd=ROOT, env=dict(os.environ, **env), stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        handle.close()
+        with open(self.tmp / log, "wb") as handle:  # the process keeps its own copy
+            process = subprocess.Popen(
+                argv, cwd=ROOT, env=dict(os.environ, **env), stdout=handle, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.started.append(process)
         return process
 
@@ -88,7 +87,7 @@ def wait_for_workers(address: str, count: int, **client_options) -> dict:
 def verdicts(outcome) -> dict:
     """What a student sees of each submission, without times and dates."""
     return {
-        s.id: (s.status, s.score, s.passed, s.message, [
+        s.id: (s.status, s.score, s.passed, s.message, s.network, [
             (c.name, c.status, c.score, c.message, c.expected_text, c.got_text, c.stdout, c.traceback)
             for c in s.cases
         ])

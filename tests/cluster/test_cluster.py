@@ -16,12 +16,12 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from clustertools import ROOT, verdicts, wait_for_workers  # noqa: E402
-from distributed import Client  # noqa: E402
+from clustertools import ROOT, verdicts, wait_for_workers
+from distributed import Client
 
-from grader.backends import SandboxLost  # noqa: E402
-from grader.cluster import client as cluster  # noqa: E402
-from grader.grading import run  # noqa: E402
+from grader.backends import SandboxLost
+from grader.cluster import client as cluster
+from grader.grading import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 
@@ -44,6 +44,7 @@ def test_cluster_verdicts_equal_a_local_run(processes, tmp_path, local):
     assert any("2 process-Sandboxen" in line for line in said), said
     # Passed and failed Testate both: equal verdicts are not equal by being all the same.
     assert {s[2] for s in local.values()} == {True, False}
+    assert "" not in {s[4] for s in local.values() if s[0] == "graded"}  # known, and the cluster sent back the same (above)
 
 
 def _class(tmp_path: Path, copies: int) -> Path:

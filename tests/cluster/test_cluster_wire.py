@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from grader.backends.base import Job
-from grader.cluster.wire import decode_run
+from grader.backends.session import JobRun
+from grader.cluster.wire import decode_run, encode_run
 from harness import protocol
 
 JOB = Job(Path("unused"), "perceptron", "", {"a": 1.0, "b": 1.0, "c": 1.0})
@@ -52,3 +53,9 @@ def test_text_from_a_worker_is_made_encodable_and_an_ended_case_keeps_its_status
     assert job_run.versions == {"numpy\ufffd": "2.4.6\ufffd"}
     for text in (run.message, run.stderr, *job_run.versions, *job_run.versions.values()):
         text.encode("utf-8")
+
+
+def test_what_the_workers_harness_said_of_its_network_comes_back_checked():
+    job_run = decode_run(encode_run(JobRun({}, {}, network="shared"), "docker"), JOB)
+    assert job_run.network == "shared"
+    assert decode_run({"network": "nothing to see", "frames": []}, JOB).network == ""

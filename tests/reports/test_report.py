@@ -63,6 +63,20 @@ def test_visibility_levels():
     assert level("hidden", "2026-06-02", True) == "hidden_until"
 
 
+def test_report_and_index_say_whether_the_network_was_cut_off(submission, run, aufgabe1, figures_dir):
+    submission.network = "sandbox"
+    assert "Netzwerk: abgeschnitten" in html_of(submission, aufgabe1, figures_dir)
+    assert "Netzwerk: abgeschnitten" in report.index_html(run)
+    assert "NICHT" not in report.index_html(run)
+    submission.network = "shared"
+    assert '<span class="problem network">Netzwerk: NICHT abgeschnitten</span>' in html_of(submission, aufgabe1, figures_dir)
+    index = report.index_html(run)
+    assert '<span class="problem network">Netzwerk: NICHT abgeschnitten</span>' in index
+    assert "Bei 1 Abgaben hat die Sandbox das Netzwerk NICHT abgeschnitten" in index
+    submission.network = ""  # no harness said: nothing claimed
+    assert "Netzwerk" not in html_of(submission, aufgabe1, figures_dir) + report.index_html(run)
+
+
 def test_german_by_default_english_on_request(submission, aufgabe1, figures_dir):
     german = html_of(submission, aufgabe1, figures_dir)
     english = html_of(submission, aufgabe1, figures_dir, lang="en")
