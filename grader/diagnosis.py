@@ -84,7 +84,7 @@ def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> d
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             computed = list(pool.map(lambda m: compute(assignment, expected, m), missing))
         folder.mkdir(parents=True, exist_ok=True)
-        for mistake, outputs in zip(missing, computed):
+        for mistake, outputs in zip(missing, computed, strict=True):
             store(folder / mistake.id, outputs)
     return {m.id: load(folder / m.id) for m in mistakes}
 
@@ -131,7 +131,7 @@ def _passes(assignment: Assignment, case_name: str, value, figures: list, got, g
         if isinstance(case.check, Trajectory) and np.array_equal(np.asarray(value), np.asarray(got)):
             return True
         return judge(
-            case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures),
+            case.check, value, got, reveal=False, properties=assignment.properties, expected_figures=figures, figures=got_figures,
         ).passed
     except Exception:  # a check that cannot compare these outputs matches nothing
         return False

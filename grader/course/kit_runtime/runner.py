@@ -19,14 +19,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from harness import figures, plain  # noqa: E402
-from harness.api import Context, collect  # noqa: E402
+from harness import figures, plain
+from harness.api import Context, collect
 
-from . import cases as case_module  # noqa: E402
-from .compare import Judgement, judge  # noqa: E402
+from . import cases as case_module
+from .compare import Judgement, judge
 
 HERE = Path(__file__).resolve().parent
 KIT = json.loads((HERE / "kit.json").read_text(encoding="utf-8"))
@@ -80,27 +80,27 @@ def expected(name: str) -> tuple[object, list[dict]]:
     """The reference's value and figures for the case ``name``."""
     everything = _plain(json.loads((HERE / "expected.json").read_text()), (HERE / "expected.npz").read_bytes())
     pictures = sorted((HERE / "figures").glob(f"{name.replace('/', '__')}-*.png"))
-    shown = [{"data": d, "png": p.read_bytes()} for d, p in zip(everything["figures"][name], pictures)]
+    shown = [{"data": d, "png": p.read_bytes()} for d, p in zip(everything["figures"][name], pictures, strict=False)]
     return everything["values"][name], shown
 
 
-def _checks():
-    """The Aufgabe's property checks (``checks.py``), or None where it has none."""
+def _property_module():
+    """The Aufgabe's property checks (``properties.py``), or None where it has none."""
     try:
-        from . import checks
+        from . import properties
     except ImportError:
         return None
-    return checks
+    return properties
 
 
 def _properties() -> dict:
-    checks = _checks()
-    if checks is None:
+    module = _property_module()
+    if module is None:
         return {}
     return {
         name: function
-        for name, function in vars(checks).items()
-        if inspect.isfunction(function) and function.__module__ == checks.__name__ and not name.startswith("_")
+        for name, function in vars(module).items()
+        if inspect.isfunction(function) and function.__module__ == module.__name__ and not name.startswith("_")
     }
 
 
@@ -142,14 +142,14 @@ def run(name: str, scratch: Path) -> tuple[object, list[dict]]:
         value = {"$figure": 0}
     structure, npz = plain.encode({"value": value, "figures": [d for d, _ in captured]})
     data = _plain(structure, npz)
-    return data["value"], [{"data": d, "png": png} for d, (_, png) in zip(data["figures"], captured)]
+    return data["value"], [{"data": d, "png": png} for d, (_, png) in zip(data["figures"], captured, strict=True)]
 
 
 def check(name: str, scratch: Path) -> Judgement:
     """The grader's verdict on the case ``name`` for your module.
 
     Raises JudgedAtHandIn when all the kit can check holds but the verdict
-    needs more (see the Aufgabe's ``kit_checks.py``).
+    needs more (see the Aufgabe's ``kit_properties.py``).
     """
     case = next(c for c in collect(case_module) if c.name == name)
     try:
@@ -163,6 +163,6 @@ def check(name: str, scratch: Path) -> Judgement:
         return Judgement(False, str(exc))
     value, shown = expected(name)
     try:
-        return judge(case.check, value, got, reveal=True, properties=_properties(), figures=(drawn, shown))
-    except getattr(_checks(), "AtHandIn", ()) as exc:
+        return judge(case.check, value, got, reveal=True, properties=_properties(), expected_figures=shown, figures=drawn)
+    except getattr(_property_module(), "AtHandIn", ()) as exc:
         raise JudgedAtHandIn(str(exc)) from None
