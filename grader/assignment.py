@@ -2,8 +2,13 @@
 
 An Aufgabe folder holds ``assignment.toml`` (title, module, Testat threshold,
 the cases required for the Testat, limits, data files the cases may use), ``cases.py`` (the cases, see
-``harness.api``), optionally ``checks.py`` (host-only property checks) and
-``data/``, the German task text ``README.md`` and the student ``skeleton/``.
+``harness.api``), optionally ``properties.py`` (host-only property checks, and
+``kit_properties.py``, what the student kit carries instead) and ``data/``, the
+German task text ``README.md`` and the student ``skeleton/``.
+
+A case's ``Property("name")`` must name a function of ``properties.py`` (and,
+for a public case, of ``kit_properties.py`` where there is one): a typo stops
+the loading, not every student's case at grading time.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ from pathlib import Path
 from grader import PROJECT
 from grader.backends.base import Job, Limits
 from harness.api import Case, collect
+from harness.checks import Fields, Property
 
 ASSIGNMENTS = PROJECT / "assignments"
 REFERENCE = PROJECT / "reference"
 HARNESS = PROJECT / "sandbox" / "harness"
+PROPERTIES = "properties.py"
+KIT_PROPERTIES = "kit_properties.py"
 
 
 class UnknownAufgabe(LookupError):
@@ -104,6 +112,11 @@ def load(number: int) -> Assignment:
     unknown = sorted(set(required) - {c.name for c in cases})
     if unknown:
         raise ValueError(f"aufgabe{number}/assignment.toml: required names unknown cases {unknown}")
+    properties = _properties(folder / PROPERTIES)
+    _check_property_names(folder / PROPERTIES, cases, properties)
+    if (folder / KIT_PROPERTIES).is_file():
+        public = [c for c in cases if c.visibility == "public"]
+        _check_property_names(folder / KIT_PROPERTIES, public, _properties(folder / KIT_PROPERTIES))
     return Assignment(
         number=number,
         title=spec["title"],
@@ -118,16 +131,16 @@ def load(number: int) -> Assignment:
         cases=cases,
         cases_source=source,
         resources={name: (folder / "data" / name).read_bytes() for name in spec.get("resources", [])},
-        properties=_properties(folder / "checks.py"),
+        properties=properties,
         required=required,
     )
 
 
 def _properties(path: Path) -> dict:
-    """The public functions of the Aufgabe's host-only ``checks.py``."""
+    """The public functions of a property module of the Aufgabe (``properties.py``, ``kit_properties.py``)."""
     if not path.is_file():
         return {}
-    spec = importlib.util.spec_from_file_location(f"{path.parent.name}_checks", path)
+    spec = importlib.util.spec_from_file_location(f"{path.parent.name}_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return {
@@ -137,3 +150,26 @@ def _properties(path: Path) -> dict:
         and function.__module__ == module.__name__
         and not name.startswith("_")
     }
+
+
+def _check_property_names(path: Path, cases: list[Case], properties: dict) -> None:
+    """Refuse cases whose ``Property`` names no function of the property module at ``path``."""
+    where = f"{path.parent.name}/{path.name} " + ("definiert keine solche Funktion" if path.is_file() else "gibt es nicht")
+    defined = ", ".join(sorted(properties)) or "keine"
+    missing = [
+        f"Fall '{case.name}' prüft Property({name!r}), aber {where}"
+        for case in cases
+        for name in sorted(_property_names(case.check))
+        if name not in properties
+    ]
+    if missing:
+        raise ValueError("; ".join(missing) + f" (vorhanden: {defined}).")
+
+
+def _property_names(check) -> set[str]:
+    """The names of the property checks in ``check``, also those inside a ``Fields``."""
+    if isinstance(check, Property):
+        return {check.name}
+    if isinstance(check, Fields):
+        return set().union(*map(_property_names, check.checks.values()))
+    return set()

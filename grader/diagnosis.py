@@ -132,7 +132,7 @@ def _passes(assignment: Assignment, case_name: str, value, figures: list, got, g
         if isinstance(case.check, Trajectory) and np.array_equal(np.asarray(value), np.asarray(got)):
             return True
         return judge(
-            case.check, value, got, reveal=False, properties=assignment.properties, figures=(got_figures, figures),
+            case.check, value, got, reveal=False, properties=assignment.properties, expected_figures=figures, figures=got_figures,
         ).passed
     except Exception:  # a check that cannot compare these outputs matches nothing
         return False

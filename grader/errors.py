@@ -144,7 +144,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OverrideError):
         return GraderError(str(exc), "siehe `grader override -h`; die Kennung steht in index.html.", EXIT_USAGE)
     if isinstance(exc, KitError):
-        return GraderError(str(exc), "checks.py darf vom Grader nur grader.compare importieren.", EXIT_FAILED)
+        return GraderError(str(exc), "properties.py und kit_properties.py dürfen vom Grader nur grader.compare importieren.", EXIT_FAILED)
     if isinstance(exc, OSError):
         reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
         return GraderError(

@@ -34,7 +34,8 @@ def verdict(
                 run.value,
                 reveal=disclosure.quotes_the_code(case),
                 properties=assignment.properties,
-                figures=(run.figures, expected_figures),
+                expected_figures=expected_figures,
+                figures=run.figures,
             )
         except Exception as exc:  # a bug of ours must not look like the student's
             return "error", (

@@ -1,7 +1,7 @@
 """Cases of Aufgabe 2 (Backpropagation mit iRprop⁻).
 
 ``train`` draws its initial weights as the student likes, so its result is
-never compared with the reference's. Two property checks in ``checks.py``
+never compared with the reference's. Two property checks in ``properties.py``
 judge it instead: the XOR runs must reach a small error (recomputed on the
 host from the returned weights), and a short run must be exactly what
 iRprop⁻ makes of the student's own initial weights, which ``train`` returns
@@ -22,7 +22,7 @@ XOR_T = np.array([[0.0], [1.0], [1.0], [0.0]])
 def _net(seed, sizes, m):
     """Random weights for ``sizes`` and m random input patterns."""
     rng = np.random.default_rng(seed)
-    weights = [rng.normal(size=(n_in + 1, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    weights = [rng.normal(size=(n_in + 1, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
     return weights, rng.normal(size=(m, sizes[0])), rng.uniform(size=(m, sizes[-1]))
 
 

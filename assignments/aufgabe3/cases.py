@@ -3,7 +3,7 @@
 The deterministic parts (probabilities, mean-field CD-k, reconstruction) are
 compared exactly: each case sets W, b and c itself after constructing the RBM,
 so the student's initialisation does not matter. The sampled CD step and the
-training on MNIST are random; they are judged by measurements in checks.py.
+training on MNIST are random; they are judged by measurements in properties.py.
 Every call gets arrays of its own, so a solution that changes its input in
 place is not graded on an input it already changed.
 """

@@ -18,17 +18,17 @@ from .values import Judgement
 FIGURE_CHECKS = (ShowsPoints, LabelledAxes, ShowsImage, DecreasingCurve)
 
 
-def judge_figures(check, figures: list, expected_figures: list) -> Judgement:
-    """Apply a figure check to the student's ``figures`` (reference: ``expected_figures``)."""
+def judge_figures(check, expected_figures: list, figures: list) -> Judgement:
+    """Apply a figure check to the student's ``figures`` (the reference's: ``expected_figures``)."""
     if isinstance(check, ShowsPoints):
-        _, problem = points_axes(check, figures, expected_figures)
+        _, problem = points_axes(check, expected_figures, figures)
         if problem:
             return Judgement(False, problem)
         return Judgement(True, f"Richtig: die Abbildung zeigt die Punkte ({check.x}, {check.y}).")
     if isinstance(check, LabelledAxes):
-        return labelled(check, figures, expected_figures)
+        return labelled(check, expected_figures, figures)
     if isinstance(check, ShowsImage):
-        return shows_image(check, figures, expected_figures)
+        return shows_image(check, expected_figures, figures)
     if isinstance(check, DecreasingCurve):
         return decreasing(check, figures)
     raise TypeError(f"not a figure check: {check!r}")
@@ -78,7 +78,7 @@ def _is_time_series(line) -> bool:
     return line.ndim == 2 and len(line) > 2 and np.array_equal(line[:, 0], np.arange(len(line)))
 
 
-def points_axes(check, figures: list, expected_figures: list) -> tuple[dict | None, str]:
+def points_axes(check, expected_figures: list, figures: list) -> tuple[dict | None, str]:
     """(the axes that shows the reference's points, "") or (None, German reason)."""
     wanted = points(all_axes(expected_figures))
     if len(wanted) == 0:
@@ -106,7 +106,7 @@ def points_axes(check, figures: list, expected_figures: list) -> tuple[dict | No
     return None, reason
 
 
-def labelled(check: LabelledAxes, figures: list, expected_figures: list) -> Judgement:
+def labelled(check: LabelledAxes, expected_figures: list, figures: list) -> Judgement:
     """The labels of the diagram the student drew, whatever it shows.
 
     Whether it shows the right points (or transposed ones) is the question of
@@ -141,7 +141,7 @@ def images_of(figures: list) -> list[np.ndarray]:
     return [np.asarray(image, dtype=float) for ax in all_axes(figures) for image in ax["images"]]
 
 
-def shows_image(check: ShowsImage, figures: list, expected_figures: list) -> Judgement:
+def shows_image(check: ShowsImage, expected_figures: list, figures: list) -> Judgement:
     wanted = images_of(expected_figures)
     if not wanted:
         raise ValueError("the reference's figure shows no image")

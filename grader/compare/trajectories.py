@@ -9,7 +9,7 @@ from harness.checks import Trajectory
 from .values import Judgement, as_array, differences
 
 
-def trajectory(check: Trajectory, expected, got, reveal: bool) -> Judgement:
+def trajectory(check: Trajectory, expected, got, *, reveal: bool) -> Judgement:
     """Tight on the first steps, then the attractors as point clouds."""
     array = as_array(got)
     if array is None or array.shape != expected.shape:
@@ -18,7 +18,7 @@ def trajectory(check: Trajectory, expected, got, reveal: bool) -> Judgement:
     if not np.all(np.isfinite(array)):
         return Judgement(False, "Die Trajektorie enthält NaN oder unendliche Werte.")
     head = min(check.tight_steps + 1, len(expected))
-    early = differences(expected[:head], array[:head], "", 0.0, check.atol, reveal)
+    early = differences(expected[:head], array[:head], rtol=0.0, atol=check.atol, reveal=reveal)
     if early:
         steps = np.flatnonzero(np.any(~np.isclose(array[:head], expected[:head], rtol=0, atol=check.atol), axis=-1))
         return Judgement(

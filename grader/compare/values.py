@@ -68,7 +68,7 @@ def _describe(x) -> str:
     return "eine Zahl"
 
 
-def differences(expected, got, path: str, rtol: float, atol: float, reveal: bool) -> list[str]:
+def differences(expected, got, path: str = "", *, rtol: float, atol: float, reveal: bool) -> list[str]:
     """German sentences, one per difference between ``got`` and ``expected``."""
     name = _name(path)
     if isinstance(expected, dict):
@@ -81,22 +81,22 @@ def differences(expected, got, path: str, rtol: float, atol: float, reveal: bool
             if key not in got:
                 problems.append(f"'{sub}' fehlt.")
             else:
-                found = differences(value, got[key], sub, rtol, atol, reveal)
+                found = differences(value, got[key], sub, rtol=rtol, atol=atol, reveal=reveal)
                 problems += found
                 if found:
                     wrong[key] = (value, got[key])
         if not path and wrong:
-            problems[:0] = _first_difference(expected, wrong, rtol, atol, reveal)
+            problems[:0] = _first_difference(expected, wrong, rtol=rtol, atol=atol, reveal=reveal)
         return problems
     if isinstance(expected, list):
         if not isinstance(got, (list, np.ndarray)) or len(got) != len(expected):
             return [f"{name} ist {_describe(got)}, erwartet eine Liste der Länge {len(expected)}."]
         problems = []
         for index, value in enumerate(expected):
-            problems += differences(value, got[index], f"{path}[{index}]", rtol, atol, reveal)
+            problems += differences(value, got[index], f"{path}[{index}]", rtol=rtol, atol=atol, reveal=reveal)
         return problems
     if isinstance(expected, np.ndarray):
-        return _array_differences(expected, got, name, rtol, atol, reveal)
+        return _array_differences(expected, got, name, rtol=rtol, atol=atol, reveal=reveal)
     if isinstance(expected, str) or expected is None:
         if got == expected and type(got) is type(expected):
             return []
@@ -115,15 +115,16 @@ def differences(expected, got, path: str, rtol: float, atol: float, reveal: bool
     if ok:
         return []
     if reveal:
+        shown = value
         if type(expected) is bool:
             shown = bool(value)
-        else:
-            shown = int(value) if exact and value.is_integer() else value
+        elif exact and value.is_integer():
+            shown = int(value)
         return [f"{name} ist {shown!r}, erwartet {expected!r}."]
     return [f"{name} ist falsch."]
 
 
-def _array_differences(expected, got, name, rtol, atol, reveal) -> list[str]:
+def _array_differences(expected, got, name, *, rtol, atol, reveal) -> list[str]:
     array = as_array(got)
     if array is None:
         return [f"{name} ist {_describe(got)}, erwartet ein Array der Form {expected.shape}."]
@@ -177,7 +178,7 @@ def _lines(lines: np.ndarray, count: int, word: str) -> str:
     return f"den {word}n {shown}"
 
 
-def _first_difference(expected: dict, wrong: dict, rtol, atol, reveal) -> list[str]:
+def _first_difference(expected: dict, wrong: dict, *, rtol, atol, reveal) -> list[str]:
     """A sentence naming the first entry of a result that differs and, inside it, what is right.
 
     Results are dicts in a meaningful order (steps, epochs, runs): the first
@@ -188,21 +189,22 @@ def _first_difference(expected: dict, wrong: dict, rtol, atol, reveal) -> list[s
     value, got = wrong[first]
     if not (isinstance(value, dict) and isinstance(got, dict)) or len(value) < 2:
         return []  # the sentences that follow name it already
-    bad = [k for k, v in value.items() if k not in got or differences(v, got[k], "", rtol, atol, reveal)]
+    bad = [k for k, v in value.items() if k not in got or differences(v, got[k], rtol=rtol, atol=atol, reveal=reveal)]
     good = [k for k in value if k not in bad]
     text = f"Zuerst weicht '{first}' ab" if len(wrong) > 1 else f"'{first}' weicht ab"
     text += f": {', '.join(bad)}"
     return [text + (f" (richtig: {', '.join(good)})." if good else ".")]
 
 
-def training_divergence(start: list, got: list, expected: list, errors, candidates: list, rtol, atol) -> list[str]:
+def training_divergence(expected: list, got: list, *, start: list, errors, candidates: list, rtol, atol) -> list[str]:
     """Where a training run left the recomputed one: rows never changed, the first epoch off.
 
-    ``start``, ``got`` and ``expected`` are lists of weight matrices (bias row last);
-    ``errors`` is the run's error log, ``candidates`` the logs it may follow.
+    ``expected`` (recomputed), ``got`` (returned) and ``start`` (the run's initial
+    weights) are lists of weight matrices (bias row last); ``errors`` is the run's
+    error log, ``candidates`` the recomputed logs it may follow.
     """
     notes = []
-    for index, (first, mine, right) in enumerate(zip(start, got, expected)):
+    for index, (right, mine, first) in enumerate(zip(expected, got, start, strict=False)):
         if not (np.ndim(mine) == 2 and np.shape(mine) == np.shape(first) == np.shape(right)):
             continue
         stuck = np.flatnonzero(np.all(mine == first, axis=1) & ~np.all(right == first, axis=1))
@@ -214,14 +216,14 @@ def training_divergence(start: list, got: list, expected: list, errors, candidat
                 "Startgewichten unverändert, obwohl das Training sie ändern müsste."
             )
     if isinstance(errors, np.ndarray) and errors.ndim == 1:
-        agree = max(_agreeing_prefix(errors, log, rtol, atol) for log in candidates)
+        agree = max(_agreeing_prefix(log, errors, rtol=rtol, atol=atol) for log in candidates)
         if agree < len(errors):
             notes.append(f"Der Fehlerverlauf errors weicht ab Epoche {agree} vom nachgerechneten ab.")
     return notes
 
 
-def _agreeing_prefix(got: np.ndarray, want: np.ndarray, rtol, atol) -> int:
-    if got.shape != want.shape:
+def _agreeing_prefix(expected: np.ndarray, got: np.ndarray, *, rtol, atol) -> int:
+    if got.shape != expected.shape:
         return 0
-    close = np.isclose(got, want, rtol=rtol, atol=atol)
+    close = np.isclose(got, expected, rtol=rtol, atol=atol)
     return len(close) if close.all() else int(np.argmin(close))

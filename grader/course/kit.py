@@ -14,8 +14,8 @@
 
 Everything in it needs only numpy, matplotlib and pytest. Nothing of a hidden
 case goes in: not its code, name, data files only it uses, nor its expected value.
-No file computes a contract function: where the Aufgabe's ``checks.py`` needs
-the algorithm itself, the kit gets ``kit_checks.py`` instead, which checks what
+No file computes a contract function: where the Aufgabe's ``properties.py`` needs
+the algorithm itself, the kit gets ``kit_properties.py`` instead, which checks what
 it can without it and raises its ``AtHandIn`` for the rest (pytest shows such a
 case as skipped, "wird bei der Abgabe geprüft").
 """
@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 
 from grader import assignment as assignments
-from grader.assignment import HARNESS, Assignment
+from grader.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
 from grader.backends import pins
 from grader.case_source import case_code, segment, used_definitions
 from grader.expected import expected_for
@@ -61,11 +61,11 @@ def public_cases_source(source: str) -> str:
     return "\n\n\n".join(parts) + "\n"
 
 
-def kit_checks_source(source: str) -> str:
-    """The Aufgabe's ``checks.py`` with the grader's comparators taken from the kit."""
+def kit_properties_source(source: str, name: str) -> str:
+    """The property module ``name`` of the Aufgabe with the grader's comparators taken from the kit."""
     rewritten = _GRADER_COMPARE.sub("from .compare import ", source)
     if re.search(r"^\s*(from|import)\s+grader\b", rewritten, re.MULTILINE):
-        raise KitError("checks.py importiert mehr vom Grader als grader.compare; das Kit kann es nicht mitliefern.")
+        raise KitError(f"{name} importiert mehr vom Grader als grader.compare; das Kit kann es nicht mitliefern.")
     return rewritten
 
 
@@ -88,19 +88,19 @@ def comparator_modules() -> dict[str, str]:
     return found
 
 
-def kit_checks_file(assignment: Assignment) -> Path | None:
-    """The property checks the kit carries: ``kit_checks.py`` where the host's need the algorithm."""
-    for name in ("kit_checks.py", "checks.py"):
+def kit_properties_file(assignment: Assignment) -> Path | None:
+    """The property checks the kit carries: ``kit_properties.py`` where the host's need the algorithm."""
+    for name in (KIT_PROPERTIES, PROPERTIES):
         if (assignment.folder / name).is_file():
             return assignment.folder / name
     return None
 
 
-def judged_at_hand_in(checks_source: str) -> set[str]:
-    """The property checks in ``checks_source`` that leave part of their judgement to the hand-in."""
+def judged_at_hand_in(properties_source: str) -> set[str]:
+    """The property checks in ``properties_source`` that leave part of their judgement to the hand-in."""
     return {
         node.name
-        for node in ast.parse(checks_source).body
+        for node in ast.parse(properties_source).body
         if isinstance(node, ast.FunctionDef)
         and any(
             isinstance(inner, ast.Raise)
@@ -112,7 +112,7 @@ def judged_at_hand_in(checks_source: str) -> set[str]:
 
 
 def _public_resources(assignment: Assignment, sources: list[str]) -> dict[str, bytes]:
-    """The Aufgabe's data files named in the public cases' code or in ``checks.py``."""
+    """The Aufgabe's data files named in the public cases' code or in the kit's property checks."""
     named = {
         node.value
         for source in sources
@@ -176,9 +176,11 @@ def build(*, aufgabe: int, out: Path) -> Path:
     expected = expected_for(assignment)
     names = [c.name for c in assignment.cases if c.visibility == "public"]
     cases_source = public_cases_source(assignment.cases_source)
-    checks_file = kit_checks_file(assignment)
-    checks_source = kit_checks_source(checks_file.read_text(encoding="utf-8")) if checks_file else None
-    later_checks = judged_at_hand_in(checks_source) if checks_source else set()
+    properties_file = kit_properties_file(assignment)
+    properties_source = (
+        kit_properties_source(properties_file.read_text(encoding="utf-8"), properties_file.name) if properties_file else None
+    )
+    later_checks = judged_at_hand_in(properties_source) if properties_source else set()
     later = {c.name for c in assignment.cases if c.visibility == "public" and isinstance(c.check, Property) and c.check.name in later_checks}
     structure, npz = plain.encode(
         {
@@ -203,8 +205,8 @@ def build(*, aufgabe: int, out: Path) -> Path:
     }
     if (assignment.folder / "README.md").is_file():
         files["AUFGABE.md"] = (assignment.folder / "README.md").read_text(encoding="utf-8")
-    if checks_source is not None:
-        files["gnn_kit/checks.py"] = checks_source
+    if properties_source is not None:
+        files["gnn_kit/properties.py"] = properties_source
     for module, source in comparator_modules().items():
         files[f"gnn_kit/compare/{module}"] = source
     for module in HARNESS_MODULES:
@@ -212,7 +214,7 @@ def build(*, aufgabe: int, out: Path) -> Path:
     for skeleton in sorted((assignment.folder / "skeleton").glob("*")):
         if skeleton.is_file():
             files[skeleton.name] = skeleton.read_bytes()
-    for name, data in _public_resources(assignment, [cases_source, checks_source or ""]).items():
+    for name, data in _public_resources(assignment, [cases_source, properties_source or ""]).items():
         files[f"gnn_kit/data/{name}"] = data
     for name in names:
         for index, figure in enumerate(expected.figures[name]):

@@ -50,7 +50,7 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class Property:
-    """A check written for one Aufgabe, in that Aufgabe's host-side ``checks.py``.
+    """A check written for one Aufgabe, in that Aufgabe's host-side ``properties.py``.
 
     ``name`` names a function there; ``params`` are passed to it. Use it for
     what is a measurement rather than an equality (e.g. "the reconstructions

@@ -76,7 +76,7 @@ def test_the_reference_never_matches_a_mistake(number, mistake):
         case = assignment.case(name)
         judgement = judge(
             case.check, value, expected.values[name], reveal=False, properties=assignment.properties,
-            figures=(expected.figures[name], outputs.figures[name]),
+            expected_figures=outputs.figures[name], figures=expected.figures[name],
         )
         assert not judgement.passed, name
 

@@ -85,16 +85,17 @@ def test_trajectory_rejects_a_different_attractor_with_a_correct_start():
     assert not j.passed and "Attraktor" in j.message
 
 
-def test_property_gets_params_and_figures():
+def test_property_gets_reference_then_student_with_params_and_figures():
     seen = {}
 
-    def at_least(got, expected, *, reveal, figures, expected_figures, minimum):
-        seen.update(figures=figures, minimum=minimum)
+    def at_least(expected, got, *, reveal, expected_figures, figures, minimum):
+        seen.update(expected=expected, got=got, expected_figures=expected_figures, figures=figures, minimum=minimum)
         return Judgement(got >= minimum, "zu klein")
 
     props = {"at_least": at_least}
-    assert judge(Property("at_least", minimum=3), None, 5, reveal=True, properties=props, figures=(["f"], [])).passed
-    assert seen == {"figures": ["f"], "minimum": 3}
+    check = Property("at_least", minimum=3)
+    assert judge(check, "ref", 5, reveal=True, properties=props, expected_figures=["e"], figures=["f"]).passed
+    assert seen == {"expected": "ref", "got": 5, "expected_figures": ["e"], "figures": ["f"], "minimum": 3}
     assert not judge(Property("at_least", minimum=3), None, 1, reveal=True, properties=props).passed
     with pytest.raises(LookupError):
         judge(Property("nope"), None, 1, reveal=True, properties=props)
@@ -150,7 +151,9 @@ def test_a_training_that_never_updates_the_bias_row_is_told_so():
     right = [np.ones((3, 2)), np.ones((3, 1))]
     got = [np.vstack([np.ones((2, 2)), np.zeros((1, 2))]), np.vstack([np.ones((2, 1)), np.zeros((1, 1))])]
     errors = np.array([1.0, 0.5, 0.4])
-    notes = training_divergence(start, got, right, errors, [np.array([1.0, 0.5, 0.3])], 1e-6, 1e-8)
+    notes = training_divergence(
+        right, got, start=start, errors=errors, candidates=[np.array([1.0, 0.5, 0.3])], rtol=1e-6, atol=1e-8
+    )
     assert notes[0].startswith("In weights[0] blieb die letzte Zeile (die Bias-Gewichte) seit den Startgewichten unverändert")
     assert notes[1].startswith("In weights[1] blieb die letzte Zeile")
     assert notes[2] == "Der Fehlerverlauf errors weicht ab Epoche 2 vom nachgerechneten ab."

@@ -5,15 +5,15 @@ import importlib.util
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from grader.assignment import REFERENCE  # noqa: E402
-from grader.compare import judge  # noqa: E402
-from grader.report.pictures import difference_png  # noqa: E402
-from harness import figures as capture  # noqa: E402
-from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints  # noqa: E402
+from grader.assignment import REFERENCE
+from grader.compare import judge
+from grader.report.pictures import difference_png
+from harness import figures as capture
+from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints
 
 W = np.array([[-4.0, 1.5], [-1.5, 0.0]])
 BIAS = np.array([-3.37, 0.125])
@@ -51,7 +51,7 @@ POINTS = ShowsPoints(x="o_1", y="o_2")
 
 
 def verdict(check, figures, expected=REFERENCE_FIGURE):
-    return judge(check, None, None, reveal=False, figures=(figures, expected))
+    return judge(check, None, None, reveal=False, expected_figures=expected, figures=figures)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_aufgabe2_error_curve_is_recognised_as_decreasing():
 def grid(images):
     def draw(figure):
         axes = figure.subplots(2, len(images) // 2)
-        for ax, image in zip(axes.ravel(), images):
+        for ax, image in zip(axes.ravel(), images, strict=True):
             ax.imshow(image, cmap="gray", vmin=0, vmax=1)
 
     return draw

@@ -169,10 +169,10 @@ def secret(m, ctx):
     assert "f/secret" not in cut and "ONLY_HIDDEN" not in cut
 
 
-def test_checks_may_only_import_the_comparators_from_the_grader():
-    assert kit.kit_checks_source("from grader.compare import Judgement\n") == "from .compare import Judgement\n"
-    with pytest.raises(kit.KitError):
-        kit.kit_checks_source("from grader.compare import Judgement\nfrom grader.backends.image import x\n")
+def test_properties_may_only_import_the_comparators_from_the_grader():
+    assert kit.kit_properties_source("from grader.compare import Judgement\n", "properties.py") == "from .compare import Judgement\n"
+    with pytest.raises(kit.KitError, match="kit_properties.py importiert"):
+        kit.kit_properties_source("from grader.compare import Judgement\nfrom grader.backends.image import x\n", "kit_properties.py")
 
 
 def test_same_kit_gives_the_same_bytes(tmp_path):

@@ -88,23 +88,23 @@ def expected(name: str) -> tuple[object, list[dict]]:
     return everything["values"][name], shown
 
 
-def _checks():
-    """The Aufgabe's property checks (``checks.py``), or None where it has none."""
+def _property_module():
+    """The Aufgabe's property checks (``properties.py``), or None where it has none."""
     try:
-        from . import checks
+        from . import properties
     except ImportError:
         return None
-    return checks
+    return properties
 
 
 def _properties() -> dict:
-    checks = _checks()
-    if checks is None:
+    module = _property_module()
+    if module is None:
         return {}
     return {
         name: function
-        for name, function in vars(checks).items()
-        if inspect.isfunction(function) and function.__module__ == checks.__name__ and not name.startswith("_")
+        for name, function in vars(module).items()
+        if inspect.isfunction(function) and function.__module__ == module.__name__ and not name.startswith("_")
     }
 
 
@@ -153,7 +153,7 @@ def check(name: str, scratch: Path) -> Judgement:
     """The grader's verdict on the case ``name`` for your module.
 
     Raises JudgedAtHandIn when all the kit can check holds but the verdict
-    needs more (see the Aufgabe's ``kit_checks.py``).
+    needs more (see the Aufgabe's ``kit_properties.py``).
     """
     case = next(c for c in collect(case_module) if c.name == name)
     try:
@@ -167,6 +167,6 @@ def check(name: str, scratch: Path) -> Judgement:
         return Judgement(False, str(exc))
     value, shown = expected(name)
     try:
-        return judge(case.check, value, got, reveal=True, properties=_properties(), figures=(drawn, shown))
-    except getattr(_checks(), "AtHandIn", ()) as exc:
+        return judge(case.check, value, got, reveal=True, properties=_properties(), expected_figures=shown, figures=drawn)
+    except getattr(_property_module(), "AtHandIn", ()) as exc:
         raise JudgedAtHandIn(str(exc)) from None

@@ -59,8 +59,8 @@ def _case_output(name, module=REFERENCE):
     return ASSIGNMENT.case(name).func(module, types.SimpleNamespace(scratch=None))
 
 
-def _judge(check_name, got, expected, **params):
-    return CHECKS[check_name](got, expected, reveal=True, figures=[], expected_figures=[], **params)
+def _judge(check_name, expected, got, **params):
+    return CHECKS[check_name](expected, got, reveal=True, expected_figures=[], figures=[], **params)
 
 
 def test_every_listed_mistake_is_in_the_catalogue():
@@ -94,20 +94,20 @@ def test_loses_exactly_its_cases(label):
 def test_reference_gradients_match_finite_differences(seed):
     rng = np.random.default_rng(seed)
     sizes = list(rng.integers(1, 5, size=rng.integers(2, 5)))
-    weights = [rng.normal(size=(a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    weights = [rng.normal(size=(a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     X = rng.normal(size=(6, sizes[0]))
     T = rng.uniform(size=(6, sizes[-1]))
     analytic = REFERENCE.gradients(weights, X, T)
     h = 1e-6
-    for l, W in enumerate(weights):
+    for layer, W in enumerate(weights):
         numeric = np.zeros_like(W)
         for index in np.ndindex(W.shape):
             plus = [w.copy() for w in weights]
             minus = [w.copy() for w in weights]
-            plus[l][index] += h
-            minus[l][index] -= h
+            plus[layer][index] += h
+            minus[layer][index] -= h
             numeric[index] = (REFERENCE._error(plus, X, T) - REFERENCE._error(minus, X, T)) / (2 * h)
-        np.testing.assert_allclose(analytic[l], numeric, rtol=1e-5, atol=1e-8, err_msg=f"ours vs finite differences, layer {l}")
+        np.testing.assert_allclose(analytic[layer], numeric, rtol=1e-5, atol=1e-8, err_msg=f"ours vs finite differences, layer {layer}")
 
 
 def test_reference_forward_is_sigmoid_of_biased_inputs():
@@ -127,12 +127,12 @@ def test_trajectories_stay_clear_of_rounding(name):
         prev = [np.zeros_like(W) for W in weights]
         steps = [np.full_like(W, step0) for W in weights]
         for _ in range(len(run["errors"])):
-            for o, W in zip(REFERENCE.forward(weights, X), weights):
+            for o, W in zip(REFERENCE.forward(weights, X), weights, strict=False):
                 assert np.max(np.abs(np.hstack([o, np.ones((len(o), 1))]) @ W)) < 30
-            for l, grad in enumerate(REFERENCE.gradients(weights, X, T)):
+            for layer, grad in enumerate(REFERENCE.gradients(weights, X, T)):
                 assert np.min(np.abs(grad)) > 1e-9
-                delta_w, prev[l], steps[l] = REFERENCE.irprop_minus(grad, prev[l], steps[l])
-                weights[l] = weights[l] + delta_w
+                delta_w, prev[layer], steps[layer] = REFERENCE.irprop_minus(grad, prev[layer], steps[layer])
+                weights[layer] = weights[layer] + delta_w
         np.testing.assert_allclose(np.concatenate([W.ravel() for W in weights]),
                                    np.concatenate([W.ravel() for W in run["weights"]]))
 
@@ -168,7 +168,7 @@ def test_xor_check_passes_other_initialisations(draw):
     module = types.SimpleNamespace(train=lambda X, T, sizes, epochs, rng: REFERENCE.train(
         X, T, sizes, epochs, _OtherInit(rng, draw)))
     got = _case_output("train/xor", module)
-    judgement = _judge("xor_solved", got, expected, max_error=0.05, min_share=0.5)
+    judgement = _judge("xor_solved", expected, got, max_error=0.05, min_share=0.5)
     assert judgement.passed, judgement.message
 
 
@@ -177,16 +177,16 @@ def test_xor_check_passes_the_reference_and_fails_untrained_weights():
     assert _judge("xor_solved", expected, expected, max_error=0.05, min_share=0.5).passed
     untrained = {"runs": [{"weights": [np.zeros_like(W) for W in run["weights"]], "errors": run["errors"]}
                           for run in expected["runs"]]}
-    judgement = _judge("xor_solved", untrained, expected, max_error=0.05, min_share=0.5)
+    judgement = _judge("xor_solved", expected, untrained, max_error=0.05, min_share=0.5)
     assert not judgement.passed and "0 von 12" in judgement.message
 
 
 def test_xor_check_does_not_trust_the_errors_alone():
     expected = _case_output("train/xor")
     flat = {"runs": [{"weights": run["weights"], "errors": np.full(300, 0.5)} for run in expected["runs"]]}
-    assert not _judge("xor_solved", flat, expected, max_error=0.05, min_share=0.5).passed
+    assert not _judge("xor_solved", expected, flat, max_error=0.05, min_share=0.5).passed
     short = {"runs": [{"weights": run["weights"], "errors": run["errors"][:-1]} for run in expected["runs"]]}
-    judgement = _judge("xor_solved", short, expected, max_error=0.05, min_share=0.5)
+    judgement = _judge("xor_solved", expected, short, max_error=0.05, min_share=0.5)
     assert not judgement.passed and "(299,)" in judgement.message
 
 
@@ -195,7 +195,7 @@ def test_trajectory_check_passes_the_reference_and_fails_a_changed_weight():
     assert _judge("follows_irprop_minus", expected, expected).passed
     changed = {"runs": [dict(run, weights=[W.copy() for W in run["weights"]]) for run in expected["runs"]]}
     changed["runs"][1]["weights"][1][2, 0] += 1e-4
-    judgement = _judge("follows_irprop_minus", changed, expected)
+    judgement = _judge("follows_irprop_minus", expected, changed)
     assert not judgement.passed and judgement.message.startswith("Lauf 2:")
 
 
@@ -204,14 +204,14 @@ def test_trajectory_check_accepts_errors_before_the_change_but_not_other_errors(
     run = expected["runs"][0]
     initial = REFERENCE._error(run["start"], expected["X"], expected["T"])
     before = np.concatenate([[initial], run["errors"][:-1]])
-    assert _judge("follows_irprop_minus", {"runs": [dict(run, errors=before)]}, expected).passed
+    assert _judge("follows_irprop_minus", expected, {"runs": [dict(run, errors=before)]}).passed
     mean = {"runs": [dict(run, errors=run["errors"] / 4)]}
-    judgement = _judge("follows_irprop_minus", mean, expected)
+    judgement = _judge("follows_irprop_minus", expected, mean)
     assert not judgement.passed and "errors" in judgement.message
 
 
 def test_trajectory_check_hides_values_of_hidden_cases():
     expected = _case_output("train/irprop-steps-deep")
     changed = {"runs": [dict(run, weights=[W + 0.5 for W in run["weights"]]) for run in expected["runs"]]}
-    judgement = CHECKS["follows_irprop_minus"](changed, expected, reveal=False, figures=[], expected_figures=[])
+    judgement = CHECKS["follows_irprop_minus"](expected, changed, reveal=False, expected_figures=[], figures=[])
     assert not judgement.passed and "erwartet" not in judgement.message

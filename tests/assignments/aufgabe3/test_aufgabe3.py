@@ -108,8 +108,8 @@ HELDOUT = np.load(DATA / "heldout.npz")["images"] / 255.0
 
 def recognisable(reconstructions, reveal=True):
     return CHECKS["recognisable"](
-        {"rekonstruktionen": reconstructions}, {"rekonstruktionen": HELDOUT}, reveal=reveal,
-        figures=[], expected_figures=[], **THRESHOLDS,
+        {"rekonstruktionen": HELDOUT}, {"rekonstruktionen": reconstructions}, reveal=reveal,
+        expected_figures=[], figures=[], **THRESHOLDS,
     )
 
 
@@ -169,7 +169,7 @@ SAMPLED = {
 
 
 def sampled_update(got, reveal=True):
-    return CHECKS["sampled_update"](got, SAMPLED, reveal=reveal, figures=[], expected_figures=[], z=6.0)
+    return CHECKS["sampled_update"](SAMPLED, got, reveal=reveal, expected_figures=[], figures=[], z=6.0)
 
 
 def test_sampled_update_accepts_a_mean_within_the_errors():

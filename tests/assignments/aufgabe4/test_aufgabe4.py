@@ -100,7 +100,7 @@ EXPECTED = {"pooled": POOLED, "png": np.round(POOLED * 255) / 255}
 
 def written_png(got, reveal=True):
     check = load(4).properties["written_png"]
-    return check(got, EXPECTED, reveal=reveal, figures=[], expected_figures=[], pooled_atol=0.002, levels=3)
+    return check(EXPECTED, got, reveal=reveal, expected_figures=[], figures=[], pooled_atol=0.002, levels=3)
 
 
 def rgba(gray, alpha=1.0):

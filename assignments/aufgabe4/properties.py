@@ -7,7 +7,7 @@ from grader.compare import Judgement, differences
 CHANNEL_TOL = 1e-6
 
 
-def written_png(got, expected, *, reveal, figures, expected_figures, pooled_atol, levels):
+def written_png(expected, got, *, reveal, expected_figures, figures, pooled_atol, levels):
     """pool_image returned the pooled gray values and wrote them as a gray PNG.
 
     ``got`` and ``expected`` are ``{"pooled": array, "png": array or None}``:
@@ -17,17 +17,17 @@ def written_png(got, expected, *, reveal, figures, expected_figures, pooled_atol
     or equal colour channels and no transparency) and its values, scaled by
     255, lie within ``levels`` gray levels of the reference's pooled values.
     """
-    problems = differences(expected["pooled"], got["pooled"], "", 0.0, pooled_atol, reveal)
+    problems = differences(expected["pooled"], got["pooled"], rtol=0.0, atol=pooled_atol, reveal=reveal)
     if got["png"] is None:
         problems.append("pool_image hat keine Datei unter out_path geschrieben.")
     else:
-        problems += _png_problems(got["png"], expected["pooled"], levels, reveal)
+        problems += _png_problems(expected["pooled"], got["png"], levels, reveal)
     if problems:
         return Judgement(False, " ".join(problems))
     return Judgement(True, "Richtig: Rückgabewert und geschriebenes Graustufen-PNG stimmen.")
 
 
-def _png_problems(png, pooled, levels, reveal):
+def _png_problems(pooled, png, levels, reveal):
     if png.ndim == 3 and png.shape[2] in (3, 4):
         if np.ptp(png[:, :, :3], axis=2).max() > CHANNEL_TOL:
             return [
@@ -59,10 +59,10 @@ def _png_problems(png, pooled, levels, reveal):
             f"; die größte Abweichung bei Pixel ({r}, {c}): erwartet Grauwert "
             f"{pooled[r, c] * 255:.1f} von 255, gespeichert {png[r, c] * 255:.0f}"
         )
-    return [message + "." + _hint(png, pooled)]
+    return [message + "." + _hint(pooled, png)]
 
 
-def _hint(png, pooled):
+def _hint(pooled, png):
     """A likely cause of a wrong PNG, in words a student recognises."""
     if png.max() <= 1 / 255:
         return " Wurden die Werte in [0, 1] vor dem Speichern nicht mit 255 skaliert?"

@@ -1,7 +1,7 @@
 """What the student kit judges of Aufgabe 3's MNIST case: the reconstructions' error.
 
 Whether the reconstructions stay recognisable is measured at hand-in with a
-classifier that ``checks.py`` trains on labelled digits (``mnist5k.npz``);
+classifier that ``properties.py`` trains on labelled digits (``mnist5k.npz``);
 neither the labels nor the classifier go into a kit.
 """
 
@@ -18,7 +18,7 @@ class AtHandIn(Exception):
     """All the kit can check holds; the rest is judged at hand-in. The message says what (German)."""
 
 
-def recognisable(got, expected, *, reveal, figures, expected_figures, max_mse, min_share):
+def recognisable(expected, got, *, reveal, expected_figures, figures, max_mse, min_share):
     """Reconstructions of the held-out digits of the right shape, finite, with a small enough error."""
     with np.load(HELDOUT) as heldout:
         originals = heldout["images"] / 255.0

@@ -3,7 +3,7 @@
 The kit checks the shapes, finite values and the student's own error log. Whether
 the weights really are what iRprop⁻ makes of them needs the forward pass,
 backpropagation and iRprop⁻ themselves, which never go into a kit: that part
-is judged at hand-in by ``checks.py``, which starts with the same checks as here.
+is judged at hand-in by ``properties.py``, which starts with the same checks as here.
 """
 
 import numpy as np
@@ -15,20 +15,20 @@ class AtHandIn(Exception):
     """All the kit can check holds; the rest is judged at hand-in. The message says what (German)."""
 
 
-def _shape_problem(got_weights, expected_weights, what):
+def _shape_problem(expected_weights, got_weights, what):
     """A German sentence if ``got_weights`` is not a list of finite arrays of the expected shapes."""
     if not isinstance(got_weights, list) or len(got_weights) != len(expected_weights):
         return f"{what} ist keine Liste von {len(expected_weights)} Gewichtsmatrizen."
-    for l, (got, expected) in enumerate(zip(got_weights, expected_weights)):
+    for layer, (expected, got) in enumerate(zip(expected_weights, got_weights, strict=True)):
         if not isinstance(got, np.ndarray) or got.shape != expected.shape:
             shape = got.shape if isinstance(got, np.ndarray) else None
-            return f"{what}[{l}] hat die Form {shape}, erwartet {expected.shape}."
+            return f"{what}[{layer}] hat die Form {shape}, erwartet {expected.shape}."
         if not np.all(np.isfinite(got)):
-            return f"{what}[{l}] enthält NaN oder unendliche Werte."
+            return f"{what}[{layer}] enthält NaN oder unendliche Werte."
     return None
 
 
-def _errors_problem(errors, epochs):
+def _errors_problem(epochs, errors):
     if not isinstance(errors, np.ndarray) or errors.shape != (epochs,):
         shape = errors.shape if isinstance(errors, np.ndarray) else None
         return f"errors hat die Form {shape}, erwartet ({epochs},)."
@@ -37,7 +37,7 @@ def _errors_problem(errors, epochs):
     return None
 
 
-def _runs_problem(got, expected):
+def _runs_problem(expected, got):
     """A German sentence if ``got`` is not one run per expected run."""
     runs = got.get("runs") if isinstance(got, dict) else None
     if not isinstance(runs, list) or len(runs) != len(expected["runs"]) or not all(isinstance(r, dict) for r in runs):
@@ -45,40 +45,40 @@ def _runs_problem(got, expected):
     return None
 
 
-def _xor_problem(got, expected):
+def _xor_problem(expected, got):
     """A German sentence if the XOR runs are malformed: runs, weights' shapes, errors."""
-    problem = _runs_problem(got, expected)
+    problem = _runs_problem(expected, got)
     if problem:
         return problem
-    for index, (run, reference) in enumerate(zip(got["runs"], expected["runs"])):
-        problem = _shape_problem(run.get("weights"), reference["weights"], "weights") or _errors_problem(
-            run.get("errors"), expected["epochs"]
+    for index, (reference, run) in enumerate(zip(expected["runs"], got["runs"], strict=True)):
+        problem = _shape_problem(reference["weights"], run.get("weights"), "weights") or _errors_problem(
+            expected["epochs"], run.get("errors")
         )
         if problem:
             return f"Lauf {index + 1}: {problem}"
     return None
 
 
-def _trajectory_problem(got, expected):
+def _trajectory_problem(expected, got):
     """A German sentence if the runs from their own initial weights are malformed."""
-    problem = _runs_problem(got, expected)
+    problem = _runs_problem(expected, got)
     if problem:
         return problem
-    for index, (run, reference) in enumerate(zip(got["runs"], expected["runs"])):
+    for index, (reference, run) in enumerate(zip(expected["runs"], got["runs"], strict=True)):
         label = f"Lauf {index + 1}: " if len(got["runs"]) > 1 else ""
         problem = (
-            _shape_problem(run.get("start"), reference["start"], "Die Startgewichte (epochs=0)")
-            or _shape_problem(run.get("weights"), reference["weights"], "weights")
-            or _errors_problem(run.get("errors"), len(reference["errors"]))
+            _shape_problem(reference["start"], run.get("start"), "Die Startgewichte (epochs=0)")
+            or _shape_problem(reference["weights"], run.get("weights"), "weights")
+            or _errors_problem(len(reference["errors"]), run.get("errors"))
         )
         if problem:
             return label + problem
     return None
 
 
-def xor_solved(got, expected, *, reveal, figures, expected_figures, max_error, min_share):
+def xor_solved(expected, got, *, reveal, expected_figures, figures, max_error, min_share):
     """Enough runs whose own error log ends below ``max_error`` and fell overall; shapes fit."""
-    problem = _xor_problem(got, expected)
+    problem = _xor_problem(expected, got)
     if problem:
         return Judgement(False, problem)
     runs = got["runs"]
@@ -96,9 +96,9 @@ def xor_solved(got, expected, *, reveal, figures, expected_figures, max_error, m
     )
 
 
-def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rtol=1e-6, atol=1e-8):
+def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rtol=1e-6, atol=1e-8):
     """Initial weights, trained weights and errors of the right shapes, all finite."""
-    problem = _trajectory_problem(got, expected)
+    problem = _trajectory_problem(expected, got)
     if problem:
         return Judgement(False, problem)
     raise AtHandIn(

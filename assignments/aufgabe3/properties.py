@@ -51,7 +51,7 @@ def _original_accuracy() -> float:
     return float(np.mean(_classify(originals) == labels))
 
 
-def recognisable(got, expected, *, reveal, figures, expected_figures, max_mse, min_share):
+def recognisable(expected, got, *, reveal, expected_figures, figures, max_mse, min_share):
     """Reconstructions close to the held-out digits and still classified as well.
 
     Passes when the mean squared error per pixel is at most ``max_mse`` and the
@@ -88,7 +88,7 @@ def recognisable(got, expected, *, reveal, figures, expected_figures, max_mse, m
     return Judgement(True, f"Richtig, die Ziffern sind noch erkennbar: {error}; {classified}.")
 
 
-def sampled_update(got, expected, *, reveal, figures, expected_figures, z):
+def sampled_update(expected, got, *, reveal, expected_figures, figures, z):
     """A sampled CD-1 step: reproducible per seed, random across seeds, right on average.
 
     The mean change of (W, b, c) over many seeds must lie within ``z`` combined

@@ -6,7 +6,7 @@ from the submission. The net is the contract's: ``weights[l]`` of shape
 (n_l + 1, n_{l+1}), bias row last, sigmoid in every layer, E a sum.
 
 Host only: the forward pass, backpropagation and iRprop⁻ below solve the
-Aufgabe. The student kit gets ``kit_checks.py`` instead, whose checks of
+Aufgabe. The student kit gets ``kit_properties.py`` instead, whose checks of
 shapes and finite values these share.
 """
 
@@ -18,15 +18,15 @@ import numpy as np
 from grader.compare import Judgement, differences, training_divergence
 
 
-def _kit_checks():
-    """``kit_checks.py`` beside this file (checks.py is loaded by path, not as a package)."""
-    spec = importlib.util.spec_from_file_location("aufgabe2_kit_checks", Path(__file__).with_name("kit_checks.py"))
+def _kit_properties():
+    """``kit_properties.py`` beside this file (this one is loaded by path, not as a package)."""
+    spec = importlib.util.spec_from_file_location("aufgabe2_kit_properties", Path(__file__).with_name("kit_properties.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-_kit = _kit_checks()
+_kit = _kit_properties()
 
 ETA_PLUS, ETA_MINUS, STEP_MIN, STEP_MAX = 1.2, 0.5, 1e-6, 50.0
 
@@ -47,10 +47,10 @@ def _gradients(weights, X, T):
     outputs = _outputs(weights, X)
     e = (outputs[-1] - T) * outputs[-1] * (1.0 - outputs[-1])
     grads = []
-    for l in reversed(range(len(weights))):
-        o = outputs[l]
+    for layer in reversed(range(len(weights))):
+        o = outputs[layer]
         grads.insert(0, np.vstack([o.T @ e, e.sum(axis=0)]))
-        e = (e @ weights[l][:-1].T) * o * (1.0 - o)
+        e = (e @ weights[layer][:-1].T) * o * (1.0 - o)
     return grads
 
 
@@ -62,24 +62,24 @@ def _irprop_minus_run(start, X, T, epochs, step0):
     before, after = [], []
     for _ in range(epochs):
         before.append(_error(weights, X, T))
-        for l, grad in enumerate(_gradients(weights, X, T)):
-            same = grad * prev[l]
-            steps[l] = np.where(same > 0, np.minimum(steps[l] * ETA_PLUS, STEP_MAX), steps[l])
-            steps[l] = np.where(same < 0, np.maximum(steps[l] * ETA_MINUS, STEP_MIN), steps[l])
-            prev[l] = np.where(same < 0, 0.0, grad)
-            weights[l] = weights[l] - np.sign(prev[l]) * steps[l]
+        for layer, grad in enumerate(_gradients(weights, X, T)):
+            same = grad * prev[layer]
+            steps[layer] = np.where(same > 0, np.minimum(steps[layer] * ETA_PLUS, STEP_MAX), steps[layer])
+            steps[layer] = np.where(same < 0, np.maximum(steps[layer] * ETA_MINUS, STEP_MIN), steps[layer])
+            prev[layer] = np.where(same < 0, 0.0, grad)
+            weights[layer] = weights[layer] - np.sign(prev[layer]) * steps[layer]
         after.append(_error(weights, X, T))
     return weights, np.array(before), np.array(after)
 
 
-def xor_solved(got, expected, *, reveal, figures, expected_figures, max_error, min_share):
+def xor_solved(expected, got, *, reveal, expected_figures, figures, max_error, min_share):
     """Enough runs end with E < ``max_error``, recomputed from their weights; errors fits.
 
     A run counts when the recomputed E is below ``max_error`` and its errors
     fell overall (last below first). Any malformed run fails the case.
     """
     X, T = expected["X"], expected["T"]
-    problem = _kit._xor_problem(got, expected)
+    problem = _kit._xor_problem(expected, got)
     if problem:
         return Judgement(False, problem)
     runs = got["runs"]
@@ -98,7 +98,7 @@ def xor_solved(got, expected, *, reveal, figures, expected_figures, max_error, m
     return Judgement(True, f"Richtig: {solved} von {len(runs)} Läufen lernen XOR (E < {max_error}).")
 
 
-def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rtol=1e-6, atol=1e-8):
+def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rtol=1e-6, atol=1e-8):
     """The trained weights are what iRprop⁻ makes of the run's own initial weights.
 
     The initial weights are ``train(..., epochs=0)`` with the same seed. The
@@ -106,21 +106,24 @@ def follows_irprop_minus(got, expected, *, reveal, figures, expected_figures, rt
     before it (from the forward pass of the gradients).
     """
     X, T, step0 = expected["X"], expected["T"], expected["step0"]
-    problem = _kit._trajectory_problem(got, expected)
+    problem = _kit._trajectory_problem(expected, got)
     if problem:
         return Judgement(False, problem)
     runs = got["runs"]
-    for index, (run, reference) in enumerate(zip(runs, expected["runs"])):
+    for index, (reference, run) in enumerate(zip(expected["runs"], runs, strict=True)):
         label = f"Lauf {index + 1}: " if len(runs) > 1 else ""
         epochs = len(reference["errors"])
         weights, before, after = _irprop_minus_run(run["start"], X, T, epochs, step0)
         problems = [
             problem
-            for l, (got_w, want) in enumerate(zip(run["weights"], weights))
-            for problem in differences(want, got_w, f"weights[{l}]", rtol, atol, reveal)
+            for layer, (want, got_w) in enumerate(zip(weights, run["weights"], strict=True))
+            for problem in differences(want, got_w, f"weights[{layer}]", rtol=rtol, atol=atol, reveal=reveal)
         ]
         if problems:
-            problems[:0] = training_divergence(run["start"], run["weights"], weights, run["errors"], [after, before], rtol, atol)
+            problems[:0] = training_divergence(
+                weights, run["weights"], start=run["start"], errors=run["errors"], candidates=[after, before],
+                rtol=rtol, atol=atol,
+            )
             return Judgement(
                 False,
                 f"{label}Die Gewichte nach {epochs} Epochen sind nicht das, was iRprop⁻ von den "
