@@ -16,6 +16,7 @@ from pathlib import Path
 from grader.intake import archives, handin, moodle
 from grader.intake.filenames import fit_component
 from grader.intake.moodle import submission_id
+from grader.os_reasons import os_reason
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
 
@@ -80,7 +81,7 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
 def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
     try:
         return open_submission(entry, module, workdir, name=name)
-    except Exception as exc:  # noqa: BLE001 - one hand-in never stops finding the others
+    except Exception as exc:  # one hand-in never stops finding the others
         return Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
             f"Die Abgabe {readable(name)} ließ sich nicht öffnen ({type(exc).__name__})."
         ), handed_in=readable(name))
@@ -174,7 +175,7 @@ def _unsafe(folder: Path, shown: str) -> str:
     except handin.UnsafeHandIn as exc:
         return f"{shown} wurde nicht bewertet: {exc}."
     except OSError as exc:
-        return f"{shown} ist nicht lesbar ({exc.strerror or exc})."
+        return f"{shown} ist nicht lesbar ({os_reason(exc)})."
     return ""
 
 
