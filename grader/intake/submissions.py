@@ -58,7 +58,7 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
         name = names.get(entry.name, entry.name)
         if stat.S_ISLNK(mode):
             # Never followed: it could lead to another student's folder or the grader's files.
-            found.append(Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
+            found.append(Submission(_id(name), entry, error=(
                 f"{readable(name)} ist ein symbolischer Link; Links werden nicht verfolgt. "
                 "Bitte die Abgabe selbst in den Ordner legen."
             ), handed_in=readable(name)))
@@ -82,7 +82,7 @@ def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
     try:
         return open_submission(entry, module, workdir, name=name)
     except Exception as exc:  # one hand-in never stops finding the others
-        return Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
+        return Submission(_id(name), entry, error=(
             f"Die Abgabe {readable(name)} ließ sich nicht öffnen ({type(exc).__name__})."
         ), handed_in=readable(name))
 
@@ -134,10 +134,7 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         submission.folder = None if submission.error else entry.parent
         return submission
     name = name or entry.name
-    folder_name = (archives.stem(Path(name)) or name) if entry.is_file() else name
-    submission = Submission(
-        submission_id(readable(folder_name)), entry, handed_in=readable(name), plugin=moodle.plugin(folder_name)
-    )
+    submission = Submission(_id(name), entry, handed_in=readable(name), plugin=moodle.plugin(_folder_name(name)))
     folder = entry
     if entry.is_file():
         workdir.mkdir(parents=True, exist_ok=True)
@@ -166,6 +163,16 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
         submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
     return submission
+
+
+def _folder_name(name: str) -> str:
+    """The student's folder of an entry handed in as ``name``: an archive's name without its suffix."""
+    return archives.stem(Path(name)) or name
+
+
+def _id(name: str) -> str:
+    """The id of the submission handed in as ``name``, whether it opens or not."""
+    return submission_id(readable(_folder_name(name)))
 
 
 def _unsafe(folder: Path, shown: str) -> str:
