@@ -77,7 +77,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, SandboxUnavailable):
         return GraderError(
             f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
-            "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
+            f"Docker-Engine starten (z. B. `dockerd`){_if_option('--sandbox', ' oder --sandbox process wählen')}.",
             EXIT_NO_SANDBOX,
         )
     if isinstance(exc, SandboxLost):
@@ -95,7 +95,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OutputNotWritable):
         return GraderError(
             f"In den Ausgabeordner kann nicht geschrieben werden ({exc}).",
-            f"Pfad und Rechte prüfen{_or_another_out()}.",
+            f"Pfad und Rechte prüfen{_if_option('--out', _ANOTHER_OUT)}.",
             EXIT_OUTPUT,
         )
     if isinstance(exc, OutputOfAnotherAufgabe):
@@ -107,7 +107,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OutputInUse):
         return GraderError(
             f"In {exc} schreibt gerade ein anderer Lauf des Graders.",
-            f"warten, bis er fertig ist, und den Befehl dann wiederholen{_or_another_out()}.",
+            f"warten, bis er fertig ist, und den Befehl dann wiederholen{_if_option('--out', _ANOTHER_OUT)}.",
             EXIT_OUTPUT,
         )
     if isinstance(exc, PublishIntoRun):
@@ -141,12 +141,14 @@ def _translate(exc: BaseException) -> GraderError | None:
     return None
 
 
-def _or_another_out() -> str:
-    """The hint at ``--out``, for the commands that have it: OUT of ``override`` is the run it changes."""
+_ANOTHER_OUT = " oder einen anderen Ordner mit --out wählen"
+
+
+def _if_option(option: str, text: str) -> str:
+    """``text`` where the running command has ``option``, else "": a hint names only what can be given
+    (OUT of ``override`` is the run it changes; ``sandbox build`` has no ``--sandbox``)."""
     context = click.get_current_context(silent=True)
-    if context is None or not any("--out" in p.opts for p in context.command.params):
-        return ""
-    return " oder einen anderen Ordner mit --out wählen"
+    return text if context is not None and any(option in p.opts for p in context.command.params) else ""
 
 
 def handle_errors(func: Callable) -> Callable:
