@@ -8,8 +8,8 @@ languages, as the course is taught in German; the English report says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 LANGUAGES = ("de", "en")
 
