@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,17 +9,20 @@ import click
 
 from grader import click_german
 
-# Before any command module builds its click types, so that their words are German too.
+# Before any command module builds its click types, so that their words are German too;
+# hence the imports below it.
+# ruff: noqa: E402
 click_german.install()
 
 from grader import assignment as assignments
-from grader.backends import CHOICES, SandboxUnavailable
+from grader.backends import CHOICES, image
 from grader.cluster.client import ClusterUnavailable
 from grader.course.cli import add_commands
 from grader.course.mutants import run as run_mutants
 from grader.errors import EXIT_FAILED, handle_errors
 from grader.grading import grade_path, run
 from grader.outdir import default_out
+from grader.report.i18n import LANGUAGES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,12 +35,12 @@ def main() -> None:
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: out/aufgabeN).")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
-@click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1), default=run.__kwdefaults__["jobs"], help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
+@click.option("--sandbox", type=click.Choice(CHOICES), default=run.__kwdefaults__["sandbox"], show_default=True)
 @click.option("--regrade", is_flag=True, help="Auch unveränderte, schon bewertete Abgaben neu bewerten.")
-@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Berichte.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=run.__kwdefaults__["lang"], show_default=True, help="Sprache der Berichte.")
 @click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum im Bericht zeigen.")
-@click.option("--cluster", envvar="GRADER_CLUSTER", default=None, metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten (tcp://HOST:8786 oder tls://…).")
+@click.option("--cluster", envvar="GRADER_CLUSTER", default=run.__kwdefaults__["cluster"], metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten (tcp://HOST:8786 oder tls://…).")
 @handle_errors
 def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool, cluster: str | None) -> None:
     """Alle Abgaben in SUBMISSIONS (Ordner, oder dessen .zip wie Moodles Download) bewerten: results.json, Berichte, index.html, grades.csv."""
@@ -54,7 +56,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
         if done == total:
             bar.__exit__(None, None, None)
 
-    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs or os.cpu_count(), sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True), cluster=cluster)
+    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs, sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True), cluster=cluster)
     passed = sum(s.passed for s in outcome.submissions)
     errors = sum(s.status == "error" for s in outcome.submissions)
     click.echo(
@@ -66,7 +68,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
 @main.command("check")
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
+@click.option("--sandbox", type=click.Choice(CHOICES), default=grade_path.__kwdefaults__["sandbox"], show_default=True)
 @handle_errors
 def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
     """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip oder .py) laufen lassen."""
@@ -103,41 +105,23 @@ def sandbox_build(from_debian: bool, force: bool) -> None:
 
     Mit GRADER_KEEP_STALE_IMAGES=1 bleiben sie (z. B. wenn mehrere Stände auf einer Engine arbeiten).
     """
-    import docker
-
-    from grader.backends.docker import docker_unavailable_reason
-    from grader.backends.image import build_image, ensure_image, prune
-
-    reason = docker_unavailable_reason()
-    if reason is not None:
-        raise SandboxUnavailable(reason)
-    client = docker.from_env()
-    log = lambda message: click.echo(message, err=True)  # noqa: E731
-    tag = build_image(client, from_debian or None, log=log) if force else ensure_image(client, from_debian or None, log=log)
+    tag = image.build_command(from_debian=from_debian, force=force, log=lambda m: click.echo(m, err=True))
     click.echo(f"Sandbox-Image bereit: {tag}")
-    if not os.environ.get("GRADER_KEEP_STALE_IMAGES"):
-        prune(client, log=log)
 
 
 @sandbox_group.command("prune")
-@click.option("--repository", default="gnn-grader-sandbox", show_default=True, help="Repository der Sandbox-Images.")
+@click.option("--repository", default=image.prune_command.__kwdefaults__["repository"], show_default=True, help="Repository der Sandbox-Images.")
 @handle_errors
 def sandbox_prune(repository: str) -> None:
     """Veraltete Tags des Sandbox-Images entfernen (alle außer dem aktuellen)."""
-    import docker
-
-    from grader.backends.docker import docker_unavailable_reason
-    from grader.backends.image import prune
-
-    reason = docker_unavailable_reason()
-    if reason is not None:
-        raise SandboxUnavailable(reason)
-    removed = prune(docker.from_env(), repository, log=lambda message: click.echo(message, err=True))
+    removed = image.prune_command(repository=repository, log=lambda m: click.echo(m, err=True))
     click.echo(f"{len(removed)} veraltete Tags entfernt.")
 
 
 @main.command("worker", context_settings={"ignore_unknown_options": True})
 @click.argument("scheduler")
+# Dask is optional, so grader.cluster.worker is imported only when the command runs: these
+# defaults repeat start's (tests/core/test_cli_defaults.py holds them equal).
 @click.option("--sandbox", type=click.Choice(["docker", "process"]), default="docker", show_default=True)
 @click.option("--slots", type=click.IntRange(1), default=None, help="Sandboxen gleichzeitig (Standard: Anzahl der Kerne).")
 @click.argument("dask_args", nargs=-1, type=click.UNPROCESSED)
@@ -148,13 +132,13 @@ def worker_command(scheduler: str, sandbox: str, slots: int | None, dask_args: t
         from grader.cluster.worker import start
     except ImportError:
         raise ClusterUnavailable("Für `grader worker` fehlt Dask. Installieren mit: pip install 'gnn-grader[cluster]'") from None
-    start(scheduler, sandbox=sandbox, slots=slots or os.cpu_count() or 1, dask_args=dask_args, log=lambda m: click.echo(m, err=True))
+    start(scheduler, sandbox=sandbox, slots=slots, dask_args=dask_args, log=lambda m: click.echo(m, err=True))
 
 
 @main.command("mutants")
 @click.option("--aufgabe", type=int, required=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
-@click.option("--jobs", type=int, default=None, help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
+@click.option("--jobs", type=int, default=run_mutants.__kwdefaults__["jobs"], help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
 @handle_errors
 def mutants_command(aufgabe: int, out: Path, jobs: int | None) -> None:
     """Mutanten der Referenz durch die Fälle bewerten: OUT/mutants.json und OUT/survivors.html."""

@@ -6,10 +6,9 @@ exit code (README, "Exit codes"); never as a traceback.
 
 from __future__ import annotations
 
-import errno
 import functools
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
@@ -23,6 +22,7 @@ from grader.course.roster import AmbiguousStudents
 from grader.expected import ReferenceBroken
 from grader.intake.download import BadDownload
 from grader.intake.submissions import NoSubmissions
+from grader.os_reasons import os_reason
 from grader.outdir import (
     IncompleteRun,
     MissingResults,
@@ -44,19 +44,6 @@ EXIT_INCOMPLETE = 9
 EXIT_WORKSHEET = 10
 EXIT_AMBIGUOUS = 11
 EXIT_INTERRUPTED = 130
-
-
-_OS_REASONS = {
-    errno.ENOENT: "Datei oder Ordner gibt es nicht",
-    errno.ENOTDIR: "ein Teil des Pfads ist kein Ordner",
-    errno.EEXIST: "dort liegt schon eine Datei, kein Ordner",
-    errno.EISDIR: "das ist ein Ordner",
-    errno.EACCES: "keine Berechtigung",
-    errno.EPERM: "nicht erlaubt",
-    errno.EROFS: "das Dateisystem ist schreibgeschützt",
-    errno.ENOSPC: "kein Platz mehr auf dem Datenträger",
-    errno.ENAMETOOLONG: "der Name ist zu lang",
-}
 
 
 class GraderError(click.ClickException):
@@ -90,7 +77,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, SandboxUnavailable):
         return GraderError(
             f"Die Docker-Sandbox ist nicht verfügbar: {exc}",
-            "Docker-Engine starten (z. B. `dockerd`) oder --sandbox process wählen.",
+            f"Docker-Engine starten (z. B. `dockerd`){_if_option('--sandbox', ' oder --sandbox process wählen')}.",
             EXIT_NO_SANDBOX,
         )
     if isinstance(exc, SandboxLost):
@@ -108,7 +95,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OutputNotWritable):
         return GraderError(
             f"In den Ausgabeordner kann nicht geschrieben werden ({exc}).",
-            "einen anderen Ordner mit --out wählen oder die Rechte prüfen.",
+            f"Pfad und Rechte prüfen{_if_option('--out', _ANOTHER_OUT)}.",
             EXIT_OUTPUT,
         )
     if isinstance(exc, OutputOfAnotherAufgabe):
@@ -120,7 +107,7 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OutputInUse):
         return GraderError(
             f"In {exc} schreibt gerade ein anderer Lauf des Graders.",
-            "warten, bis er fertig ist, oder einen anderen Ordner mit --out wählen.",
+            f"warten, bis er fertig ist, und den Befehl dann wiederholen{_if_option('--out', _ANOTHER_OUT)}.",
             EXIT_OUTPUT,
         )
     if isinstance(exc, PublishIntoRun):
@@ -144,15 +131,24 @@ def _translate(exc: BaseException) -> GraderError | None:
     if isinstance(exc, OverrideError):
         return GraderError(str(exc), "siehe `grader override -h`; die Kennung steht in index.html.", EXIT_USAGE)
     if isinstance(exc, KitError):
-        return GraderError(str(exc), "properties.py und kit_properties.py dürfen vom Grader nur grader.compare importieren.", EXIT_FAILED)
+        return GraderError(str(exc), "properties.py und kit_properties.py dürfen vom Grader nur grader.compare importieren.", EXIT_REFERENCE)
     if isinstance(exc, OSError):
-        reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
         return GraderError(
-            f"Zugriff auf {exc.filename or ''} fehlgeschlagen: {reason}.",
+            f"Zugriff auf {exc.filename or ''} fehlgeschlagen: {os_reason(exc)}.",
             "Pfad und Rechte prüfen oder ein anderes Ziel wählen.",
             EXIT_OUTPUT,
         )
     return None
+
+
+_ANOTHER_OUT = " oder einen anderen Ordner mit --out wählen"
+
+
+def _if_option(option: str, text: str) -> str:
+    """``text`` where the running command has ``option``, else "": a hint names only what can be given
+    (OUT of ``override`` is the run it changes; ``sandbox build`` has no ``--sandbox``)."""
+    context = click.get_current_context(silent=True)
+    return text if context is not None and any(option in p.opts for p in context.command.params) else ""
 
 
 def handle_errors(func: Callable) -> Callable:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from grader import results
+from grader.os_reasons import os_reason
 from grader.results import RunResult
 
 LOCK = ".lock"
@@ -82,7 +83,7 @@ def check_writable(out: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise OutputNotWritable(f"{out}: {exc.strerror or exc}") from None
+        raise OutputNotWritable(f"{out}: {os_reason(exc)}") from None
 
 
 def owner(out: Path) -> int | None:

@@ -15,13 +15,14 @@ The tag is a content hash of the image definition and the harness, so a run
 reuses the image and a change of either builds a new one. Tags of the
 repository that are not the current one are stale (``prune``).
 
-``python -m grader.backends.image [--from-debian] [--wheels-only]`` builds it (used by
-``.ci/run``) or only downloads the wheels (used by ``.ci/setup``).
+``python -m grader.backends.image [--from-debian] [--force] [--wheels-only]`` builds it as
+``grader sandbox build`` does (``build_command``) or only downloads the wheels (used by ``.ci/setup``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
 import os
@@ -33,14 +34,14 @@ import tarfile
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import docker
 import docker.errors
 
 from grader import PROJECT
-from grader.backends import pins
+from grader.backends import SandboxUnavailable, pins
 
 SANDBOX = PROJECT / "sandbox"
 DEFINITION = SANDBOX / "image"
@@ -63,8 +64,40 @@ MANYLINUX = ["manylinux2014", "manylinux_2_17", "manylinux_2_27", "manylinux_2_2
 Log = Callable[[str], None]
 
 
+KEEP_STALE = "GRADER_KEEP_STALE_IMAGES"
+"""Set (to anything), ``build_command`` leaves stale tags: several checkouts share one engine."""
+
+
 class ImageError(Exception):
     """The image could not be built; the message says why and what to try."""
+
+
+def engine() -> docker.DockerClient:
+    """A client of this host's Docker engine; SandboxUnavailable, saying why, when none answers."""
+    from grader.backends.docker import docker_unavailable_reason  # docker.py builds on this module
+
+    reason = docker_unavailable_reason()
+    if reason is not None:
+        raise SandboxUnavailable(reason)
+    return docker.from_env()
+
+
+def build_command(*, from_debian: bool = False, force: bool = False, log: Log = print) -> str:
+    """``grader sandbox build``: the image's tag, built only when missing (or ``force``); then ``prune``.
+
+    ``from_debian`` makes the base with debootstrap instead of trying the registry first.
+    """
+    client = engine()
+    route = from_debian or None
+    tag = build_image(client, route, log=log) if force else ensure_image(client, route, log=log)
+    if not os.environ.get(KEEP_STALE):
+        prune(client, log=log)
+    return tag
+
+
+def prune_command(*, repository: str = REPOSITORY, log: Log = print) -> list[str]:
+    """``grader sandbox prune``: the stale tags of ``repository`` removed (see ``prune``)."""
+    return prune(engine(), repository, log=log)
 
 
 def _definition_files() -> list[tuple[str, Path]]:
@@ -318,10 +351,8 @@ def _import_rootfs(client, rootfs: Path, tag: str) -> None:
         packer.join()
     if failure:
         # The engine may have taken the truncated tar for a whole one.
-        try:
+        with contextlib.suppress(docker.errors.ImageNotFound):
             client.images.remove(tag, force=True)
-        except docker.errors.ImageNotFound:
-            pass
         raise ImageError(f"Das Root-Dateisystem ließ sich nicht packen: {failure[0]}")
 
 
@@ -345,16 +376,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         return 0
     try:
-        client = docker.from_env()
-        client.ping()
-    except docker.errors.DockerException as exc:
-        print(f"Keine Docker-Engine erreichbar: {exc}", file=sys.stderr)
+        tag = build_command(from_debian=args.from_debian, force=args.force)
+    except SandboxUnavailable as exc:
+        print(exc, file=sys.stderr)
         return 2
-    try:
-        if args.force:
-            tag = build_image(client, args.from_debian)
-        else:
-            tag = ensure_image(client, args.from_debian or None)
     except ImageError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -167,21 +167,19 @@ class _Talk:
 def _died(name: str, info: ExitInfo, exc: Exception, by_the_case: bool) -> CaseRun:
     if info.oom_killed:
         return CaseRun(name, "oom", exit_code=info.exit_code)
+    how = "die Antwort war unlesbar" if isinstance(exc, protocol.ProtocolError) else "die Verbindung brach ab"
     if not by_the_case:
         return CaseRun(
             name,
             "sandbox",
             exit_code=info.exit_code,
-            message=f"Die Sandbox endete während dieses Falls unerwartet ({type(exc).__name__}).",
+            message=f"Die Sandbox endete während dieses Falls unerwartet ({how}).",
             stderr=info.stderr,
         )
     return CaseRun(
         name,
         "ended",
         exit_code=info.exit_code,
-        message=(
-            "Während dieses Falls endete der Prozess, der ihn überwachte "
-            f"({type(exc).__name__}); Ihr Code hat ihn vermutlich beendet."
-        ),
+        message=f"Während dieses Falls endete der Prozess, der ihn überwachte ({how}); Ihr Code hat ihn vermutlich beendet.",
         stderr=info.stderr,
     )

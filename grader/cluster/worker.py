@@ -16,13 +16,13 @@ import os
 import socket
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 from distributed import WorkerPlugin, get_worker
 
-from grader.backends import Backend, SandboxLost, SandboxUnavailable, make_backend
+from grader.backends import Backend, SandboxLost, make_backend
 from grader.backends.base import Job
 from grader.backends.session import run_job
 from grader.cluster import wire as cluster_wire
@@ -40,18 +40,16 @@ _log = logging.getLogger("distributed.worker")
 _backend: Backend | None = None
 
 
-def start(scheduler: str, *, sandbox: str, slots: int, dask_args: tuple[str, ...] = (), log: Callable[[str], None] = print) -> None:
-    """Check the sandbox, then replace this process by ``dask worker``."""
+def start(
+    scheduler: str, *, sandbox: str = "docker", slots: int | None = None, dask_args: tuple[str, ...] = (),
+    log: Callable[[str], None] = print,
+) -> None:
+    """Check the sandbox, then replace this process by ``dask worker`` with ``slots`` sandboxes (default: one per core)."""
     if sandbox == "docker":
-        import docker
+        from grader.backends.image import engine, ensure_image
 
-        from grader.backends.docker import docker_unavailable_reason
-        from grader.backends.image import ensure_image
-
-        reason = docker_unavailable_reason()
-        if reason is not None:
-            raise SandboxUnavailable(reason)
-        log(f"Sandbox-Image bereit: {ensure_image(docker.from_env(), log=log)}")
+        log(f"Sandbox-Image bereit: {ensure_image(engine(), log=log)}")
+    slots = slots or os.cpu_count() or 1
     env = dict(os.environ, **{SANDBOX_ENV: sandbox, SLOTS_ENV: str(slots)})
     argv = [
         sys.executable, "-m", "distributed.cli.dask_worker", scheduler,

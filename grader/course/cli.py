@@ -7,6 +7,7 @@ adds them to its group with ``add_commands``. Errors end through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,8 +16,17 @@ from grader.course import kit, overrides, overview, publish, similarity
 from grader.errors import handle_errors
 from grader.outdir import default_out, load_results
 from grader.report import grades
+from grader.report.i18n import LANGUAGES
 
-LANG = click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Sprache der Seiten.")
+
+def lang_option(function: Callable) -> Callable:
+    """``--lang`` with the default of ``function``, the command's own."""
+    return click.option(
+        "--lang", type=click.Choice(LANGUAGES), default=function.__kwdefaults__["lang"], show_default=True,
+        help="Sprache der Seiten.",
+    )
+
+
 ALLOW_INCOMPLETE = click.option(
     "--allow-incomplete", is_flag=True, help="Auch einen unvollständigen Lauf (nach Strg-C) verwenden."
 )
@@ -24,15 +34,15 @@ ALLOW_INCOMPLETE = click.option(
 
 @click.command("overview")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Ordner für overview.html und overview.csv.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=overview.overview.__kwdefaults__["out"], show_default=True, help="Ordner für overview.html und overview.csv.")
 @click.option("--roster", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Moodles Teilnehmerliste, Notenexport oder Bewertungstabelle (mit E-Mail oder ID-Nummer); mehrfach möglich.")
-@LANG
+@lang_option(overview.overview)
 @ALLOW_INCOMPLETE
 @handle_errors
 def overview_command(runs: tuple[Path, ...], out: Path, roster: tuple[Path, ...], lang: str, allow_incomplete: bool) -> None:
     """Testat-Matrix Studierende × Aufgabe aus den Ergebnissen mehrerer Läufe (Ordner oder results.json)."""
     matrix = overview.overview(
-        results_paths=list(runs), out=out, lang=lang, allow_incomplete=allow_incomplete, roster_paths=list(roster)
+        results_paths=runs, out=out, lang=lang, allow_incomplete=allow_incomplete, roster_paths=roster
     )
     complete = sum(matrix.passed(s) == len(matrix.aufgaben) for s in matrix.students)
     click.echo(
@@ -65,7 +75,7 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
 @click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), required=True, help="Ordner des Bündels (zum Hochladen), außerhalb von OUT.")
 @click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum zeigen.")
 @click.option("--moodle-zip", type=click.Path(dir_okay=False, path_type=Path), help="Auch als .zip für Moodles „Mehrere Feedbackdateien in einer ZIP-Datei hochladen“.")
-@LANG
+@lang_option(publish.publish)
 @ALLOW_INCOMPLETE
 @handle_errors
 def publish_command(out: Path, target: Path, release_hidden: bool, moodle_zip: Path | None, lang: str, allow_incomplete: bool) -> None:
@@ -91,8 +101,8 @@ def kit_command(aufgabe: int, out: Path) -> None:
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner, derselbe wie bei `grader run` (Standard: out/aufgabeN).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=similarity.THRESHOLD, show_default=True, help="Ab diesem Anteil gemeinsamen Codes wird ein Paar gelistet.")
-@LANG
+@click.option("--threshold", type=click.FloatRange(0, 1), default=similarity.similarity.__kwdefaults__["threshold"], show_default=True, help="Ab diesem Anteil gemeinsamen Codes wird ein Paar gelistet.")
+@lang_option(similarity.similarity)
 @handle_errors
 def similarity_command(aufgabe: int, submissions: Path, out: Path | None, threshold: float, lang: str) -> None:
     """Ähnliche Abgaben einer Aufgabe finden (Vorlage herausgerechnet); Paare in index.html und similarity/."""
@@ -106,7 +116,7 @@ def similarity_command(aufgabe: int, submissions: Path, out: Path | None, thresh
 @click.option("--id", "submission_id", required=True, help="Kennung der Abgabe, wie in results.json und index.html.")
 @click.option("--points", type=click.FloatRange(0), help="Neue Punktzahl (das Testat folgt dann allein der Schwelle, auch bei fehlendem Pflichtfall; --passed setzt es selbst).")
 @click.option("--passed", type=click.Choice(["yes", "no", "ja", "nein"]), help="Testat bestanden oder nicht, von Hand.")
-@click.option("--note", default="", help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
+@click.option("--note", default=overrides.override.__kwdefaults__["note"], help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
 @click.option("--remove", is_flag=True, help="Die Änderung von Hand zurücknehmen.")
 @handle_errors
 def override_command(out: Path, submission_id: str, points: float | None, passed: str | None, note: str, remove: bool) -> None:

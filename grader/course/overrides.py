@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from grader import assignment as assignments
@@ -79,10 +79,13 @@ def apply(run: RunResult, overrides: dict[str, Override]) -> None:
 
 
 def override(
-    *, out: Path, submission_id: str, note: str, points: float | None = None, passed: bool | None = None,
+    *, out: Path, submission_id: str, note: str = "", points: float | None = None, passed: bool | None = None,
     remove: bool = False,
 ) -> SubmissionResult:
-    """Set (or ``remove``) the override of one submission in ``out``; results and pages follow at once."""
+    """Set (or ``remove``) the override of one submission in ``out``; results and pages follow at once.
+
+    Setting one needs ``points`` or ``passed`` and a ``note`` saying why; removing needs neither.
+    """
     out = Path(out)
     if not remove and (points is None and passed is None or not note.strip()):
         raise OverrideError("Eine Änderung braucht --points oder --passed und eine Begründung (--note).")
@@ -99,7 +102,7 @@ def override(
         if remove:
             overrides.pop(submission_id, None)
         else:
-            at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            at = datetime.now(UTC).isoformat(timespec="seconds")
             overrides[submission_id] = Override(note=note.strip(), at=at, points=points, passed=passed)
         write_json_atomic(out / FILE, {sid: asdict(o) for sid, o in sorted(overrides.items())})
         apply(run, overrides)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +82,8 @@ def matrix_csv(matrix: Matrix) -> str:
 
 
 def overview(
-    *, results_paths: list[Path], out: Path, lang: str = "de", allow_incomplete: bool = False,
-    roster_paths: list[Path] | None = None,
+    *, results_paths: Sequence[Path], out: Path = Path("out"), lang: str = "de", allow_incomplete: bool = False,
+    roster_paths: Sequence[Path] = (),
 ) -> Matrix:
     """Write ``out/overview.html`` and ``out/overview.csv`` for the given runs (complete ones unless allowed).
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from grader.intake import archives, handin, moodle
 from grader.intake.filenames import fit_component
 from grader.intake.moodle import submission_id
+from grader.os_reasons import os_reason
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
 
@@ -57,7 +58,7 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
         name = names.get(entry.name, entry.name)
         if stat.S_ISLNK(mode):
             # Never followed: it could lead to another student's folder or the grader's files.
-            found.append(Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
+            found.append(Submission(_id(name), entry, error=(
                 f"{readable(name)} ist ein symbolischer Link; Links werden nicht verfolgt. "
                 "Bitte die Abgabe selbst in den Ordner legen."
             ), handed_in=readable(name)))
@@ -80,8 +81,8 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
 def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
     try:
         return open_submission(entry, module, workdir, name=name)
-    except Exception as exc:  # noqa: BLE001 - one hand-in never stops finding the others
-        return Submission(submission_id(readable(archives.stem(Path(name)) or name)), entry, error=(
+    except Exception as exc:  # one hand-in never stops finding the others
+        return Submission(_id(name), entry, error=(
             f"Die Abgabe {readable(name)} ließ sich nicht öffnen ({type(exc).__name__})."
         ), handed_in=readable(name))
 
@@ -133,10 +134,7 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         submission.folder = None if submission.error else entry.parent
         return submission
     name = name or entry.name
-    folder_name = (archives.stem(Path(name)) or name) if entry.is_file() else name
-    submission = Submission(
-        submission_id(readable(folder_name)), entry, handed_in=readable(name), plugin=moodle.plugin(folder_name)
-    )
+    submission = Submission(_id(name), entry, handed_in=readable(name), plugin=moodle.plugin(_folder_name(name)))
     folder = entry
     if entry.is_file():
         workdir.mkdir(parents=True, exist_ok=True)
@@ -167,6 +165,16 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
     return submission
 
 
+def _folder_name(name: str) -> str:
+    """The student's folder of an entry handed in as ``name``: an archive's name without its suffix."""
+    return archives.stem(Path(name)) or name
+
+
+def _id(name: str) -> str:
+    """The id of the submission handed in as ``name``, whether it opens or not."""
+    return submission_id(readable(_folder_name(name)))
+
+
 def _unsafe(folder: Path, shown: str) -> str:
     """Why ``folder`` cannot be copied into a sandbox (``grader.intake.handin``), or ""."""
     try:
@@ -174,7 +182,7 @@ def _unsafe(folder: Path, shown: str) -> str:
     except handin.UnsafeHandIn as exc:
         return f"{shown} wurde nicht bewertet: {exc}."
     except OSError as exc:
-        return f"{shown} ist nicht lesbar ({exc.strerror or exc})."
+        return f"{shown} ist nicht lesbar ({os_reason(exc)})."
     return ""
 
 

@@ -99,6 +99,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "passed_by": ("bestanden von", "passed by"),
     "mean_points": ("Punkte im Mittel", "mean points"),
     "sort_hint": ("Spaltenköpfe sortieren die Tabelle.", "Click a column head to sort."),
+    "mistakes": ("Typische Fehler", "Typical mistakes"),
+    "mistake": ("Fehler", "Mistake"),
     "similar": ("Ähnliche Abgaben", "Similar submissions"),
     "similar_none": (
         "Kein Paar über der Schwelle von {threshold} %.",

@@ -120,3 +120,16 @@ def test_unpack_reports_the_names_it_shortened(tmp_path):
     shortened = archives.unpack(archive, tmp_path / "out")
     ((short, original),) = shortened.items()
     assert original == long and short.endswith(".py") and (tmp_path / "out" / "sub" / short).read_bytes() == CODE
+
+
+def test_an_id_is_the_name_without_an_archive_suffix_whatever_the_hand_in_is(tmp_path):
+    """A folder, an archive and a link named like an archive: one rule, whether they open or not."""
+    root = tmp_path / "subs"
+    (root / "anna.zip").mkdir(parents=True)  # a folder, as an unpacking tool may name it
+    (root / "anna.zip" / "perceptron.py").write_bytes(CODE)
+    with zipfile.ZipFile(root / "ben.zip", "w") as zf:
+        zf.writestr("perceptron.py", CODE)
+    (root / "carla.tar.gz").symlink_to(root / "ben.zip")
+    found = {s.handed_in: s for s in discover(root, "perceptron", tmp_path / "work")}
+    assert {name: s.id for name, s in found.items()} == {"anna.zip": "anna", "ben.zip": "ben", "carla.tar.gz": "carla"}
+    assert found["anna.zip"].folder is not None and "symbolischer Link" in found["carla.tar.gz"].error

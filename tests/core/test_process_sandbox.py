@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.backends.base import Job, Limits
+from grader.backends import session
+from grader.backends.base import ExitInfo, Job, Limits
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
+from harness import protocol
 
 CASES = textwrap.dedent(
     """
@@ -191,8 +193,15 @@ def test_killing_the_harness_costs_only_that_case(tmp_path):
     result = run(tmp_path, source)
     first, second = result.cases.values()
     assert first.status == "ended"  # the case's own doing: its verdict, not a sandbox failure
+    assert "die Verbindung brach ab" in first.message and "Error" not in first.message  # German, no class name
     assert (second.status, second.value) == ("ok", {"y": 2})
     assert result.restarts == 1
+
+
+@pytest.mark.parametrize("by_the_case", [True, False])
+def test_a_garbled_answer_is_said_in_german(by_the_case):
+    died = session._died("f/first", ExitInfo(exit_code=1), protocol.ProtocolError("bad frame"), by_the_case)
+    assert "die Antwort war unlesbar" in died.message and "Error" not in died.message
 
 
 FORGE = """

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from grader import assignment as assignments
+from grader.cli import main
 from grader.course import kit
+from grader.errors import EXIT_REFERENCE
 from grader.expected import expected_for
 from grader.grading import grade_path
 
@@ -173,6 +176,16 @@ def test_properties_may_only_import_the_comparators_from_the_grader():
     assert kit.kit_properties_source("from grader.compare import Judgement\n", "properties.py") == "from .compare import Judgement\n"
     with pytest.raises(kit.KitError, match="kit_properties.py importiert"):
         kit.kit_properties_source("from grader.compare import Judgement\nfrom grader.backends.image import x\n", "kit_properties.py")
+
+
+def test_a_kit_that_cannot_carry_the_checks_ends_as_a_broken_aufgabe(tmp_path, monkeypatch):
+    """Exit 1 belongs to `check`'s failed cases; here the instructor's Aufgabe must be fixed."""
+    checks = tmp_path / "checks.py"
+    checks.write_text("from grader.backends.image import x\n")
+    monkeypatch.setattr(kit, "kit_checks_file", lambda assignment: checks)
+    done = CliRunner().invoke(main, ["kit", "--aufgabe", "1", "--out", str(tmp_path / "kit.zip")])
+    assert done.exit_code == EXIT_REFERENCE, done.output
+    assert "checks.py importiert mehr vom Grader" in done.output and "Traceback" not in done.output
 
 
 def test_same_kit_gives_the_same_bytes(tmp_path):

@@ -9,7 +9,8 @@ from datetime import date
 import numpy as np
 from reportsamples import HIDDEN_SECRET, SCRIPT
 
-from grader import disclosure
+from grader import PROJECT, disclosure
+from grader.report import i18n
 from grader.report import pages as report
 from grader.report.formatting import compact
 from grader.results import CaseResult
@@ -84,6 +85,21 @@ def test_german_by_default_english_on_request(submission, aufgabe1, figures_dir)
     assert '<html lang="en">' in english and "Testat not passed" in english and "Your result" in english
     assert "nicht bestanden" not in english.replace("Testat nicht", "")  # verdict words translated
     assert "26.11.2026 19:42 UTC" in german and "2026-11-26 19:42 UTC" in english
+
+
+def test_the_overview_names_typical_mistakes_in_its_language(run):
+    run.submissions[0].cases[1].mistake = {"id": "update-sign", "title": "Vorzeichen vertauscht", "hint": "h"}
+    for lang in i18n.LANGUAGES:
+        t = i18n.translator(lang)
+        html = report.index_html(run, lang=lang)
+        assert f"<h2>{t('mistakes')}</h2>" in html and f"<th>{t('mistake')}</th>" in html
+    assert "Typical mistakes" in report.index_html(run, lang="en")
+
+
+def test_no_template_chooses_its_words_by_language_itself():
+    """Every word goes through grader.report.i18n, where German and English stand side by side."""
+    for template in sorted((PROJECT / "reports").glob("*.j2")):
+        assert "lang ==" not in template.read_text(encoding="utf-8"), template.name
 
 
 def test_header_names_student_sandbox_versions_and_time(submission, aufgabe1, figures_dir):

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
 from grader import results
+from grader.backends import docker as docker_backend
 from grader.cli import main
 from grader.course import overview
 from grader.grading import run
@@ -252,6 +253,32 @@ def test_an_unwritable_target_ends_with_a_german_message_and_exit_7(tmp_path, co
     done = grader(*args)
     no_traceback(done, 7, "Fehler: Zugriff auf", "Hinweis:")
     assert "a-file" in done.output and "kein Ordner" in done.output
+
+
+def test_an_unwritable_out_of_a_run_is_said_in_german(tmp_path):
+    subs = make_class(tmp_path / "subs", count=1)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    done = grader("run", "--aufgabe", "1", subs, "--out", blocker / "out", "--sandbox", "process")
+    no_traceback(done, 7, "ein Teil des Pfads ist kein Ordner", "einen anderen Ordner mit --out")
+    assert "Not a directory" not in done.output
+
+
+def test_an_override_while_another_grader_writes_says_to_wait_not_to_choose_another_out(tmp_path):
+    """OUT of `override` is the run it changes; the command has no --out."""
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    with claim(out, None):
+        done = grader("override", out, "--id", "Anna Müller (101)", "--passed", "yes", "--note", "x")
+    no_traceback(done, 7, "schreibt gerade ein anderer Lauf", "warten, bis er fertig ist")
+    assert "--out" not in done.output
+
+
+def test_without_an_engine_only_a_command_with_sandbox_choice_hints_at_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(docker_backend, "docker_unavailable_reason", lambda: "Keine Docker-Engine gefunden.")
+    no_traceback(grader("check", "--aufgabe", "1", tmp_path, "--sandbox", "docker"), 5, "oder --sandbox process wählen")
+    done = grader("sandbox", "prune")
+    no_traceback(done, 5, "Docker-Engine starten")
+    assert "--sandbox" not in done.output
 
 
 def test_similarity_on_a_file_that_is_no_zip_ends_with_exit_4(tmp_path):
