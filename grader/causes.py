@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.results import CaseResult
+from grader.status import CaseStatus
 
 
 def shared_causes(cases: list[CaseResult], expected_values: dict) -> list[dict]:
@@ -20,7 +21,7 @@ def shared_causes(cases: list[CaseResult], expected_values: dict) -> list[dict]:
     """
     failing: dict[str, list[CaseResult]] = {}
     for case in cases:
-        if case.status != "passed":
+        if case.status != CaseStatus.PASSED:
             failing.setdefault(case.name.split("/", 1)[0], []).append(case)
     causes = []
     for function, group in failing.items():

@@ -23,6 +23,7 @@ from grader.errors import EXIT_FAILED, handle_errors
 from grader.grading import grade_path, run
 from grader.outdir import default_out
 from grader.report.i18n import LANGUAGES
+from grader.status import CaseStatus, SubmissionStatus
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +59,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
 
     outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs, sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True), cluster=cluster)
     passed = sum(s.passed for s in outcome.submissions)
-    errors = sum(s.status == "error" for s in outcome.submissions)
+    errors = sum(s.status == SubmissionStatus.ERROR for s in outcome.submissions)
     click.echo(
         f"{len(outcome.submissions)} Abgaben bewertet ({outcome.sandbox}): {passed} Testate bestanden, "
         f"{errors} nicht bewertbar. Übersicht: {out / 'index.html'}"
@@ -73,18 +74,23 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
 def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
     """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip oder .py) laufen lassen."""
     result = grade_path(aufgabe=aufgabe, path=path, sandbox=sandbox, public_only=True, log=lambda m: click.echo(m, err=True))
-    if result.status == "error":
+    if result.status == SubmissionStatus.ERROR:
         click.secho(f"Nicht bewertbar: {result.message}", fg="red")
         sys.exit(EXIT_FAILED)
-    marks = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"), "timeout": ("⧗", "yellow")}
+    marks = {
+        CaseStatus.PASSED: ("✓", "green"),
+        CaseStatus.FAILED: ("✗", "red"),
+        CaseStatus.ERROR: ("!", "red"),
+        CaseStatus.TIMEOUT: ("⧗", "yellow"),
+    }
     for case in result.cases:
         mark, colour = marks[case.status]
         click.secho(f"{mark} {case.name} ({case.score:g}/{case.max_score:g})", fg=colour)
-        if case.status != "passed":
+        if case.status != CaseStatus.PASSED:
             click.echo(f"    {case.message}")
             if case.traceback:
                 click.echo("    " + case.traceback.rstrip().replace("\n", "\n    "))
-    good = sum(c.status == "passed" for c in result.cases)
+    good = sum(c.status == CaseStatus.PASSED for c in result.cases)
     click.echo(f"{good} von {len(result.cases)} öffentlichen Fällen bestanden ({result.sandbox}-Sandbox).")
     if good < len(result.cases):
         sys.exit(EXIT_FAILED)

@@ -29,6 +29,7 @@ from grader.backends.validate import CaseRun
 from grader.compare import judge
 from grader.expected import Expected, cache_dir, expected_for, load, run_on_host, store
 from grader.results import CaseResult, RunResult
+from grader.status import CaseStatus, RunStatus
 from grader.verdicts import verdict
 from harness.checks import Trajectory
 
@@ -101,7 +102,7 @@ def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Exp
         case.name
         for case in assignment.cases
         if verdict(case, first[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
-        == "failed"
+        == CaseStatus.FAILED
         # A check that the reference's output passes against the mistake's cannot tell the two
         # apart (a property such as "learns XOR"): a correct submission must never be named.
         and not _passes(assignment, case.name, first[case.name].value, first[case.name].figures,
@@ -110,7 +111,7 @@ def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Exp
     second = _run(assignment, mistake, failed) if failed else {}
     kept = [
         name for name in failed
-        if second[name].status == "ok"
+        if second[name].status == RunStatus.OK
         and _passes(assignment, name, first[name].value, first[name].figures, second[name].value, second[name].figures)
     ]
     return Expected(
@@ -157,7 +158,7 @@ def diagnose(
     cases of this submission is named (ties: the first id). ``known`` is the
     Aufgabe's catalogue (``catalogue_for``) unless given.
     """
-    failed = [c for c in cases if c.status == "failed" and runs[c.name].status == "ok"]
+    failed = [c for c in cases if c.status == CaseStatus.FAILED and runs[c.name].status == RunStatus.OK]
     if not failed:
         return
     known = known or catalogue_for(assignment)

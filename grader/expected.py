@@ -23,6 +23,7 @@ from grader.backends.session import run_job
 from grader.backends.validate import CaseRun
 from grader.report.formatting import compact
 from grader.report.pictures import png_name
+from grader.status import RunStatus
 from harness import plain
 
 
@@ -71,7 +72,7 @@ def run_on_host(assignment: Assignment, folder: Path, timeouts: dict[str, float]
 
 def compute(assignment: Assignment) -> Expected:
     runs = run_on_host(assignment, assignment.reference)
-    broken = [f"{run.name}: {run.status} {run.message} {run.traceback}" for run in runs.values() if run.status != "ok"]
+    broken = [f"{run.name}: {run.status} {run.message} {run.traceback}" for run in runs.values() if run.status != RunStatus.OK]
     if broken:
         raise ReferenceBroken(
             f"Die Referenz von Aufgabe {assignment.number} besteht ihre eigenen Fälle nicht:\n"

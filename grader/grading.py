@@ -32,6 +32,7 @@ from grader.report import pages as report
 from grader.report import pictures
 from grader.report.formatting import compact
 from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
+from grader.status import CaseStatus, RunStatus, SubmissionStatus
 from grader.store import ResultStore, submission_hash
 from grader.verdicts import import_failure, not_imported, verdict
 from harness.api import Case
@@ -55,7 +56,7 @@ def grade_submission(
     cases = [c for c in assignment.cases if c.visibility == "public" or not public_only]
     result = SubmissionResult(
         id=submission.id,
-        status="graded",
+        status=SubmissionStatus.GRADED,
         score=0.0,
         max_score=sum(c.points for c in cases),
         passed=False,
@@ -65,16 +66,16 @@ def grade_submission(
         notes=list(submission.notes),
     )
     if submission.error:
-        result.status, result.message = "error", submission.error
+        result.status, result.message = SubmissionStatus.ERROR, submission.error
         result.cases = [
-            CaseResult(c.name, c.visibility, "error", 0.0, c.points, submission.error, c.about)
+            CaseResult(c.name, c.visibility, CaseStatus.ERROR, 0.0, c.points, submission.error, c.about)
             for c in cases
         ]
         return result
     job = assignment.job(submission.folder, {c.name: c.timeout for c in cases})
     job_run = execute(job) if execute is not None else run_job(backend, job)
     result.versions, result.network = job_run.versions, job_run.network
-    result.sandbox_failed = any(run.status == "sandbox" for run in job_run.cases.values())
+    result.sandbox_failed = any(run.status == RunStatus.SANDBOX for run in job_run.cases.values())
     for case in cases:
         run = job_run.cases[case.name]
         status, message = verdict(
@@ -84,7 +85,7 @@ def grade_submission(
             name=case.name,
             visibility=case.visibility,
             status=status,
-            score=case.points if status == "passed" else 0.0,
+            score=case.points if status == CaseStatus.PASSED else 0.0,
             max_score=case.points,
             message=message,
             about=case.about,
@@ -96,14 +97,14 @@ def grade_submission(
         result.cases.append(case_result)
     failure = import_failure([job_run.cases[c.name] for c in cases], assignment)
     if failure:  # the contract's "error": nothing could be graded
-        result.status, result.message = "error", failure
+        result.status, result.message = SubmissionStatus.ERROR, failure
         for case_result in result.cases:
             case_result.message = not_imported(assignment)
     else:
         diagnosis.diagnose(assignment, result.cases, job_run.cases)  # name the typical mistake
     result.score = sum(c.score for c in result.cases)
     # The Testat certifies that the algorithm works: enough points and every required case.
-    if result.status == "graded":
+    if result.status == SubmissionStatus.GRADED:
         result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != "passed"]
         result.shared_causes = shared_causes(result.cases, expected.values)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
@@ -125,11 +126,11 @@ def _grader_failed(
     cases = assignment.cases
     return SubmissionResult(
         id=submission.id,
-        status="error",
+        status=SubmissionStatus.ERROR,
         score=0.0,
         max_score=sum(c.points for c in cases),
         passed=False,
-        cases=[CaseResult(c.name, c.visibility, "error", 0.0, c.points, message, c.about) for c in cases],
+        cases=[CaseResult(c.name, c.visibility, CaseStatus.ERROR, 0.0, c.points, message, c.about) for c in cases],
         message=message,
         sandbox=backend.name,
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -143,11 +144,11 @@ def _add_details(
     output, the values and, with ``figures_dir``, the figures' files under ``owner``."""
     result.stdout, result.stderr, result.traceback = run.stdout, run.stderr, run.traceback
     result.expected_text = expected.text(case.name)
-    result.got_text = compact(run.value) if run.status == "ok" else ""
+    result.got_text = compact(run.value) if run.status == RunStatus.OK else ""
     if figures_dir is None:
         return
     result.figures = pictures.save(figures_dir, owner, case.name, run.figures)
-    if result.status == "failed":
+    if result.status == CaseStatus.FAILED:
         picture = pictures.difference_png(
             case.check, run.figures, expected.figures[case.name], expected.values[case.name], run.value
         )

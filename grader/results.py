@@ -13,14 +13,15 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from grader.status import CaseStatus, SubmissionStatus
+
 
 @dataclass
 class CaseResult:
     name: str
     visibility: str
     """``public`` or ``hidden``."""
-    status: str
-    """``passed``, ``failed``, ``error`` or ``timeout``."""
+    status: CaseStatus
     score: float
     max_score: float
     message: str
@@ -46,12 +47,14 @@ class CaseResult:
     """Failed cases only: the typical mistake whose output this is, ``{"id", "title", "hint"}``
     (``grader.diagnosis``); the hint is empty for a hidden case."""
 
+    def __post_init__(self) -> None:
+        self.status = CaseStatus(self.status)  # a word read from results.json; refuses an unknown one
+
 
 @dataclass
 class SubmissionResult:
     id: str
-    status: str
-    """``graded`` or ``error`` (nothing could be graded)."""
+    status: SubmissionStatus
     score: float
     max_score: float
     passed: bool
@@ -79,6 +82,9 @@ class SubmissionResult:
     override: dict = field(default_factory=dict)
     """The instructor's hand override, if any: note, at, points, passed, and graded_score/graded_passed
     (what the grader gave); score and passed above already include it (see ``grader.course.overrides``)."""
+
+    def __post_init__(self) -> None:
+        self.status = SubmissionStatus(self.status)
 
     def to_json(self) -> dict:
         data = asdict(self)

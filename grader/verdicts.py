@@ -17,6 +17,7 @@ from grader import disclosure
 from grader.assignment import Assignment
 from grader.backends.validate import CaseRun
 from grader.compare import judge
+from grader.status import CaseStatus, RunStatus
 from harness.api import Case
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
@@ -26,7 +27,7 @@ def verdict(
 ) -> tuple[str, str]:
     """(status, German message) of one case."""
     module = f"{assignment.module}.py"
-    if run.status == "ok":
+    if run.status == RunStatus.OK:
         try:
             judgement = judge(
                 case.check,
@@ -38,45 +39,45 @@ def verdict(
                 figures=run.figures,
             )
         except Exception as exc:  # a bug of ours must not look like the student's
-            return "error", (
+            return CaseStatus.ERROR, (
                 "Der Grader konnte diesen Fall nicht bewerten (interner Fehler: "
                 f"{type(exc).__name__}). Bitte den Lehrenden melden."
             )
         if judgement.passed:
-            return "passed", judgement.message + dropped_figures(run)
-        return "failed", judgement.message + dropped_figures(run)
-    if run.status == "exception":
-        return "error", exception_message(run, module, assignment, reveal=disclosure.quotes_the_code(case))
-    if run.status == "timeout":
-        return "timeout", (
+            return CaseStatus.PASSED, judgement.message + dropped_figures(run)
+        return CaseStatus.FAILED, judgement.message + dropped_figures(run)
+    if run.status == RunStatus.EXCEPTION:
+        return CaseStatus.ERROR, exception_message(run, module, assignment, reveal=disclosure.quotes_the_code(case))
+    if run.status == RunStatus.TIMEOUT:
+        return CaseStatus.TIMEOUT, (
             f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
             "(Endlosschleife, blockierender Aufruf wie input() oder plt.show(), oder zu langsam?)."
         )
-    if run.status == "overflow":
-        return "error", (
+    if run.status == RunStatus.OVERFLOW:
+        return CaseStatus.ERROR, (
             f"Das Ergebnis des Falls (Arrays und Abbildungen) war größer als "
             f"{assignment.limits.result_cap >> 20} MB; der Fall wurde abgebrochen."
         )
-    if run.status == "pids":
-        return "error", (
+    if run.status == RunStatus.PIDS:
+        return CaseStatus.ERROR, (
             f"Prozesslimit von {assignment.limits.pids} gleichzeitigen Prozessen erreicht "
             "(Fork-Bombe oder zu viele Prozesse/Threads?); der Fall wurde abgebrochen."
         )
-    if run.status == "oom":
-        return "error", (
+    if run.status == RunStatus.OOM:
+        return CaseStatus.ERROR, (
             f"Speicherlimit von {assignment.limits.memory >> 20} MB überschritten; "
             "der Prozess wurde beendet."
         )
-    if run.status == "no-result":
-        return "error", "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
-    if run.status == "not-plain":
+    if run.status == RunStatus.NO_RESULT:
+        return CaseStatus.ERROR, "Der Prozess endete ohne Ergebnis" + _exit_reason(run.exit_code)
+    if run.status == RunStatus.NOT_PLAIN:
         if disclosure.quotes_the_code(case):
-            return "error", run.message
-        return "error", "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
-    if run.status == "invalid":
+            return CaseStatus.ERROR, run.message
+        return CaseStatus.ERROR, "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
+    if run.status == RunStatus.INVALID:
         detail = f": {run.message}" if disclosure.quotes_the_code(case) else "."
-        return "error", f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
-    return "error", run.message or "Die Sandbox ist ausgefallen."
+        return CaseStatus.ERROR, f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
+    return CaseStatus.ERROR, run.message or "Die Sandbox ist ausgefallen."
 
 
 def dropped_figures(run: CaseRun) -> str:
@@ -159,7 +160,7 @@ def import_failure(runs: list[CaseRun], assignment: Assignment) -> str:
     if not runs:
         return ""
     first = runs[0]
-    if all(r.status == "exception" and r.stage == "import" and r.exception == first.exception for r in runs):
+    if all(r.status == RunStatus.EXCEPTION and r.stage == "import" and r.exception == first.exception for r in runs):
         # Raised before any case code ran: the message can hold nothing of a hidden case.
         return exception_message(first, f"{assignment.module}.py", assignment, reveal=True)
     return ""

@@ -35,6 +35,7 @@ from grader.backends.base import (
     SandboxLost,
 )
 from grader.backends.validate import CaseRun
+from grader.status import RunStatus
 from harness import protocol
 
 STARTUP_SECONDS = 60.0
@@ -71,8 +72,8 @@ def run_job(backend: Backend, job: Job) -> JobRun:
         if len(runs) == before:
             # Not even one case came back: the sandbox itself cannot run.
             for name in remaining:
-                runs[name] = CaseRun(name, "sandbox", message="Die Sandbox ließ sich nicht starten.")
-    if any(run.status in ("sandbox", "ended") for run in runs.values()) and not backend.healthy():
+                runs[name] = CaseRun(name, RunStatus.SANDBOX, message="Die Sandbox ließ sich nicht starten.")
+    if any(run.status in (RunStatus.SANDBOX, RunStatus.ENDED) for run in runs.values()) and not backend.healthy():
         raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
     # The least cut off harness counts; one that said nothing readable is not known to be cut off.
     network = min(networks, key=("shared", "", "isolated", "sandbox").index, default="")
@@ -90,7 +91,7 @@ def _one_harness(
         raise  # not this submission's fault: the batch stops, see grading.run
     except Exception as exc:  # a backend that cannot start is a verdict, not a crash
         for name in cases:
-            runs[name] = CaseRun(name, "sandbox", message=f"Sandbox-Start fehlgeschlagen: {exc}")
+            runs[name] = CaseRun(name, RunStatus.SANDBOX, message=f"Sandbox-Start fehlgeschlagen: {exc}")
         return None
     talk = _Talk(channel, header, job, runs, budget)
     finished = False
@@ -99,7 +100,7 @@ def _one_harness(
         finished = True
     except ChannelTimeout:
         if talk.current is not None:
-            runs[talk.current] = CaseRun(talk.current, "timeout", seconds=job.timeouts[talk.current])
+            runs[talk.current] = CaseRun(talk.current, RunStatus.TIMEOUT, seconds=job.timeouts[talk.current])
     except (EOFError, protocol.ProtocolError, OSError) as exc:
         info = channel.close()
         if talk.current is not None:
@@ -166,19 +167,19 @@ class _Talk:
 
 def _died(name: str, info: ExitInfo, exc: Exception, by_the_case: bool) -> CaseRun:
     if info.oom_killed:
-        return CaseRun(name, "oom", exit_code=info.exit_code)
+        return CaseRun(name, RunStatus.OOM, exit_code=info.exit_code)
     how = "die Antwort war unlesbar" if isinstance(exc, protocol.ProtocolError) else "die Verbindung brach ab"
     if not by_the_case:
         return CaseRun(
             name,
-            "sandbox",
+            RunStatus.SANDBOX,
             exit_code=info.exit_code,
             message=f"Die Sandbox endete während dieses Falls unerwartet ({how}).",
             stderr=info.stderr,
         )
     return CaseRun(
         name,
-        "ended",
+        RunStatus.ENDED,
         exit_code=info.exit_code,
         message=f"Während dieses Falls endete der Prozess, der ihn überwachte ({how}); Ihr Code hat ihn vermutlich beendet.",
         stderr=info.stderr,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grader.status import RunStatus
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 MAX_MEMBERS = 4096
@@ -31,9 +32,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MEMBER = re.compile(r"a\d{1,6}\.npy")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-HARNESS_STATUSES = {"finished", "timeout", "overflow", "oom", "pids", "no-result"}
-"""``overflow``: the case's result (arrays and figures) was over its cap."""
-RESULT_STATUSES = {"ok", "exception", "not-plain"}
+HARNESS_STATUSES = {"timeout", "overflow", "oom", "pids", "no-result"}
+"""What a harness says of a case it did not finish (``RunStatus``); "finished" carries a result."""
+RESULT_STATUSES = {RunStatus.OK, RunStatus.EXCEPTION, RunStatus.NOT_PLAIN}
+"""What a finished case's result says."""
 NETWORKS = {"isolated", "shared", "sandbox"}
 """What a harness says of its network in its ``ready`` frame: it left the host's network
 (``isolated``), could not (``shared``), or had none to leave, the sandbox has none (``sandbox``)."""
@@ -44,11 +46,7 @@ class CaseRun:
     """What came back for one case, validated, before it is judged."""
 
     name: str
-    status: str
-    """``ok``, ``exception``, ``not-plain``, ``timeout``, ``overflow``, ``oom``,
-    ``pids`` (the process limit was hit), ``no-result``, ``invalid`` (malformed output),
-    ``ended`` (the harness ended while this case ran, in a backend where a case can end
-    it: the case's doing) or ``sandbox`` (the sandbox failed, not the submission)."""
+    status: RunStatus
     value: object = None
     figures: list = field(default_factory=list)
     """Per figure: {"data": plotted data, "png": bytes}."""
@@ -74,7 +72,7 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
     status = frame.get("status")
     run = CaseRun(
         name,
-        status if status in HARNESS_STATUSES else "invalid",
+        RunStatus(status) if isinstance(status, str) and status in HARNESS_STATUSES else RunStatus.INVALID,
         stdout=text(frame.get("stdout")),
         stderr=text(frame.get("stderr")),
         seconds=_number(frame.get("seconds")),
@@ -84,17 +82,17 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
     if status != "finished":
         return run
     result = frame.get("result")
-    if not isinstance(result, dict) or result.get("status") not in RESULT_STATUSES:
-        run.status, run.message = "invalid", "Das Ergebnis des Falls ist unlesbar."
+    if not isinstance(result, dict) or not isinstance(result.get("status"), str) or result["status"] not in RESULT_STATUSES:
+        run.status, run.message = RunStatus.INVALID, "Das Ergebnis des Falls ist unlesbar."
         return run
-    run.status = result["status"]
+    run.status = RunStatus(result["status"])
     run.message = text(result.get("message"))
-    if run.status == "exception":
+    if run.status == RunStatus.EXCEPTION:
         run.exception = text(result.get("exception"))[:200]
         run.stage = text(result.get("stage"))[:20]
         run.traceback = text(result.get("traceback"))
         return run
-    if run.status == "ok":
+    if run.status == RunStatus.OK:
         try:
             arrays = load_arrays(blobs[0] if blobs else b"")
             data = decode(result.get("data"), arrays)
@@ -111,7 +109,7 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
                 else:
                     run.figures_dropped += 1
         except Invalid as exc:
-            run.status, run.message, run.value, run.figures = "invalid", str(exc), None, []
+            run.status, run.message, run.value, run.figures = RunStatus.INVALID, str(exc), None, []
     return run
 
 

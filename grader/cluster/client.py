@@ -24,6 +24,7 @@ from grader.backends import SandboxLost
 from grader.backends.base import Job
 from grader.backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
 from grader.backends.validate import CaseRun
+from grader.status import RunStatus
 
 RETRIES = 2
 """Further tries of a task that failed with an exception (a worker whose engine stopped)."""
@@ -72,7 +73,7 @@ class Cluster:
             # Not the submission's doing: reported as a sandbox failure, so the next run grades it again.
             future.cancel()
             message = "Der Bewertungsrechner des Clusters antwortete nicht oder fiel aus; der nächste Lauf bewertet diese Abgabe neu."
-            return JobRun({name: CaseRun(name, "sandbox", message=message) for name in job.timeouts}, {})
+            return JobRun({name: CaseRun(name, RunStatus.SANDBOX, message=message) for name in job.timeouts}, {})
         except CancelledError:
             if self._closing:
                 raise

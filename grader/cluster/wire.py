@@ -22,9 +22,10 @@ from grader.backends.base import Job
 from grader.backends.session import JobRun
 from grader.backends.validate import RESULT_STATUSES, CaseRun
 from grader.intake import handin
+from grader.status import RunStatus
 from harness import plain, protocol
 
-HOST_STATUSES = {"sandbox", "invalid", "ended"}
+HOST_STATUSES = {RunStatus.SANDBOX, RunStatus.INVALID, RunStatus.ENDED}
 """Statuses the worker's grader gives a case itself (the harness never sends them)."""
 MAX_HEADER = 1 << 20
 _SOURCES = (Path(__file__).resolve().parents[1], Path(protocol.__file__).resolve().parent)
@@ -107,7 +108,7 @@ def decode_run(answer: object, job: Job) -> JobRun:
             budget.take(run)
             runs[run.name] = run
     for name in job.timeouts:
-        runs.setdefault(name, CaseRun(name, "sandbox", message="Der Bewertungsrechner lieferte für diesen Fall kein lesbares Ergebnis."))
+        runs.setdefault(name, CaseRun(name, RunStatus.SANDBOX, message="Der Bewertungsrechner lieferte für diesen Fall kein lesbares Ergebnis."))
     restarts = answer.get("restarts")
     return JobRun(
         {name: runs[name] for name in job.timeouts},
@@ -130,10 +131,11 @@ def _case_run(frame: object, job: Job) -> CaseRun | None:
     name = header.get("name")
     if not isinstance(name, str):
         return None
-    if header.get("status") in HOST_STATUSES:
+    status = header.get("status")
+    if isinstance(status, str) and status in HOST_STATUSES:
         return CaseRun(
             name,
-            header["status"],
+            RunStatus(status),
             message=validate.text(header.get("message")),
             stderr=validate.text(header.get("stderr")),
             exit_code=header.get("exit") if type(header.get("exit")) is int else None,

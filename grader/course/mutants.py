@@ -33,6 +33,7 @@ from grader import assignment as assignments
 from grader.assignment import Assignment
 from grader.expected import Expected, expected_for, run_on_host
 from grader.report.pages import render
+from grader.status import CaseStatus
 from grader.verdicts import verdict
 
 _SWAPS = {
@@ -194,7 +195,7 @@ def grade_mutant(assignment: Assignment, expected: Expected, mutant: Mutant, tim
         case.points
         for case in assignment.cases
         if verdict(case, runs[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
-        == "passed"
+        == CaseStatus.PASSED
     )
     return score < assignment.max_score, score >= assignment.threshold * assignment.max_score - 1e-9
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grader.intake.moodle import MoodleStudent, moodle_student, student_key
 from grader.results import RunResult, SubmissionResult, write_json_atomic
+from grader.status import CaseStatus, SubmissionStatus
 
 # Moodle's importer needs "Identifier", "Grade" and "Last modified (grade)"; it reads
 # the number at the end of the identifier and feedback from the columns named
@@ -33,10 +34,10 @@ class WorksheetError(ValueError):
 def feedback_comment(submission: SubmissionResult) -> str:
     """One German paragraph for the LMS's feedback field."""
     changed = f" Von Hand geändert: {submission.override['note']}" if submission.override else ""
-    if submission.status == "error" and not submission.override:
+    if submission.status == SubmissionStatus.ERROR and not submission.override:
         return f"Nicht bewertbar: {submission.message}"
     verdict = "bestanden" if submission.passed else "nicht bestanden"
-    missed = [c.name for c in submission.cases if c.status != "passed"]
+    missed = [c.name for c in submission.cases if c.status != CaseStatus.PASSED]
     text = f"Testat {verdict}: {submission.score:g} von {submission.max_score:g} Punkten."
     if missed:
         text += " Nicht bestanden: " + ", ".join(missed) + "."

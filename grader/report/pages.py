@@ -26,6 +26,7 @@ from grader.intake.filenames import file_stem
 from grader.report import grades, i18n
 from grader.report.formatting import cap, only_figure
 from grader.results import CaseResult, RunResult, SubmissionResult
+from grader.status import CaseStatus, SubmissionStatus
 
 TEMPLATES = PROJECT / "reports"
 STREAM_CHARS = 4000
@@ -131,7 +132,7 @@ def submission_html(
 
 def case_statistics(run: RunResult) -> list[dict]:
     """Per case: how many graded submissions passed it and the mean points, worst first."""
-    graded = [s for s in run.submissions if s.status == "graded"]
+    graded = [s for s in run.submissions if s.status == SubmissionStatus.GRADED]
     rows: dict[str, dict] = {}
     for submission in graded:
         for case in submission.cases:
@@ -141,7 +142,7 @@ def case_statistics(run: RunResult) -> list[dict]:
                  "points": 0.0, "max_score": case.max_score},
             )
             row["total"] += 1
-            row["passed"] += case.status == "passed"
+            row["passed"] += case.status == CaseStatus.PASSED
             row["points"] += case.score
     for row in rows.values():
         row["share"] = row["passed"] / max(row["total"], 1)
@@ -169,16 +170,16 @@ WHY_CHARS = 160
 def explain(submission: SubmissionResult, t) -> str:
     """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
     reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
-    if submission.status == "error":
+    if submission.status == SubmissionStatus.ERROR:
         return " ".join([*reasons, cap(submission.message, WHY_CHARS)])
     if submission.missing_required:
         reasons.append(t("required_short", cases=", ".join(submission.missing_required)))
     if submission.sandbox_failed:
         reasons.append(t("why_sandbox"))
-    timeouts = [c.name for c in submission.cases if c.status == "timeout"]
+    timeouts = [c.name for c in submission.cases if c.status == CaseStatus.TIMEOUT]
     if timeouts:
         reasons.append(t("why_timeout", cases=", ".join(timeouts)))
-    errors = [c for c in submission.cases if c.status == "error"]
+    errors = [c for c in submission.cases if c.status == CaseStatus.ERROR]
     if errors:
         first = errors[0]
         reasons.append(t("why_error", case=first.name, message=cap(first.message, WHY_CHARS)))

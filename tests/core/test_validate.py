@@ -106,6 +106,24 @@ def test_case_run_with_garbage_result_is_invalid_not_an_exception():
     assert run.status == "invalid"
 
 
+@pytest.mark.parametrize("frame", [
+    {"status": ["finished"]},
+    {"status": {"timeout": 1}},
+    {"status": "finished", "result": {"status": ["ok"]}},
+    {"status": "finished", "result": {"status": {"ok": 1}}},
+])
+def test_a_status_that_is_no_word_is_invalid_output_not_a_crash(frame):
+    # JSON lets a forged frame put a list where the status word belongs; a set lookup of it raises.
+    run = validate.case_run("x/y", frame, [])
+    assert run.status == validate.RunStatus.INVALID
+
+
+def test_statuses_are_the_enum_of_their_vocabulary():
+    assert validate.case_run("x/y", {"status": "timeout"}, []).status is validate.RunStatus.TIMEOUT
+    run = validate.case_run("x/y", {"status": "finished", "result": {"status": "exception", "message": "m"}}, [])
+    assert run.status is validate.RunStatus.EXCEPTION
+
+
 def test_every_string_from_the_sandbox_is_made_encodable():
     frame = {
         "status": "finished", "stdout": "out \udcff", "stderr": "err \ud800",
