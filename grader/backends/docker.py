@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import signal
 import socket
 import struct
 import tempfile
@@ -146,11 +145,6 @@ def _remove_everything() -> None:
     for registry in _REGISTRIES:
         registry.remove_all(sweep=True)
         registry.client.close()  # the sweep's connection, at interpreter exit
-
-
-def _terminate(signum, frame):
-    """SIGTERM ends the grader like Ctrl-C: through finally blocks and atexit."""
-    raise SystemExit(128 + signum)
 
 
 class DockerChannel(Channel):
@@ -281,10 +275,6 @@ class DockerBackend(Backend):
         self.client = client or docker.from_env(max_pool_size=POOL_SIZE)
         self.image = image or sandbox_image.ensure_image(self.client)
         self.own_client = client is None
-        if threading.current_thread() is threading.main_thread() and (
-            signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-        ):
-            signal.signal(signal.SIGTERM, _terminate)
         self.registry = _Registry(self.client)
         _REGISTRIES.append(self.registry)
         self.closed = False
