@@ -161,10 +161,6 @@ class Backend(abc.ABC):
         """Whether the sandbox service itself still works (the Docker engine answers)."""
         return True
 
-    def describe(self) -> dict:
-        """Facts about the isolation for the report (e.g. network, image)."""
-        return {"sandbox": self.name}
-
     def reserve(self, count: int) -> None:
         """Keep ``count`` harnesses started ahead for the next jobs (0: none)."""
 

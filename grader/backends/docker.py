@@ -381,9 +381,6 @@ class DockerBackend(Backend):
         except Exception:  # any failure to answer means the same here
             return False
 
-    def describe(self) -> dict:
-        return {"sandbox": self.name, "image": self.image, "network": "none"}
-
     def close(self) -> None:
         """Kill every container of this backend; jobs still running end with
         ``sandbox`` verdicts instead of starting new ones (Ctrl-C with --jobs)."""

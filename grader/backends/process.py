@@ -372,12 +372,6 @@ class ProcessBackend(Backend):
         for channel in channels:
             channel.kill()
 
-    def describe(self) -> dict:
-        if self.weakness:
-            return {"sandbox": self.name, "isolation": "process (schwach)", "why": self.weakness,
-                    "network": "isolated where the kernel allows"}
-        return {"sandbox": self.name, "isolation": "bubblewrap", "network": "none"}
-
 
 def weak_warning(why: str) -> str:
     """What the run says when the process sandbox runs without bubblewrap."""
