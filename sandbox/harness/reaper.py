@@ -8,6 +8,7 @@ all its descendants in ``/proc`` and SIGKILLs them until none is left.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -113,10 +114,8 @@ def descendants(root: int) -> list[int]:
 
 
 def kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def kill_descendants(rounds: int = 200) -> None:
@@ -125,10 +124,8 @@ def kill_descendants(rounds: int = 200) -> None:
     for _ in range(rounds):
         pids = descendants(me)
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         _reap_all()
         if not pids:
             return
@@ -302,10 +299,8 @@ def _names(fd: int) -> list[str]:
 
 
 def _writable(fd: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(fd, stat.S_IRWXU)
-    except OSError:
-        pass
 
 
 def _rmdir(dir_fd: int, name: str, may_chmod: bool) -> None:
@@ -314,10 +309,8 @@ def _rmdir(dir_fd: int, name: str, may_chmod: bool) -> None:
     except PermissionError:
         if may_chmod:
             _writable(dir_fd)
-            try:
+            with contextlib.suppress(OSError):
                 os.rmdir(name, dir_fd=dir_fd)
-            except OSError:
-                pass
     except OSError:
         pass
 
