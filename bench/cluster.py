@@ -7,7 +7,7 @@ each, all on this machine, in the same sandbox, ``--rounds`` times in turn
 (the machine is shared: turns spread its load over both). Prints the wall
 times and their ratio, the CPU time the scheduler and the Dask worker
 processes (not their sandboxes) spent per submission, then Dask's own cost per
-task: a task that does nothing, with the same ``SANDBOX`` resource, one after
+task: a task that does nothing, needing a sandbox slot as a submission does, one after
 the other (the round trip a submission waits for) and many at once (what a
 task costs the cluster's throughput).
 
@@ -36,7 +36,7 @@ from distributed import Client, as_completed  # noqa: E402
 from throughput import make_class  # noqa: E402
 
 from grader import assignment as assignments  # noqa: E402
-from grader.cluster import worker as cluster_worker  # noqa: E402
+from grader.cluster.client import connect  # noqa: E402
 from grader.expected import expected_for  # noqa: E402
 from grader.grading import run  # noqa: E402
 
@@ -56,10 +56,11 @@ def nothing() -> None:
     """A task without work: what remains is Dask's."""
 
 
-def dask_overhead(address: str, count: int) -> tuple[float, float]:
+def dask_overhead(address: str, sandbox: str, count: int) -> tuple[float, float]:
     """Seconds per no-op task: one after the other, and ``count`` at once."""
-    resources = {cluster_worker.RESOURCE: 1}
-    with Client(address) as client:
+    remote = connect(address, sandbox=sandbox, log=lambda message: None)
+    client, resources = remote.client, {remote.resource: 1}
+    try:
         started = time.perf_counter()
         for _ in range(50):
             client.submit(nothing, pure=False, resources=resources).result()
@@ -68,6 +69,8 @@ def dask_overhead(address: str, count: int) -> tuple[float, float]:
         for _ in as_completed([client.submit(nothing, pure=False, resources=resources) for _ in range(count)]):
             pass
         parallel = (time.perf_counter() - started) / count
+    finally:
+        remote.close()
     return sequential, parallel
 
 
@@ -114,7 +117,7 @@ def main() -> None:
                 cpu += dask_cpu(watcher, processes[0]) - before
                 assert len(outcome.submissions) == args.count
             watcher.close()
-            sequential, parallel = dask_overhead(address, 1000)
+            sequential, parallel = dask_overhead(address, args.sandbox, 1000)
         finally:
             for process in processes:
                 os.killpg(process.pid, signal.SIGTERM)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from grader.status import CaseStatus, SubmissionStatus
 @click.version_option(package_name="gnn-grader", prog_name="grader")
 def main() -> None:
     """Automatische Testat-Bewertung für „Grundlagen Neuronale Netze“."""
+    # SIGTERM (kill, a batch system) ends the grader as Ctrl-C does: sandboxes killed, what was graded kept.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 @main.command("run")

@@ -103,6 +103,10 @@ def _public_part(source: str) -> tuple[str, frozenset[str]]:
     return public_cases_source(source), public
 
 
+STDERR_KEEP = 16 * 1024
+"""Bytes of a harness's own stderr that a channel keeps (a case's output has the protocol's caps)."""
+
+
 class SandboxLost(RuntimeError):
     """The sandbox service itself went away (the Docker engine stopped): the batch
     must stop, and nothing graded after that is a result."""
@@ -161,12 +165,8 @@ class Backend(abc.ABC):
         """Whether the sandbox service itself still works (the Docker engine answers)."""
         return True
 
-    def describe(self) -> dict:
-        """Facts about the isolation for the report (e.g. network, image)."""
-        return {"sandbox": self.name}
-
-    def reserve(self, count: int) -> None:
+    def reserve(self, count: int) -> None:  # noqa: B027 - a backend need not start ahead
         """Keep ``count`` harnesses started ahead for the next jobs (0: none)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a backend may hold nothing
         """Release what the backend holds for a whole batch."""

@@ -23,13 +23,11 @@ timeout, a crash, an exception in the grader nor Ctrl-C leaves one behind.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
-import signal
 import socket
-import struct
 import tempfile
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,15 +37,8 @@ from docker.types import Mount, Ulimit
 
 from grader.backends import image as sandbox_image
 from grader.backends import tempdirs
-from grader.backends.base import (
-    Backend,
-    Channel,
-    ChannelTimeout,
-    ExitInfo,
-    Job,
-    Limits,
-    SandboxLost,
-)
+from grader.backends.base import Backend, Channel, Job, Limits, SandboxLost
+from grader.backends.docker_channel import DockerChannel
 from grader.backends.process import BOOT
 from grader.backends.spares import Spare, Spares, copy_submission
 from harness.reaper import remove_tree
@@ -65,16 +56,11 @@ after each case, so it is the scratch root itself, not a folder inside it."""
 SHM_BYTES = 16 << 20
 WIPE = ["/dev/shm", "/dev/mqueue"]
 """The other places a case may write; the harness empties them after each case."""
-STDERR_KEEP = 16 * 1024
 POOL_SIZE = 32
-WAKE_SECONDS = 0.25
-"""Longest single wait on the socket (see ``read_exactly``)."""
 SEED_FONT_CACHE = "import shutil; shutil.copytree('/opt/mplconfig', '/tmp/matplotlib'); "
 """matplotlib refuses a read-only config dir (it would warn and rebuild its
 font cache on every start), so the image's prebuilt one is copied into the tmpfs."""
 COMMAND = ["python3", "-I", "-c", SEED_FONT_CACHE + BOOT, "/opt/harness"]
-_HEADER = struct.Struct(">BxxxL")
-"""Docker's multiplexed stream: stream type (1 stdout, 2 stderr), payload size."""
 
 
 def docker_unavailable_reason() -> str | None:
@@ -127,10 +113,8 @@ class _Registry:
                 listed = self.client.api.containers(all=True, filters={"label": f"{LABEL}={OWNER}"})
                 ids += [c["Id"] for c in listed if c["Id"] not in ids]
             for container_id in ids:
-                try:
+                with contextlib.suppress(docker.errors.APIError):  # gone already, or its removal is under way
                     self.client.api.remove_container(container_id, force=True)
-                except docker.errors.APIError:
-                    pass  # gone already, or its removal is under way
                 with self.lock:
                     self.live.pop(container_id, None)
         except (docker.errors.DockerException, OSError):
@@ -148,125 +132,6 @@ def _remove_everything() -> None:
         registry.client.close()  # the sweep's connection, at interpreter exit
 
 
-def _terminate(signum, frame):
-    """SIGTERM ends the grader like Ctrl-C: through finally blocks and atexit."""
-    raise SystemExit(128 + signum)
-
-
-class DockerChannel(Channel):
-    """The attached stdin/stdout/stderr of one container."""
-
-    def __init__(self, container, attached, workdir: Path, registry: _Registry, remover=None):
-        self.remover = remover
-        """Where ``release`` hands the removal (an executor), None: remove at once."""
-        self.container = container
-        self.registry = registry
-        self.attached = attached  # keeps the HTTP response (and so the socket) alive
-        self.sock: socket.socket = getattr(attached, "_sock", attached)
-        self.workdir = workdir
-        self.pending = bytearray()
-        self.stdout = bytearray()
-        self.stderr = bytearray()
-        self.ended = False
-        self.info: ExitInfo | None = None
-
-    def send(self, data: bytes, last: bool = True) -> None:
-        try:
-            self.sock.sendall(data)
-            if last:
-                self.sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass  # the container died already; reading will say so
-
-    def read_exactly(self, n: int, deadline: float) -> bytes:
-        while len(self.stdout) < n:
-            if self.ended:
-                raise EOFError("the container ended")
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ChannelTimeout()
-            # Short waits: a Ctrl-C that the kernel hands to another thread
-            # (numpy's BLAS threads) is only acted on when this one wakes up.
-            self.sock.settimeout(min(left, WAKE_SECONDS))
-            try:
-                chunk = self.sock.recv(1 << 16)
-            except TimeoutError:
-                continue
-            if chunk:
-                self._demultiplex(chunk)
-            else:
-                self.ended = True
-        data = bytes(self.stdout[:n])
-        del self.stdout[:n]
-        return data
-
-    def _demultiplex(self, chunk: bytes) -> None:
-        self.pending += chunk
-        while len(self.pending) >= _HEADER.size:
-            kind, size = _HEADER.unpack_from(self.pending)
-            if len(self.pending) < _HEADER.size + size:
-                return
-            payload = self.pending[_HEADER.size : _HEADER.size + size]
-            del self.pending[: _HEADER.size + size]
-            if kind == 1:
-                self.stdout += payload
-            elif len(self.stderr) < STDERR_KEEP:
-                self.stderr += payload[: STDERR_KEEP - len(self.stderr)]
-
-    def close(self) -> ExitInfo:
-        if self.info is not None:
-            return self.info
-        info = ExitInfo(stderr=bytes(self.stderr).decode("utf-8", "replace"))
-        # An engine that went away answers with connection errors (OSError): the
-        # container went with it, and the backend's health check tells the batch.
-        try:
-            try:
-                self.container.kill()
-            except docker.errors.APIError:
-                pass  # not running any more
-            try:
-                self.container.reload()
-                state = self.container.attrs["State"]
-                info.exit_code = state.get("ExitCode")
-                info.oom_killed = bool(state.get("OOMKilled"))
-            except docker.errors.NotFound:
-                pass
-        except (docker.errors.DockerException, OSError):
-            pass
-        finally:
-            self.info = info
-            self.sock.close()
-            self.attached.close()
-            try:
-                self.registry.remove(self.container)
-            except (docker.errors.DockerException, OSError):
-                pass  # stays registered: remove_all() tries again at the end
-            remove_tree(self.workdir)
-        return info
-
-    def release(self) -> None:
-        """Remove the container in the background: the job's thread goes on at once."""
-        if self.info is not None:
-            return
-        if self.remover is None:
-            self.close()
-            return
-        self.info = ExitInfo(stderr=bytes(self.stderr).decode("utf-8", "replace"))
-        self.sock.close()
-        self.attached.close()
-        try:
-            self.remover.submit(self._remove)
-        except RuntimeError:  # the backend is closing: it removes every container itself
-            self._remove()
-
-    def _remove(self) -> None:
-        try:
-            self.registry.remove(self.container)
-        except (docker.errors.DockerException, OSError):
-            pass  # stays registered: remove_all() tries again at the end
-        remove_tree(self.workdir)
-
-
 class DockerBackend(Backend):
     """Runs each harness in a fresh container of the sandbox image."""
 
@@ -281,10 +146,6 @@ class DockerBackend(Backend):
         self.client = client or docker.from_env(max_pool_size=POOL_SIZE)
         self.image = image or sandbox_image.ensure_image(self.client)
         self.own_client = client is None
-        if threading.current_thread() is threading.main_thread() and (
-            signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-        ):
-            signal.signal(signal.SIGTERM, _terminate)
         self.registry = _Registry(self.client)
         _REGISTRIES.append(self.registry)
         self.closed = False
@@ -390,9 +251,6 @@ class DockerBackend(Backend):
             return True
         except Exception:  # any failure to answer means the same here
             return False
-
-    def describe(self) -> dict:
-        return {"sandbox": self.name, "image": self.image, "network": "none"}
 
     def close(self) -> None:
         """Kill every container of this backend; jobs still running end with

@@ -17,11 +17,10 @@ can run, each harness is started as its own Python process.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
-import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -32,11 +31,10 @@ from pathlib import Path
 
 import harness
 from grader.backends import bwrap, tempdirs
-from grader.backends.base import Backend, Channel, ChannelTimeout, ExitInfo, Job
+from grader.backends.base import Backend, Channel, Job
+from grader.backends.process_channel import ProcessChannel
 from grader.backends.spares import Spare, Spares, copy_submission
-from harness import reaper
 
-STDERR_KEEP = 16 * 1024
 HARNESS_PARENT = str(Path(harness.__file__).resolve().parent.parent)
 BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -54,7 +52,7 @@ EXIT_SECONDS = 30.0
 class ForkedHarness:
     """A harness forked by a zygote, with what ProcessChannel uses of a Popen."""
 
-    def __init__(self, zygote: "Zygote", pid: int, stdin: int, stdout: int, stderr: int):
+    def __init__(self, zygote: Zygote, pid: int, stdin: int, stdout: int, stderr: int):
         self.zygote = zygote
         self.pid = pid
         self.stdin = os.fdopen(stdin, "wb")
@@ -163,10 +161,8 @@ class Zygote:
     def stop(self) -> None:
         # The zygote ends at the end of its socket. shutdown() first: close()
         # alone would neither wake the listening thread nor tell the zygote.
-        try:
+        with contextlib.suppress(OSError):  # the zygote closed it already
             self.control.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # the zygote closed it already
         self.control.close()
         try:
             self.popen.wait(timeout=5)
@@ -194,100 +190,6 @@ def zygote_for(warm_pyplot: bool) -> Zygote:
 def _stop_zygotes() -> None:
     for zygote in list(_ZYGOTES.values()):
         zygote.stop()
-
-
-class ProcessChannel(Channel):
-    def __init__(self, popen: subprocess.Popen, workdir: Path, on_close=lambda channel: None):
-        self.popen = popen
-        self.workdir = workdir
-        self.on_close = on_close
-        self.buffer = bytearray()
-        self.stderr = bytearray()
-        self.selector = selectors.DefaultSelector()
-        for stream in (popen.stdout, popen.stderr):
-            os.set_blocking(stream.fileno(), False)
-            self.selector.register(stream.fileno(), selectors.EVENT_READ, stream)
-        self.info: ExitInfo | None = None
-        self.closing = threading.Lock()
-
-    def send(self, data: bytes, last: bool = True) -> None:
-        try:
-            self.popen.stdin.write(data)
-            self.popen.stdin.flush()
-            if last:
-                self.popen.stdin.close()
-        except BrokenPipeError:
-            pass  # the harness died already; reading will say so
-
-    def read_exactly(self, n: int, deadline: float) -> bytes:
-        while len(self.buffer) < n:
-            if not self.selector.get_map():
-                raise EOFError("the harness ended")
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise ChannelTimeout()
-            for key, _ in self.selector.select(left):
-                try:
-                    chunk = os.read(key.fd, 1 << 16)
-                except BlockingIOError:
-                    continue
-                if not chunk:
-                    self.selector.unregister(key.fd)
-                elif key.data is self.popen.stdout:
-                    self.buffer += chunk
-                elif len(self.stderr) < STDERR_KEEP:
-                    self.stderr += chunk[: STDERR_KEEP - len(self.stderr)]
-        data = bytes(self.buffer[:n])
-        del self.buffer[:n]
-        return data
-
-    def kill(self) -> None:
-        """Kill the harness and its processes; safe from any thread. The reader then sees EOF."""
-        kill_tree(self.popen.pid)
-
-    def close(self) -> ExitInfo:
-        """Kill the harness, remove its folder; the same answer on every call, and
-        never an exception from what the submission left behind."""
-        with self.closing:
-            if self.info is None:
-                try:
-                    self._shut_down()
-                finally:
-                    self.info = ExitInfo(
-                        exit_code=self.popen.returncode,
-                        stderr=bytes(self.stderr).decode("utf-8", "replace"),
-                    )
-        return self.info
-
-    def _shut_down(self) -> None:
-        try:
-            self.on_close(self)
-            kill_tree(self.popen.pid)
-            self.popen.wait()
-            self.selector.close()
-            for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
-                stream.close()
-        finally:
-            reaper.remove_tree(self.workdir)
-
-
-def kill_tree(pid: int) -> None:
-    """SIGKILL everything below ``pid`` (while it still adopts orphans), then ``pid``."""
-    for _ in range(50):
-        below = reaper.descendants(pid)
-        if not below:
-            break
-        for child in below:
-            try:
-                os.kill(child, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        time.sleep(0.01)
-    reaper.kill_group(pid)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 class ProcessBackend(Backend):
@@ -359,7 +261,7 @@ class ProcessBackend(Backend):
             channel.kill()
         return Spare(channel, submission, {"scratch": scratch})
 
-    def _forget(self, channel: "ProcessChannel") -> None:
+    def _forget(self, channel: ProcessChannel) -> None:
         with self._lock:
             self._channels.discard(channel)
 
@@ -371,12 +273,6 @@ class ProcessBackend(Backend):
         self.spares.close()
         for channel in channels:
             channel.kill()
-
-    def describe(self) -> dict:
-        if self.weakness:
-            return {"sandbox": self.name, "isolation": "process (schwach)", "why": self.weakness,
-                    "network": "isolated where the kernel allows"}
-        return {"sandbox": self.name, "isolation": "bubblewrap", "network": "none"}
 
 
 def weak_warning(why: str) -> str:
@@ -399,10 +295,8 @@ def _seed_font_cache(mpl: Path) -> None:
     """A sandbox's own copy of the font cache: a harness that imports pyplot itself
     need not rebuild it, and nothing it writes there reaches another sandbox."""
     for cached in _font_cache().glob("fontlist-*.json"):
-        try:
+        with contextlib.suppress(OSError):  # matplotlib rebuilds it
             shutil.copyfile(cached, mpl / cached.name)
-        except OSError:
-            pass  # matplotlib rebuilds it
 
 
 def environment(scratch: Path, mpl: Path) -> dict[str, str]:

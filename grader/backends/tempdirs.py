@@ -16,16 +16,16 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from harness.reaper import remove_tree
 
-PREFIXES = ("gnn-unpack-", "gnn-check-", "gnn-sandbox-", "gnn-docker-")
+PREFIXES = ("gnn-unpack-", "gnn-check-", "gnn-sandbox-", "gnn-docker-", "gnn-cluster-")
 """Every kind of folder that ``sweep`` may remove."""
 _LOCK = "gnn-owner-{}.lock"
-_FOLDER = re.compile(r"^(?:%s)([0-9a-f]{16})-" % "|".join(map(re.escape, PREFIXES)))
+_FOLDER = re.compile("^(?:" + "|".join(map(re.escape, PREFIXES)) + r")([0-9a-f]{16})-")
 _LOCK_NAME = re.compile(r"^gnn-owner-([0-9a-f]{16})\.lock$")
 
 _lock = threading.Lock()

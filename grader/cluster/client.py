@@ -1,6 +1,6 @@
 """Grade on a Dask cluster: ``grader run ... --cluster tcp://HOST:8786``.
 
-Each submission is one Dask task that needs one ``SANDBOX`` slot: its job and
+Each submission is one Dask task that needs one sandbox slot: its job and
 its folder go to a worker (``grader worker``), which runs them in its own
 sandbox and sends the case frames back (``grader.cluster.wire``). The
 expected values never leave this host; validation, verdicts, reports and the
@@ -24,6 +24,7 @@ from grader.backends import SandboxLost
 from grader.backends.base import Job
 from grader.backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
 from grader.backends.validate import CaseRun
+from grader.intake import handin
 from grader.status import RunStatus
 
 RETRIES = 2
@@ -40,10 +41,12 @@ class Cluster:
     """A client of the scheduler whose admitted workers run the jobs; used by
     ``grader.grading.run`` in place of a local backend."""
 
-    def __init__(self, client, sandbox: str, slots: int):
+    def __init__(self, client, sandbox: str, slots: int, resource: str):
         self.client = client
         self.name = sandbox
         self.slots = slots
+        self.resource = resource
+        """The resource of this client's admission (``grader.cluster.worker.Admission``)."""
         self._templates: list[tuple[Job, object]] = []
         self._closing = False
 
@@ -54,11 +57,16 @@ class Cluster:
         from grader.cluster import wire as cluster_wire
         from grader.cluster import worker as cluster_worker
 
+        try:
+            handed_in = cluster_wire.pack_handin(job.submission)
+        except handin.UnsafeHandIn as exc:
+            message = f"Die Abgabe wurde nicht bewertet: {exc}."
+            return JobRun({name: CaseRun(name, "not-sent", message=message) for name in job.timeouts}, {})
         future = self.client.submit(
             cluster_worker.run_remote,
             self._template(job),
-            cluster_wire.pack_handin(job.submission),
-            resources={cluster_worker.RESOURCE: 1},
+            handed_in,
+            resources={self.resource: 1},
             retries=RETRIES,
             pure=False,
         )
@@ -125,27 +133,29 @@ def connect(address: str, *, sandbox: str = "auto", log: Callable[[str], None] =
         client = Client(address, timeout="20s")
     except (OSError, TimeoutError, TypeError) as exc:  # TypeError: tls:// without TLS settings
         raise ClusterUnavailable(f"Der Dask-Scheduler {address} ist nicht erreichbar ({exc}).") from None
+    admission = cluster_worker.Admission(wanted)
     try:
-        client.register_plugin(cluster_worker.Admission(wanted))
-        slots, name = _admitted_slots(client, wanted, log)
+        client.register_plugin(admission)
+        slots, name = _admitted_slots(client, admission, log)
     except BaseException:
         client.close()
         raise
     log(f"Cluster {address}: {slots} {kind}-Sandboxen auf zugelassenen Workern.")
-    return Cluster(client, name, slots)
+    return Cluster(client, name, slots, admission.resource)
 
 
-def _admitted_slots(client, wanted: dict, log: Callable[[str], None]) -> tuple[int, str]:
+def _admitted_slots(client, admission, log: Callable[[str], None]) -> tuple[int, str]:
     """The admitted slots, and the sandbox as the reports name it: how strong the admitted
     workers' sandboxes are ("process (bubblewrap)"), so that a run here and on the cluster
     keep each other's results (``grader.store`` keys by it)."""
     from grader.cluster import worker as cluster_worker
 
+    wanted = admission.wanted
     deadline = time.monotonic() + ADMISSION_SECONDS
     told: set[str] = set()
     while True:
         workers = client.scheduler_info(n_workers=-1)["workers"]
-        slots = sum(w["resources"].get(cluster_worker.RESOURCE, 0) for w in workers.values())
+        slots = sum(w["resources"].get(admission.resource, 0) for w in workers.values())
         identities = client.run(cluster_worker.identity)
         refused = {
             address: reason

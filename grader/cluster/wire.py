@@ -22,6 +22,7 @@ from grader.backends.base import Job
 from grader.backends.session import JobRun
 from grader.backends.validate import RESULT_STATUSES, CaseRun
 from grader.intake import handin
+from grader.intake.submissions import readable
 from grader.status import RunStatus
 from harness import plain, protocol
 
@@ -43,11 +44,22 @@ def grader_version() -> str:
 
 
 def pack_handin(folder: Path) -> bytes:
-    """The submission folder as an uncompressed zip; links and bytecode never go in."""
+    """The submission folder as an uncompressed zip; links and bytecode never go in.
+
+    Raises UnsafeHandIn (German) for what ``handin.walk`` refuses and for a file
+    name that is not UTF-8, which a zip cannot carry as it is.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for relative, is_dir in handin.walk(folder):
             name = relative.as_posix()
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                raise handin.UnsafeHandIn(
+                    f"der Dateiname {readable(name)!r} ist kein gültiges UTF-8 und lässt sich nicht an "
+                    "einen Bewertungsrechner des Clusters schicken (bitte die Datei umbenennen)"
+                ) from None
             if is_dir:
                 archive.writestr(name + "/", b"")
             else:

@@ -3,37 +3,39 @@
 ``start`` checks the sandbox (and builds the Docker image when it is missing),
 then becomes ``dask worker`` with this module as its preload: one worker
 process whose threads are the sandbox slots. The worker asks for no
-resources of its own; the ``SANDBOX`` resource that grading tasks need is
+resources of its own; the ``SANDBOX-…`` resource that grading tasks need is
 granted by ``Admission``, which each client registers and which runs on every
 worker, present and future, before that worker can take a task: a worker of
 another grader version, another sandbox or another image never gets one.
+Plugin and resource are named by what the client wants, so that graders of
+other versions on the same scheduler admit their own workers beside these.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import socket
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from distributed import WorkerPlugin, get_worker
 
-from grader.backends import Backend, SandboxLost, make_backend
+from grader.backends import Backend, SandboxLost, make_backend, tempdirs
 from grader.backends.base import Job
 from grader.backends.session import run_job
 from grader.cluster import wire as cluster_wire
 from grader.intake import archives
-from harness.reaper import remove_tree
 
 SANDBOX_ENV = "GRADER_WORKER_SANDBOX"
 SLOTS_ENV = "GRADER_WORKER_SLOTS"
 TEST_VERSION_ENV = "GRADER_TEST_WORKER_VERSION"
 """Only for the tests: the version this worker claims, to show that a client refuses it."""
 RESOURCE = "SANDBOX"
+"""What each admission's resource is named after (``Admission.resource``)."""
 
 _log = logging.getLogger("distributed.worker")
 
@@ -101,17 +103,20 @@ def refusal(mine: dict, wanted: dict) -> str:
 class Admission(WorkerPlugin):
     """Grants a worker its sandbox slots only when it equals the client (``refusal``)."""
 
-    name = "gnn-grader-admission"
-
     def __init__(self, wanted: dict):
         self.wanted = wanted
+        key = hashlib.sha256(json.dumps(wanted, sort_keys=True).encode()).hexdigest()[:12]
+        # Dask replaces a plugin of the same name: one name per version, sandbox and image.
+        self.name = f"gnn-grader-admission-{key}"
+        self.resource = f"{RESOURCE}-{key}"
+        """What this client's tasks need: slots on the workers it admitted, and only there."""
 
     async def setup(self, worker) -> None:
         mine = identity()
         reason = refusal(mine, self.wanted)
         if reason:
             _log.warning("Dieser Worker wurde abgelehnt: %s", reason)
-        await worker.set_resources(**{RESOURCE: 0 if reason else mine["slots"]})
+        await worker.set_resources(**{self.resource: 0 if reason else mine["slots"]})
 
 
 def run_remote(job: Job, handed_in: bytes) -> dict:
@@ -119,15 +124,14 @@ def run_remote(job: Job, handed_in: bytes) -> dict:
     worker = get_worker()
     # One sandbox started ahead per slot: the next task often arrives only while this one runs.
     _backend.reserve(worker.state.nthreads)
-    work = Path(tempfile.mkdtemp(prefix="gnn-cluster-"))
     try:
-        (work / "handin.zip").write_bytes(handed_in)
-        archives.unpack(work / "handin.zip", work / "submission")
-        job_run = run_job(_backend, replace(job, submission=work / "submission"))
+        with tempdirs.private_temporary("gnn-cluster-") as work:
+            (work / "handin.zip").write_bytes(handed_in)
+            archives.unpack(work / "handin.zip", work / "submission")
+            job_run = run_job(_backend, replace(job, submission=work / "submission"))
     except SandboxLost:
-        # This host's sandbox is gone: no more tasks here, the retries go elsewhere.
-        worker.loop.add_callback(worker.set_resources, **{RESOURCE: 0})
+        # This host's sandbox is gone: no more tasks here for any client, the retries go elsewhere.
+        lost = {name: 0 for name in worker.state.total_resources if name.startswith(RESOURCE)}
+        worker.loop.add_callback(worker.set_resources, **lost)
         raise
-    finally:
-        remove_tree(work)
     return cluster_wire.encode_run(job_run, _backend.name)

@@ -8,6 +8,7 @@ all its descendants in ``/proc`` and SIGKILLs them until none is left.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -113,10 +114,8 @@ def descendants(root: int) -> list[int]:
 
 
 def kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def kill_descendants(rounds: int = 200) -> None:
@@ -125,10 +124,8 @@ def kill_descendants(rounds: int = 200) -> None:
     for _ in range(rounds):
         pids = descendants(me)
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         _reap_all()
         if not pids:
             return
@@ -181,12 +178,21 @@ def virtual_size() -> int:
     return 0
 
 
+WALKS = 8
+"""Walks from the top of a tree whose folders were moved while it was removed: a
+process that keeps moving them holds its caller no longer than that."""
+
+
 def remove_tree(path) -> None:
     """Delete a file or a directory tree that a case made, however deep or read-only.
 
     Walks with a list instead of recursion, and relative to open directory
     descriptors instead of full paths: a tree deeper than Python's recursion
     limit or than PATH_MAX goes as well, with at most three descriptors open.
+    The way back up is ``..``, which a process still running could have moved
+    elsewhere (by moving a folder out of the tree): each folder reached that way
+    must be the one that was left, else the walk starts again at the top. So it
+    never removes anything outside the tree it was given.
     Never raises: what cannot be removed stays (the caller's folder with it).
     """
     parent, name = os.path.split(os.path.abspath(path))
@@ -195,21 +201,25 @@ def remove_tree(path) -> None:
     except OSError:
         return
     try:
-        _remove_in(top, name)
+        for _ in range(WALKS):
+            if not _remove_in(top, name):
+                return
     finally:
         os.close(top)
 
 
-def _remove_in(top: int, name: str) -> None:
+def _remove_in(top: int, name: str) -> bool:
+    """Remove ``name`` in ``top``; True when a folder was moved meanwhile and the
+    walk stopped where it would have left the tree."""
     if _unlink(top, name, may_chmod=False):
-        return
+        return False
     fd = _enter(top, name)
     if fd is None:
-        return
-    frames = [(name, _names(fd))]
-    """(name in its parent, entries still to remove) from ``name`` down to ``fd``."""
+        return False
+    frames = [(name, _identity(fd), _names(fd))]
+    """(name in its parent, (st_dev, st_ino), entries still to remove) from ``name`` down to ``fd``."""
     while frames:
-        entries = frames[-1][1]
+        entries = frames[-1][2]
         if entries:
             entry = entries.pop()
             if not _unlink(fd, entry, may_chmod=True):
@@ -217,18 +227,27 @@ def _remove_in(top: int, name: str) -> None:
                 if child is not None:
                     os.close(fd)
                     fd = child
-                    frames.append((entry, _names(fd)))
+                    frames.append((entry, _identity(fd), _names(fd)))
             continue
-        done, _ = frames.pop()
+        done, _, _ = frames.pop()
         try:
             up = os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd) if frames else top
         except OSError:
             up = None
         os.close(fd)
         if up is None:
-            return
+            return False
+        if frames and _identity(up) != frames[-1][1]:
+            os.close(up)
+            return True
         _rmdir(up, done, may_chmod=bool(frames))
         fd = up
+    return False
+
+
+def _identity(fd: int) -> tuple[int, int]:
+    found = os.fstat(fd)
+    return found.st_dev, found.st_ino
 
 
 def _unlink(dir_fd: int, name: str, may_chmod: bool) -> bool:
@@ -280,10 +299,8 @@ def _names(fd: int) -> list[str]:
 
 
 def _writable(fd: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(fd, stat.S_IRWXU)
-    except OSError:
-        pass
 
 
 def _rmdir(dir_fd: int, name: str, may_chmod: bool) -> None:
@@ -292,10 +309,8 @@ def _rmdir(dir_fd: int, name: str, may_chmod: bool) -> None:
     except PermissionError:
         if may_chmod:
             _writable(dir_fd)
-            try:
+            with contextlib.suppress(OSError):
                 os.rmdir(name, dir_fd=dir_fd)
-            except OSError:
-                pass
     except OSError:
         pass
 

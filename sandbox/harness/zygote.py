@@ -31,6 +31,7 @@ import traceback
 
 from . import namespaces, runner
 
+
 def main(argv: list[str]) -> None:
     """``argv``: the control socket's descriptor, then ``--warm-pyplot`` or nothing."""
     control = socket.socket(fileno=int(argv[0]))
@@ -66,15 +67,17 @@ def _serve(control: socket.socket, own: tuple[int, int], holders: dict) -> bool:
     for fd in fds:
         os.set_inheritable(fd, False)
     holder = None
-    if "bwrap" in request:
-        try:
+    try:
+        if "bwrap" in request:
             holder = namespaces.hold(request["bwrap"])
-        except OSError as exc:
-            for fd in fds:
-                os.close(fd)
-            control.send(json.dumps({"request": request["request"], "error": str(exc)}).encode())
-            return True
-    pid = os.fork()
+        pid = os.fork()
+    except OSError as exc:  # no sandbox, or no process for the harness (EAGAIN, ENOMEM)
+        if holder is not None:
+            os.close(holder.release)  # its bubblewrap ends
+        for fd in fds:
+            os.close(fd)
+        control.send(json.dumps({"request": request["request"], "error": str(exc)}).encode())
+        return True
     if pid == 0:  # pragma: no cover - runs in the forked harness
         code = 70
         try:
@@ -86,7 +89,7 @@ def _serve(control: socket.socket, own: tuple[int, int], holders: dict) -> bool:
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
-        except BaseException:  # noqa: BLE001 - reported on the harness's stderr
+        except BaseException:  # reported on the harness's stderr
             traceback.print_exc()
             code = 1
         finally:

@@ -20,10 +20,19 @@ from clustertools import ROOT, verdicts, wait_for_workers
 from distributed import Client
 
 from grader.backends import SandboxLost
+from grader.backends.base import Job
 from grader.cluster import client as cluster
+from grader.cluster import wire as cluster_wire
 from grader.grading import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
+TRIVIAL = """
+from harness.api import case
+
+@case("f/trivial", timeout=10)
+def trivial(m, ctx):
+    return {"y": m.f(1.0)}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +122,8 @@ def test_a_worker_of_another_version_gets_no_submission(processes, tmp_path, loc
     assert len(refused) == 1 and "Grader-Version 0.0.1+other statt" in refused[0], said
     with Client(address, timeout="30s") as client:
         resources = {a: w["resources"] for a, w in client.scheduler_info(n_workers=-1)["workers"].items()}
-    assert sorted(r.get("SANDBOX") for r in resources.values()) == [0, 1], resources
+    slots = sorted(n for r in resources.values() for name, n in r.items() if name.startswith("SANDBOX-"))
+    assert slots == [0, 1], resources  # one admission: one resource per worker, granted or not
     assert len(workers) == 2
 
 
@@ -124,6 +134,29 @@ def test_only_refused_workers_is_a_readable_error(processes, tmp_path, monkeypat
     wait_for_workers(address, 1)
     with pytest.raises(cluster.ClusterUnavailable, match="Sandbox process statt docker"):
         run(aufgabe=1, submissions=EXAMPLES, out=tmp_path / "out", sandbox="docker", cluster=address, log=lambda m: None)
+
+
+def test_a_grader_of_another_version_on_the_same_scheduler_leaves_this_ones_workers_alone(processes, tmp_path, monkeypatch):
+    address = processes.scheduler()
+    processes.worker(address)
+    wait_for_workers(address, 1)
+    this = cluster.connect(address, sandbox="process", log=lambda m: None)
+    try:
+        # Another grader's version comes, admits no worker and goes; its admission stays registered.
+        monkeypatch.setattr(cluster, "ADMISSION_SECONDS", 2.0)
+        monkeypatch.setattr(cluster_wire, "grader_version", lambda: "0.0.1+other")
+        with pytest.raises(cluster.ClusterUnavailable, match="Grader-Version"):
+            cluster.connect(address, sandbox="process", log=lambda m: None)
+        monkeypatch.undo()
+        (tmp_path / "student").mkdir()
+        (tmp_path / "student" / "student.py").write_text("def f(x):\n    return 2 * x\n")
+        job = Job(tmp_path / "student", "student", TRIVIAL, {"f/trivial": 10.0})
+        started = time.monotonic()
+        run = this.execute(job).cases["f/trivial"]
+        assert run.status == "ok" and run.value == {"y": 2.0}, run
+        assert time.monotonic() - started < 30  # a worker took it, not the client's timeout
+    finally:
+        this.close()
 
 
 def test_a_submission_that_outlives_its_allowed_failures_is_an_error_verdict(processes, tmp_path, local):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from grader.backends.base import Job
 from grader.backends.session import JobRun
+from grader.cluster.client import Cluster
 from grader.cluster.wire import decode_run, encode_run
 from harness import protocol
 
@@ -59,3 +63,26 @@ def test_what_the_workers_harness_said_of_its_network_comes_back_checked():
     job_run = decode_run(encode_run(JobRun({}, {}, network="shared"), "docker"), JOB)
     assert job_run.network == "shared"
     assert decode_run({"network": "nothing to see", "frames": []}, JOB).network == ""
+
+
+class NoClient:
+    """A scheduler's client that no task may reach."""
+
+    def scatter(self, data, broadcast=False):
+        return data
+
+    def submit(self, *args, **kwargs):
+        pytest.fail("a hand-in that cannot be sent was sent")
+
+
+def test_a_file_name_that_is_not_utf8_is_a_german_verdict_not_a_crash(tmp_path):
+    folder = tmp_path / "abgabe"
+    folder.mkdir()
+    (folder / "perceptron.py").write_text("def f(x):\n    return x\n")
+    (folder / os.fsdecode(b"\xdcbung.txt")).write_text("latin-1, wie ein altes tar sie schreibt")
+    job_run = Cluster(NoClient(), "process (bubblewrap)", 1, "SANDBOX-0").execute(replace(JOB, submission=folder))
+    assert set(job_run.cases) == set(JOB.timeouts)
+    for run in job_run.cases.values():
+        assert run.status != "sandbox"  # the hand-in's verdict, kept like one
+        assert "'\ufffdbung.txt'" in run.message and "UTF-8" in run.message, run.message
+        run.message.encode("utf-8")

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from grader.backends import tempdirs
+from harness import reaper
 
 MAKE = textwrap.dedent(
     """
@@ -60,3 +61,26 @@ def test_the_next_start_removes_what_a_killed_grader_left_but_not_a_running_ones
         running.wait()
     assert tempdirs.sweep(tmp_path) == [kept]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_moved_out_while_it_is_removed_leads_the_removal_nowhere_outside(tmp_path, monkeypatch):
+    # tree/a/b/f and tree/x; outside/x stands where tree's names would be looked for
+    # if the removal climbed from a (moved into outside meanwhile) with "..".
+    tree, outside = tmp_path / "tree", tmp_path / "outside"
+    (tree / "a" / "b").mkdir(parents=True)
+    (tree / "a" / "b" / "f").write_text("Abgabe")
+    (tree / "x").write_text("Abgabe")
+    outside.mkdir()
+    (outside / "x").write_text("nicht anfassen")
+    b = (tree / "a" / "b").stat().st_ino
+    names = reaper._names
+
+    def listed(fd: int) -> list[str]:
+        if os.fstat(fd).st_ino == b:  # a process that outlived its case moves a away
+            os.rename(tree / "a", outside / "a")
+        return sorted(names(fd), reverse=True)  # "x" after "a": "a" is removed first
+
+    monkeypatch.setattr(reaper, "_names", listed)
+    reaper.remove_tree(tree)
+    assert (outside / "x").read_text() == "nicht anfassen"
+    assert not tree.exists()

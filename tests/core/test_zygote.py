@@ -1,7 +1,9 @@
 """The process sandbox's zygote: harnesses forked from one warm parent."""
 
+import json
 import os
 import signal
+import socket
 import textwrap
 import time
 import types
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.backends import process
+from grader.backends import bwrap, process
 from grader.backends.base import Job
 from grader.backends.bwrap import unavailable_reason
 from grader.backends.process import ProcessBackend, Zygote, zygote_for
@@ -140,3 +142,37 @@ def test_a_harness_in_bubblewrap_killed_first_is_reported_as_killed(tmp_path):
     info = spare.channel.close()
     backend.close()
     assert info.exit_code == -signal.SIGKILL  # the relay ends as its harness did
+
+
+@pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
+def test_a_fork_that_fails_after_bubblewrap_started_ends_that_bubblewrap(tmp_path, monkeypatch):
+    from harness import namespaces, zygote
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(zygote.os, "fork", no_fork)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pipes = [os.pipe() for _ in range(3)]
+    sandbox = bwrap.arguments(tmp_path, [tmp_path], [], process.HARNESS_PARENT)
+    request = {"request": 1, "cwd": str(tmp_path), "env": {}, "options": [], "bwrap": [*sandbox, "--", *bwrap.HOLD]}
+    socket.send_fds(ours, [json.dumps(request).encode()], [pipes[0][0], pipes[1][1], pipes[2][1]])
+    before = set(namespaces.started)
+    try:
+        assert zygote._serve(theirs, (-1, -1), {}) is True  # it goes on serving
+        (holder,) = namespaces.started - before
+        assert "error" in json.loads(ours.recv(1 << 16))
+        for _ in range(500):  # its bubblewrap ends once released
+            if os.waitpid(holder, os.WNOHANG)[0]:
+                namespaces.started.discard(holder)
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail("the bubblewrap of the failed fork still runs")
+    finally:
+        for pid in namespaces.started - before:
+            namespaces._end(pid)
+        ours.close()
+        theirs.close()
+        for fd in sum(pipes, ()):
+            os.close(fd)

@@ -49,20 +49,31 @@ def start_grader(tmp_path, sandbox_image, client):
         [sys.executable, "-c", GRADER, str(job.submission), sandbox_image],
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
     )
-    deadline = time.monotonic() + 30
+    wait_for_container(process, client)
+    return process
+
+
+def wait_for_container(process, client) -> None:
+    deadline = time.monotonic() + 60
     while not containers_of(client, process.pid):
         assert process.poll() is None, "the grader ended before it started a container"
         assert time.monotonic() < deadline, "no container appeared"
         time.sleep(0.1)
-    return process
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_and_sigterm_remove_the_container(client, sandbox_image, tmp_path, signum):
-    process = start_grader(tmp_path, sandbox_image, client)
+def test_ctrl_c_and_sigterm_end_the_grader_and_remove_the_container(client, sandbox_image, tmp_path, signum):
+    (tmp_path / "perceptron.py").write_text("while True:\n    pass\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "grader.cli", "check", "--aufgabe", "1", str(tmp_path), "--sandbox", "docker"],
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    wait_for_container(process, client)
     time.sleep(1.0)  # into the case, where the grader waits on the container
     process.send_signal(signum)
-    assert process.wait(timeout=30) != 0
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "Abgebrochen" in stderr.decode(), stderr.decode()
     assert containers_of(client, process.pid) == []
 
 

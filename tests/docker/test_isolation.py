@@ -21,6 +21,14 @@ def second(m, ctx):
 '''
 
 
+def test_only_the_images_packages_can_be_imported(grade):
+    first = grade("packages").cases["f/first"]
+    assert first.status == "ok", first.message
+    assert first.value["y"] == {"numpy": True, "matplotlib.pyplot": True, "PIL": True, "dateutil": True,
+                                "pytest": False, "dask": False, "docker": False, "jinja2": False,
+                                "torch": False, "grader": False}
+
+
 def test_no_network_to_the_host_or_outside(grade):
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0)
