@@ -30,6 +30,10 @@ class RunStatus(StrEnum):
     """The harness ended while this case ran, in a backend where a case can end it: the case's doing."""
     SANDBOX = "sandbox"
     """The sandbox failed, not the submission."""
+    REFUSED = "refused"
+    """The hand-in could not be sent to a cluster worker (e.g. a file name that is not UTF-8)."""
+    LOST_WORKERS = "lost-workers"
+    """Cluster workers died again and again while this submission ran: taken as its doing."""
 
 
 class CaseStatus(StrEnum):

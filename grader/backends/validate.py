@@ -62,6 +62,9 @@ class CaseRun:
     figures_dropped: int = 0
     """Figures left out: over the count per case or the bytes per figure or submission."""
 
+    def __post_init__(self) -> None:
+        self.status = RunStatus(self.status)  # the vocabulary is closed: an unknown word is our bug
+
 
 class Invalid(Exception):
     """The output breaks a rule; the message says which (German)."""

@@ -61,7 +61,7 @@ class Cluster:
             handed_in = cluster_wire.pack_handin(job.submission)
         except handin.UnsafeHandIn as exc:
             message = f"Die Abgabe wurde nicht bewertet: {exc}."
-            return JobRun({name: CaseRun(name, "not-sent", message=message) for name in job.timeouts}, {})
+            return JobRun({name: CaseRun(name, RunStatus.REFUSED, message=message) for name in job.timeouts}, {})
         future = self.client.submit(
             cluster_worker.run_remote,
             self._template(job),
@@ -187,4 +187,4 @@ def _killed_workers(job: Job) -> JobRun:
         "Während diese Abgabe lief, fielen wiederholt Worker des Clusters aus; sie wurde nicht "
         "weiter versucht und ist nicht bewertet. Bitte der Lehrperson melden."
     )
-    return JobRun({name: CaseRun(name, "lost-workers", message=message) for name in job.timeouts}, {})
+    return JobRun({name: CaseRun(name, RunStatus.LOST_WORKERS, message=message) for name in job.timeouts}, {})
