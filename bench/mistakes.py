@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader import diagnosis  # noqa: E402
-from grader.assignment import available, load  # noqa: E402
-from grader.backends.process import ProcessBackend  # noqa: E402
+from grader import diagnosis
+from grader.assignment import available, load
+from grader.backends.process import ProcessBackend
 from grader.course import mutants
-from grader.expected import expected_for  # noqa: E402
-from grader.grading import grade_submission  # noqa: E402
-from grader.intake.submissions import Submission  # noqa: E402
+from grader.expected import expected_for
+from grader.grading import grade_submission
+from grader.intake.submissions import Submission
 
 
 def diagnosis_share(number: int) -> tuple[int, float, float, float]:

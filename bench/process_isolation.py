@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader.backends import process  # noqa: E402
-from grader.backends.base import Job  # noqa: E402
-from grader.backends.process import ProcessBackend  # noqa: E402
-from grader.backends.session import run_job  # noqa: E402
+from grader.backends import process
+from grader.backends.base import Job
+from grader.backends.process import ProcessBackend
+from grader.backends.session import run_job
 
 CASES = """
 from harness.api import case

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader.backends.base import Backend, Job, Limits  # noqa: E402
-from grader.backends.docker import DockerBackend, docker_unavailable_reason  # noqa: E402
-from grader.backends.process import ProcessBackend  # noqa: E402
-from grader.backends.session import run_job  # noqa: E402
+from grader.backends.base import Backend, Job, Limits
+from grader.backends.docker import DockerBackend, docker_unavailable_reason
+from grader.backends.process import ProcessBackend
+from grader.backends.session import run_job
 
 CASES = """
 from harness.api import case

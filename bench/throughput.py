@@ -103,7 +103,7 @@ class CpuBusy:
         return self
 
     def __exit__(self, *exc):
-        total, idle = (end - start for end, start in zip(self._ticks(), self.start))
+        total, idle = (end - start for end, start in zip(self._ticks(), self.start, strict=True))
         self.share = 1 - idle / max(total, 1)
 
 

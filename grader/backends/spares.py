@@ -14,10 +14,10 @@ warm-up); those of another kind are discarded, and so are all at the end.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable
 
 from grader.backends.base import Channel
 from grader.intake import handin
@@ -97,7 +97,7 @@ class Spares:
     def _fill(self, key: Hashable) -> None:
         try:
             spare = self._start(key)
-        except Exception:  # noqa: BLE001 - a spare that cannot start is only not there
+        except Exception:
             spare = None
         with self._lock:
             self._pending -= 1

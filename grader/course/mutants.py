@@ -76,9 +76,8 @@ class Outcome:
 def _changes(node: ast.AST) -> list[tuple[str, ast.AST]]:
     """(kind, replacement) for each mutation of ``node`` itself; the replacement is a new node."""
     changes = []
-    if isinstance(node, (ast.BinOp, ast.BoolOp, ast.UnaryOp)) or isinstance(node, ast.AugAssign):
-        if type(node.op) in _SWAPS:
-            changes.append(("operator", _with(node, op=_SWAPS[type(node.op)]())))
+    if isinstance(node, (ast.BinOp, ast.BoolOp, ast.UnaryOp, ast.AugAssign)) and type(node.op) in _SWAPS:
+        changes.append(("operator", _with(node, op=_SWAPS[type(node.op)]())))
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
         changes += [("drop-term", node.left), ("drop-term", node.right)]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
@@ -224,7 +223,7 @@ def run(*, aufgabe: int, out: Path, jobs: int | None = None, every: int | None =
     listed = equivalents(assignment)
     outcomes = [
         Outcome(m.id, m.description, killed, passed, "" if killed else listed.get(m.id, ""), m.diff)
-        for m, (killed, passed) in zip(mutants, graded)
+        for m, (killed, passed) in zip(mutants, graded, strict=True)
     ]
     killed = sum(o.killed for o in outcomes)
     counted = len(outcomes) - sum(bool(o.equivalent) for o in outcomes)

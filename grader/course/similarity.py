@@ -66,7 +66,7 @@ def segments(code: str, slices) -> list[tuple[str, bool]]:
     """``code`` cut into (text, shared?) pieces along copydetect's slices."""
     pieces, position = [], 0
     starts, ends = slices if len(slices) == 2 else ([], [])
-    for start, end in zip(map(int, starts), map(int, ends)):
+    for start, end in zip(map(int, starts), map(int, ends), strict=True):
         if start > position:
             pieces.append((code[position:start], False))
         pieces.append((code[max(start, position):end], True))

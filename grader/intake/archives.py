@@ -13,8 +13,9 @@ from __future__ import annotations
 import stat
 import tarfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO, Iterator
+from typing import IO
 
 from grader.intake.filenames import fit_component
 from grader.intake.handin import MAX_BYTES as MAX_TOTAL
@@ -161,7 +162,7 @@ def _write(target: Path, members: Iterator[Member], packed: int) -> dict[str, st
     for name, kind, _, stream in members:
         parts = PurePosixPath(name).parts
         fitting = [fit_component(part) for part in parts]
-        shortened.update((short, part) for short, part in zip(fitting, parts) if short != part)
+        shortened.update((short, part) for short, part in zip(fitting, parts, strict=True) if short != part)
         destination = target.joinpath(*fitting)
         if kind == "dir":
             destination.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 MAX_DEPTH = 32
 """Folder levels below the hand-in; a real hand-in needs three or four."""

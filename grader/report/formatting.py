@@ -53,10 +53,7 @@ def _text(value, indent: str) -> str:
             lines.append(f"{inner}{key}:{joint}{text}")
         return "{\n" + "\n".join(lines) + "\n" + indent + "}" if lines else "{}"
     if isinstance(value, list):
-        if len(value) > 2 * EDGE_ITEMS + 1:
-            shown = [*value[:EDGE_ITEMS], ..., *value[-EDGE_ITEMS:]]
-        else:
-            shown = value
+        shown = [*value[:EDGE_ITEMS], ..., *value[-EDGE_ITEMS:]] if len(value) > 2 * EDGE_ITEMS + 1 else value
         parts = ["…" if item is ... else _text(item, indent + " ") for item in shown]
         joint = ",\n" + indent + " " if any("\n" in part for part in parts) else ", "
         return "[" + joint.join(parts) + "]"

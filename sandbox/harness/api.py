@@ -11,10 +11,11 @@ function itself never sees an expected value.
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .checks import (
     Close,
@@ -42,7 +43,7 @@ class Case:
 
     name: str
     """``<contract function>/<short description>``, e.g. ``pool2d/max-odd-shape``."""
-    func: Callable[[types.ModuleType, "Context"], Any] = field(repr=False)
+    func: Callable[[types.ModuleType, Context], Any] = field(repr=False)
     points: float
     visibility: str
     """``public``: inputs, expected and got values appear in the report and the
@@ -64,7 +65,7 @@ def case(
     points: float = 1.0,
     visibility: str = "public",
     timeout: float = 10.0,
-    check: Any = Close(),
+    check: Any = Close(),  # noqa: B008 (a frozen declaration: one shared default is safe)
     about: str = "",
     release: str = "",
 ) -> Callable:

@@ -82,7 +82,7 @@ def import_pyplot() -> None:
     if kwdoc is not None:
         artist.kwdoc = lambda _artist: ""
     try:
-        import matplotlib.pyplot  # noqa: F401
+        import matplotlib.pyplot
     finally:
         if kwdoc is not None:
             artist.kwdoc = kwdoc

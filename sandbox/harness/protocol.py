@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import struct
-from typing import BinaryIO, Callable
+from collections.abc import Callable
+from typing import BinaryIO
 
 MAGIC = b"GNN1"
 _LENGTH = struct.Struct(">I")

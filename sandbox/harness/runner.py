@@ -48,7 +48,7 @@ class Job:
         self.cases_source = header["cases_source"]
         self.case_names = header["cases"]
         self.timeouts = header["timeouts"]
-        self.resources = dict(zip(header["resources"], blobs))
+        self.resources = dict(zip(header["resources"], blobs, strict=True))
         self.scratch = Path(header["scratch"])
         self.wipe = [Path(p) for p in header.get("wipe", [])]
         self.limits = header.get("limits", {})
@@ -145,7 +145,7 @@ def warm_up(pyplot: bool) -> None:
     import zipfile  # noqa: F401  (numpy.savez needs it for every result)
 
     import numpy
-    import numpy.random  # noqa: F401  (lazy in numpy 2; most cases draw random numbers)
+    import numpy.random
 
     plain.encode({"value": numpy.zeros(2), "figures": []})
     if pyplot and not figures.warmed:

@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from clustertools import ROOT, verdicts, wait_for_workers  # noqa: E402
+from clustertools import ROOT, verdicts, wait_for_workers
 
-from grader.backends.docker import docker_unavailable_reason  # noqa: E402
-from grader.grading import run  # noqa: E402
+from grader.backends.docker import docker_unavailable_reason
+from grader.grading import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 REASON = docker_unavailable_reason()

@@ -8,12 +8,12 @@ import pytest
 
 pytest.importorskip("distributed")
 
-import dask  # noqa: E402
-from clustertools import ROOT, make_certificates, verdicts, wait_for_workers  # noqa: E402
-from distributed.security import Security  # noqa: E402
+import dask
+from clustertools import ROOT, make_certificates, verdicts, wait_for_workers
+from distributed.security import Security
 
-from grader.cluster import client as cluster  # noqa: E402
-from grader.grading import run  # noqa: E402
+from grader.cluster import client as cluster
+from grader.grading import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 

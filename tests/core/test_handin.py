@@ -27,7 +27,7 @@ def grade(root: Path, out: Path) -> dict:
 
 
 def test_the_wrong_variant_really_is_wrong():
-    assert WRONG != REFERENCE.read_text()
+    assert REFERENCE.read_text() != WRONG
 
 
 def deep_zip(path: Path, depth: int) -> Path:

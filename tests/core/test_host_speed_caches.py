@@ -108,7 +108,7 @@ def test_range_pairs_lists_every_index_of_every_range_in_small_chunks():
     want = [(r, i) for r in range(5) for i in range(low[r], high[r])]
     chunks = list(compare.range_pairs(low, high, chunk=3))
     assert len(chunks) > 1
-    got = [(int(r), int(i)) for which, index in chunks for r, i in zip(which, index)]
+    got = [(int(r), int(i)) for which, index in chunks for r, i in zip(which, index, strict=True)]
     assert got == want
 
 
@@ -121,7 +121,7 @@ def _shown_one_by_one(wanted, drawn, tol):
     low = np.searchsorted(drawn[:, 0], wanted[:, 0] - tol, side="left")
     high = np.searchsorted(drawn[:, 0], wanted[:, 0] + tol, side="right")
     return np.array(
-        [bool(np.any(np.abs(drawn[lo:hi, 1] - y) <= tol)) for lo, hi, y in zip(low, high, wanted[:, 1])], dtype=bool
+        [bool(np.any(np.abs(drawn[lo:hi, 1] - y) <= tol)) for lo, hi, y in zip(low, high, wanted[:, 1], strict=True)], dtype=bool
     )
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 SECONDS_PER_CALL = 5
 
@@ -89,7 +89,7 @@ def _observable(result, args: tuple):
 def _same(a, b) -> bool:
     """Equal numeric content; anything that is not numbers never counts as equal."""
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and len(a) > 0 and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and len(a) > 0 and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) or isinstance(b, dict) or a is None or b is None:
         return False
     try:
@@ -171,7 +171,7 @@ def probe(kit: Path, reference_file: Path) -> list[str]:
                 signal.alarm(SECONDS_PER_CALL)
                 try:
                     got = _observable(candidate(*kit_args), kit_args)
-                except BaseException:  # noqa: BLE001 - whatever a wrong call raises, it computed nothing
+                except BaseException:
                     continue
                 finally:
                     signal.alarm(0)

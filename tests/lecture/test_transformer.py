@@ -89,7 +89,7 @@ def test_char_transformer_learns_a_text():
     opt = optimizers.Adam(eta=0.01)
     T = 24
     first = None
-    for step in range(150):
+    for _step in range(150):
         starts = rng.integers(0, len(ids) - T - 1, size=8)
         x = np.stack([ids[s:s + T] for s in starts])
         y = np.stack([ids[s + 1:s + T + 1] for s in starts]).ravel()

@@ -5,7 +5,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 SCRIPT = "<script>alert('x')</script>"
 HIDDEN_SECRET = "GEHEIM-4711"
