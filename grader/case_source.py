@@ -115,3 +115,16 @@ def _declaration(decorator: ast.expr) -> tuple[str, str] | None:
             value = keyword.value
             visibility = value.value if isinstance(value, ast.Constant) else "hidden"
     return first.value, visibility
+
+
+def public_cases_source(source: str) -> str:
+    """``cases.py`` with only its public cases, their imports and the helpers they use."""
+    tree = ast.parse(source)
+    functions = {c.node.name for c in case_code(source).values() if c.visibility == "public"}
+    public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in functions]
+    keep = set(map(id, public)) | set(map(id, used_definitions(tree, public)))
+    parts = ['"""The public cases of this Aufgabe, as the grader runs them."""']
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
+            parts.append(segment(source, node))
+    return "\n\n\n".join(parts) + "\n"

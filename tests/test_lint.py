@@ -1,5 +1,6 @@
 """The code's habits, checked with the tests: ruff's rules as configured in pyproject.toml, modules short."""
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -37,3 +38,47 @@ def test_every_module_of_the_grader_and_the_harness_reads_at_once():
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, f"over {MAX_LINES} lines: {long}"
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Each module of grader/ -> the grader modules it imports at module level."""
+    paths = {}
+    for path in (ROOT / "grader").rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+                module = ".".join(base + ([node.module] if node.module else []))
+                found |= {module, *(f"{module}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+        graph[name] = {m for m in found if m in paths and m != name}
+    return graph
+
+
+def test_no_import_circle_between_the_modules_of_the_grader():
+    # A circle forces imports into functions and hides which part builds on which.
+    graph = _module_imports()
+    assert graph["grader.compare.judge"] >= {"grader.compare.figures"}  # the walk sees relative imports
+    circles, state, path = [], {}, []
+
+    def visit(name):
+        state[name] = "open"
+        path.append(name)
+        for other in sorted(graph[name]):
+            if state.get(other) == "open":
+                circles.append(path[path.index(other):] + [other])
+            elif other not in state:
+                visit(other)
+        path.pop()
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name)
+    assert not circles, [" -> ".join(c) for c in circles]

@@ -23,7 +23,8 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
     if choice not in CHOICES:
         raise ValueError(f"unknown sandbox {choice!r}")
     if choice in ("auto", "docker"):
-        from grader.backends.docker import DockerBackend, docker_unavailable_reason
+        from grader.backends.docker import DockerBackend
+        from grader.backends.engine import docker_unavailable_reason
 
         reason = docker_unavailable_reason()
         if reason is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.case_source import case_code
+from grader.case_source import case_code, public_cases_source
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,6 @@ class Job:
 @lru_cache(maxsize=16)
 def _public_part(source: str) -> tuple[str, frozenset[str]]:
     """(the source cut to its public cases, their names); parsed once per Aufgabe."""
-    from grader.course.kit import (
-        public_cases_source,  # the kit's own cut; kit imports the backends
-    )
-
     public = frozenset(name for name, code in case_code(source).items() if code.visibility == "public")
     return public_cases_source(source), public
 

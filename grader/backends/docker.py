@@ -63,21 +63,6 @@ font cache on every start), so the image's prebuilt one is copied into the tmpfs
 COMMAND = ["python3", "-I", "-c", SEED_FONT_CACHE + BOOT, "/opt/harness"]
 
 
-def docker_unavailable_reason() -> str | None:
-    """Why no Docker engine can be used here, or None when one answers."""
-    try:
-        client = docker.from_env(timeout=10)
-    except docker.errors.DockerException as exc:
-        return f"Keine Docker-Engine gefunden: {exc}"
-    try:
-        client.ping()
-    except (docker.errors.DockerException, OSError) as exc:
-        return f"Die Docker-Engine antwortet nicht: {exc}"
-    finally:
-        client.close()
-    return None
-
-
 class _Registry:
     """The containers one backend created and has not removed yet."""
 

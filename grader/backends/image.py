@@ -42,6 +42,7 @@ import docker.errors
 
 from grader import PROJECT
 from grader.backends import SandboxUnavailable, pins
+from grader.backends.engine import engine
 
 SANDBOX = PROJECT / "sandbox"
 DEFINITION = SANDBOX / "image"
@@ -70,16 +71,6 @@ KEEP_STALE = "GRADER_KEEP_STALE_IMAGES"
 
 class ImageError(Exception):
     """The image could not be built; the message says why and what to try."""
-
-
-def engine() -> docker.DockerClient:
-    """A client of this host's Docker engine; SandboxUnavailable, saying why, when none answers."""
-    from grader.backends.docker import docker_unavailable_reason  # docker.py builds on this module
-
-    reason = docker_unavailable_reason()
-    if reason is not None:
-        raise SandboxUnavailable(reason)
-    return docker.from_env()
 
 
 def build_command(*, from_debian: bool = False, force: bool = False, log: Log = print) -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 from grader import assignment as assignments
 from grader.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
 from grader.backends import pins
-from grader.case_source import case_code, segment, used_definitions
+from grader.case_source import public_cases_source
 from grader.expected import expected_for
 from grader.report.pictures import png_name
 from harness import plain
@@ -46,19 +46,6 @@ _GRADER_COMPARE = re.compile(r"^from grader\.compare import ", re.MULTILINE)
 
 class KitError(Exception):
     """The kit cannot be built as asked; the message says why (German)."""
-
-
-def public_cases_source(source: str) -> str:
-    """``cases.py`` with only its public cases, their imports and the helpers they use."""
-    tree = ast.parse(source)
-    functions = {c.node.name for c in case_code(source).values() if c.visibility == "public"}
-    public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in functions]
-    keep = set(map(id, public)) | set(map(id, used_definitions(tree, public)))
-    parts = ['"""The public cases of this Aufgabe, as the grader runs them."""']
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
-            parts.append(segment(source, node))
-    return "\n\n\n".join(parts) + "\n"
 
 
 def kit_properties_source(source: str, name: str) -> str:

@@ -15,7 +15,8 @@ import docker
 import pytest
 from dockertools import CASES, HOST_SENTINEL, leftover_containers, make_job
 
-from grader.backends.docker import DockerBackend, docker_unavailable_reason
+from grader.backends.docker import DockerBackend
+from grader.backends.engine import docker_unavailable_reason
 from grader.backends.session import JobRun, run_job
 
 

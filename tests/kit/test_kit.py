@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader import assignment as assignments
+from grader import case_source
 from grader.cli import main
 from grader.course import kit
 from grader.errors import EXIT_REFERENCE
@@ -167,7 +168,7 @@ def public(m, ctx):
 def secret(m, ctx):
     return ONLY_HIDDEN
 '''
-    cut = kit.public_cases_source(source)
+    cut = case_source.public_cases_source(source)
     assert "f/public" in cut and "def _helper" in cut and "SHARED = 1" in cut and "import numpy" in cut
     assert "f/secret" not in cut and "ONLY_HIDDEN" not in cut
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
 from grader import results
-from grader.backends import docker as docker_backend
+from grader.backends import engine as docker_engine
 from grader.cli import main
 from grader.course import overview
 from grader.grading import run
@@ -274,7 +274,7 @@ def test_an_override_while_another_grader_writes_says_to_wait_not_to_choose_anot
 
 
 def test_without_an_engine_only_a_command_with_sandbox_choice_hints_at_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(docker_backend, "docker_unavailable_reason", lambda: "Keine Docker-Engine gefunden.")
+    monkeypatch.setattr(docker_engine, "docker_unavailable_reason", lambda: "Keine Docker-Engine gefunden.")
     no_traceback(grader("check", "--aufgabe", "1", tmp_path, "--sandbox", "docker"), 5, "oder --sandbox process wählen")
     done = grader("sandbox", "prune")
     no_traceback(done, 5, "Docker-Engine starten")
