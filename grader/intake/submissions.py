@@ -81,10 +81,11 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
 def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
     try:
         return open_submission(entry, module, workdir, name=name)
-    except Exception as exc:  # one hand-in never stops finding the others
-        return Submission(_id(name), entry, error=(
-            f"Die Abgabe {readable(name)} ließ sich nicht öffnen ({type(exc).__name__})."
-        ), handed_in=readable(name))
+    except OSError as exc:  # one hand-in never stops finding the others
+        why = f"ließ sich nicht öffnen: {os_reason(exc)}."
+    except Exception as exc:  # what open_submission does not foresee is our bug, never the student's
+        why = f"ließ sich nicht öffnen (interner Fehler: {type(exc).__name__}). Bitte den Lehrenden melden."
+    return Submission(_id(name), entry, error=f"Die Abgabe {readable(name)} {why}", handed_in=readable(name))
 
 
 ONLINE_TEXT_IGNORED = "Der Online-Text dieser Abgabe wurde nicht bewertet; bewertet wird nur die hochgeladene Datei."
