@@ -179,14 +179,14 @@ def test_properties_may_only_import_the_comparators_from_the_grader():
         kit.kit_properties_source("from grader.compare import Judgement\nfrom grader.backends.image import x\n", "kit_properties.py")
 
 
-def test_a_kit_that_cannot_carry_the_checks_ends_as_a_broken_aufgabe(tmp_path, monkeypatch):
+def test_a_kit_that_cannot_carry_the_properties_ends_as_a_broken_aufgabe(tmp_path, monkeypatch):
     """Exit 1 belongs to `check`'s failed cases; here the instructor's Aufgabe must be fixed."""
-    checks = tmp_path / "checks.py"
-    checks.write_text("from grader.backends.image import x\n")
-    monkeypatch.setattr(kit, "kit_checks_file", lambda assignment: checks)
+    properties = tmp_path / "kit_properties.py"
+    properties.write_text("from grader.backends.image import x\n")
+    monkeypatch.setattr(kit, "kit_properties_file", lambda assignment: properties)
     done = CliRunner().invoke(main, ["kit", "--aufgabe", "1", "--out", str(tmp_path / "kit.zip")])
     assert done.exit_code == EXIT_REFERENCE, done.output
-    assert "checks.py importiert mehr vom Grader" in done.output and "Traceback" not in done.output
+    assert "kit_properties.py importiert mehr vom Grader" in done.output and "Traceback" not in done.output
 
 
 def test_same_kit_gives_the_same_bytes(tmp_path):
