@@ -141,6 +141,7 @@ def _properties(path: Path) -> dict:
     if not path.is_file():
         return {}
     spec = importlib.util.spec_from_file_location(f"{path.parent.name}_{path.stem}", path)
+    assert spec is not None and spec.loader is not None, path  # a .py file always has a source loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return {

@@ -11,6 +11,7 @@ and constants a case uses come along with it, and only those.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,8 +42,7 @@ def _case_code(source: str) -> dict[str, CaseCode]:
     tree = ast.parse(source)
     found = {}
     for node in tree.body:
-        declared = _case_declaration(node)
-        if declared:
+        if isinstance(node, ast.FunctionDef) and (declared := _case_declaration(node)):
             name, visibility = declared
             used = used_definitions(tree, [node], decorators=False)
             helpers = "\n\n".join(segment(source, h) for h in used)
@@ -57,7 +57,7 @@ def segment(source: str, node: ast.stmt) -> str:
     return "\n".join(lines[first - 1 : node.end_lineno])
 
 
-def used_definitions(tree: ast.Module, roots: list[ast.stmt], *, decorators: bool = True) -> list[ast.stmt]:
+def used_definitions(tree: ast.Module, roots: Sequence[ast.stmt], *, decorators: bool = True) -> list[ast.stmt]:
     """The top-level definitions (not cases, not imports) that ``roots`` use, in source order.
 
     Without ``decorators``, what only the roots' decorators use (the check of
@@ -72,17 +72,17 @@ def used_definitions(tree: ast.Module, roots: list[ast.stmt], *, decorators: boo
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        definitions[name.id] = node
+                for part in ast.walk(target):
+                    if isinstance(part, ast.Name):
+                        definitions[part.id] = node
     used: list[ast.stmt] = []
     pending: list[ast.AST] = [
         part for root in roots
         for part in ([root] if decorators or not isinstance(root, ast.FunctionDef) else [root.args, *root.body])
     ]
     while pending:
-        node = pending.pop()
-        for name in {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}:
+        current = pending.pop()
+        for name in {n.id for n in ast.walk(current) if isinstance(n, ast.Name)}:
             definition = definitions.get(name)
             if definition is not None and definition not in used and definition not in roots:
                 used.append(definition)
@@ -111,9 +111,9 @@ def _declaration(decorator: ast.expr) -> tuple[str, str] | None:
     visibility = "public"  # the decorator's default
     for keyword in decorator.keywords:
         if keyword.arg == "visibility":
-            # A visibility that is not a literal might be "hidden": treat it so.
+            # A visibility that is not a literal string might be "hidden": treat it so.
             value = keyword.value
-            visibility = value.value if isinstance(value, ast.Constant) else "hidden"
+            visibility = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else "hidden"
     return first.value, visibility
 
 

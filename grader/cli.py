@@ -18,7 +18,7 @@ click_german.install()
 from grader import assignment as assignments
 from grader.backends import CHOICES, image
 from grader.cluster.client import ClusterUnavailable
-from grader.course.cli import add_commands
+from grader.course.cli import add_commands, defaults
 from grader.course.mutants import run as run_mutants
 from grader.errors import EXIT_FAILED, handle_errors
 from grader.grading import grade_path, run
@@ -39,12 +39,12 @@ def main() -> None:
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: out/aufgabeN).")
-@click.option("--jobs", "-j", type=click.IntRange(1), default=run.__kwdefaults__["jobs"], help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
-@click.option("--sandbox", type=click.Choice(CHOICES), default=run.__kwdefaults__["sandbox"], show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1), default=defaults(run)["jobs"], help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
+@click.option("--sandbox", type=click.Choice(CHOICES), default=defaults(run)["sandbox"], show_default=True)
 @click.option("--regrade", is_flag=True, help="Auch unveränderte, schon bewertete Abgaben neu bewerten.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default=run.__kwdefaults__["lang"], show_default=True, help="Sprache der Berichte.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=defaults(run)["lang"], show_default=True, help="Sprache der Berichte.")
 @click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum im Bericht zeigen.")
-@click.option("--cluster", envvar="GRADER_CLUSTER", default=run.__kwdefaults__["cluster"], metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten (tcp://HOST:8786 oder tls://…).")
+@click.option("--cluster", envvar="GRADER_CLUSTER", default=defaults(run)["cluster"], metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten (tcp://HOST:8786 oder tls://…).")
 @handle_errors
 def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool, cluster: str | None) -> None:
     """Alle Abgaben in SUBMISSIONS (Ordner, oder dessen .zip wie Moodles Download) bewerten: results.json, Berichte, index.html, grades.csv."""
@@ -72,7 +72,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
 @main.command("check")
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--sandbox", type=click.Choice(CHOICES), default=grade_path.__kwdefaults__["sandbox"], show_default=True)
+@click.option("--sandbox", type=click.Choice(CHOICES), default=defaults(grade_path)["sandbox"], show_default=True)
 @handle_errors
 def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
     """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip oder .py) laufen lassen."""
@@ -119,7 +119,7 @@ def sandbox_build(from_debian: bool, force: bool) -> None:
 
 
 @sandbox_group.command("prune")
-@click.option("--repository", default=image.prune_command.__kwdefaults__["repository"], show_default=True, help="Repository der Sandbox-Images.")
+@click.option("--repository", default=defaults(image.prune_command)["repository"], show_default=True, help="Repository der Sandbox-Images.")
 @handle_errors
 def sandbox_prune(repository: str) -> None:
     """Veraltete Tags des Sandbox-Images entfernen (alle außer dem aktuellen)."""
@@ -147,7 +147,7 @@ def worker_command(scheduler: str, sandbox: str, slots: int | None, dask_args: t
 @main.command("mutants")
 @click.option("--aufgabe", type=int, required=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
-@click.option("--jobs", type=int, default=run_mutants.__kwdefaults__["jobs"], help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
+@click.option("--jobs", type=int, default=defaults(run_mutants)["jobs"], help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
 @handle_errors
 def mutants_command(aufgabe: int, out: Path, jobs: int | None) -> None:
     """Mutanten der Referenz durch die Fälle bewerten: OUT/mutants.json und OUT/survivors.html."""

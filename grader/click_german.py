@@ -83,7 +83,6 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
 def install() -> None:
     """Make click speak German in this process."""
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
-        if hasattr(module, "_"):
-            module._ = _gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+        for name, german in (("_", _gettext), ("ngettext", _ngettext)):
+            if hasattr(module, name):
+                setattr(module, name, german)

@@ -51,7 +51,9 @@ class GraderError(click.ClickException):
 
     def __init__(self, message: str, hint: str, exit_code: int):
         super().__init__(f"{message}\n  Hinweis: {hint}")
-        self.exit_code = exit_code
+        # click >= 8.4 types exit_code as a class constant (ClassVar), yet its main reads
+        # it from the instance (``e.exit_code``): one class carries all our exit codes.
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 def _translate(exc: BaseException) -> GraderError | None:

@@ -17,11 +17,11 @@ from grader import assignment as assignments
 from grader import diagnosis, disclosure
 from grader.assignment import Assignment
 from grader.backends import Backend, SandboxLost, make_backend
-from grader.backends.base import Job
-from grader.backends.session import JobRun, run_job
+from grader.backends.session import run_job
 from grader.backends.tempdirs import private_temporary
 from grader.backends.validate import CaseRun
 from grader.causes import shared_causes
+from grader.cluster.client import Cluster, connect
 from grader.course import overrides
 from grader.expected import Expected, expected_for
 from grader.intake.download import find_submissions
@@ -42,16 +42,15 @@ from harness.reaper import remove_tree
 def grade_submission(
     assignment: Assignment,
     expected: Expected,
-    backend: Backend,
+    backend: Backend | Cluster,
     submission: Submission,
     *,
     public_only: bool = False,
     figures_dir: Path | None = None,
-    execute: Callable[[Job], JobRun] | None = None,
 ) -> SubmissionResult:
     """Grade one submission; never raises for anything the submission does.
 
-    ``execute`` runs the job elsewhere (a cluster worker) instead of in ``backend``."""
+    With a ``Cluster`` as ``backend``, the job runs on one of its workers."""
     started = time.monotonic()
     cases = [c for c in assignment.cases if c.visibility == "public" or not public_only]
     result = SubmissionResult(
@@ -72,8 +71,9 @@ def grade_submission(
             for c in cases
         ]
         return result
+    assert submission.folder is not None, submission.id  # found wherever there is no error
     job = assignment.job(submission.folder, {c.name: c.timeout for c in cases})
-    job_run = execute(job) if execute is not None else run_job(backend, job)
+    job_run = backend.execute(job) if isinstance(backend, Cluster) else run_job(backend, job)
     result.versions, result.network = job_run.versions, job_run.network
     result.sandbox_failed = any(run.status == RunStatus.SANDBOX for run in job_run.cases.values())
     for case in cases:
@@ -113,7 +113,8 @@ def grade_submission(
 
 
 def _grader_failed(
-    assignment: Assignment, backend: Backend, submission: Submission, exc: Exception, log: Callable[[str], None]
+    assignment: Assignment, backend: Backend | Cluster, submission: Submission, exc: Exception,
+    log: Callable[[str], None],
 ) -> SubmissionResult:
     """The verdict for a submission whose grading failed on the host: an error, never stored, so
     that the next run tries again; the other submissions go on. Built here, not through
@@ -259,12 +260,14 @@ def _run(
         found = find_submissions(Path(submissions), assignment.module, Path(work))
         if not found:
             raise NoSubmissions(submissions)
-        if cluster is not None:
-            from grader.cluster.client import connect  # Dask is an optional extra
-
-            backend = remote = connect(cluster, sandbox=sandbox, log=log)
+        backend: Backend | Cluster
+        if cluster is None:
+            backend = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log)
+        elif isinstance(sandbox, Backend):
+            # The workers start their own sandboxes: they can be told a kind, not handed this one.
+            raise ValueError("with a cluster, sandbox names the workers' sandbox (auto, docker, process), not a Backend")
         else:
-            backend, remote = sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log), None
+            backend = connect(cluster, sandbox=sandbox, log=log)
         fingerprint = assignment.fingerprint()
         keys = {s.id: f"{fingerprint}:{backend.name}:{submission_hash(s)}" for s in found}
         todo = []
@@ -278,11 +281,11 @@ def _run(
             log(f"{len(graded)} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
         stopping = threading.Event()
         # On a cluster: a second submission per slot waits there while this host judges the first.
-        workers = 2 * remote.slots if remote else affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
+        workers = 2 * backend.slots if isinstance(backend, Cluster) else affordable_jobs(jobs or os.cpu_count() or 1, assignment.limits.memory, log)
         waiting = len(todo)
         waiting_lock = threading.Lock()
 
-        def grade(submission: Submission) -> SubmissionResult:
+        def grade(submission: Submission, expected: Expected) -> SubmissionResult:
             nonlocal waiting
             with waiting_lock:
                 waiting -= 1
@@ -290,10 +293,7 @@ def _run(
                 backend.reserve(min(workers, waiting))
             remove_tree(figures_dir / file_stem(submission.id))
             try:
-                result = grade_submission(
-                    assignment, expected, backend, submission, figures_dir=figures_dir,
-                    execute=remote.execute if remote else None,
-                )
+                result = grade_submission(assignment, expected, backend, submission, figures_dir=figures_dir)
             except (SandboxLost, KeyboardInterrupt):
                 raise
             except Exception as exc:  # one submission never stops the batch
@@ -311,8 +311,10 @@ def _run(
         lost: SandboxLost | None = None
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            expected = expected_for(assignment) if todo else None
-            futures = [pool.submit(grade, s) for s in todo]
+            futures = []
+            if todo:  # with every result stored, the expected values need not be computed
+                expected = expected_for(assignment)
+                futures = [pool.submit(grade, s, expected) for s in todo]
             for future in as_completed(futures):
                 result = future.result()
                 graded[result.id] = result

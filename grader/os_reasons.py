@@ -24,4 +24,5 @@ REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """Why ``exc`` happened, in German where the reason is known; the system's own text otherwise."""
-    return REASONS.get(exc.errno, exc.strerror or str(exc))
+    reason = REASONS.get(exc.errno) if exc.errno is not None else None
+    return reason or exc.strerror or str(exc)

@@ -24,7 +24,7 @@ from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 def verdict(
     case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
-) -> tuple[str, str]:
+) -> tuple[CaseStatus, str]:
     """(status, German message) of one case."""
     module = f"{assignment.module}.py"
     if run.status == RunStatus.OK:

@@ -1,6 +1,8 @@
-"""The code's habits, checked with the tests: ruff's rules as configured in pyproject.toml, modules short."""
+"""The code's habits, checked with the tests: ruff and mypy as configured in pyproject.toml,
+no import circle, modules short."""
 
 import ast
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -19,6 +21,14 @@ def _ruff() -> list[str]:
     if found is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     return [found]
+
+
+def test_grader_passes_mypy():
+    # What mypy checks (grader/, which modules it may not follow) is configured in pyproject.toml.
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed (pip install -e '.[test]')")
+    checked = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_code_passes_ruff():

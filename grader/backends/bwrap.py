@@ -66,8 +66,8 @@ def arguments(workdir: Path, writable: list[Path], readonly: list[Path], harness
         elif host.is_dir():
             args += ["--ro-bind", str(host), str(host)]
     runtime = _runtime(harness)
-    for path in runtime:
-        args += ["--ro-bind", path, path]
+    for folder in runtime:
+        args += ["--ro-bind", folder, folder]
     args += packages_view(runtime, harness)
     for path in readonly:
         args += ["--ro-bind", str(path), str(path)]
@@ -109,7 +109,7 @@ def _image_entries() -> dict[str, frozenset[str]]:
     folders = site.getsitepackages() + site.getsitepackages([sys.base_prefix])
     entries: dict[str, set[str]] = {os.path.realpath(f): set() for f in folders if os.path.isdir(f)}
     for dist in _image_distributions():
-        folder = os.path.realpath(dist.locate_file(""))
+        folder = os.path.realpath(str(dist.locate_file("")))
         if folder in entries:
             entries[folder] |= _top_level(dist, folder)
     return {folder: frozenset(names) for folder, names in entries.items()}

@@ -34,7 +34,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import docker
@@ -252,7 +252,7 @@ def download_wheels(log: Log = print) -> list[Path]:
     return sorted(cached.values())
 
 
-def _context(wheels: list[Path] = ()) -> io.BytesIO:
+def _context(wheels: Sequence[Path] = ()) -> io.BytesIO:
     """The build context as an in-memory tar: the definition, the harness and the wheels."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
@@ -267,7 +267,7 @@ def _context(wheels: list[Path] = ()) -> io.BytesIO:
     return buffer
 
 
-def _build(client, dockerfile: str, tag: str, buildargs: dict, log: Log, wheels: list[Path] = (), **options) -> None:
+def _build(client, dockerfile: str, tag: str, buildargs: dict, log: Log, wheels: Sequence[Path] = (), **options) -> None:
     """Build with the SDK's low-level API so that the build log can be streamed."""
     stream = client.api.build(
         fileobj=_context(wheels),

@@ -32,7 +32,7 @@ from pathlib import Path
 import harness
 from grader.backends import bwrap, tempdirs
 from grader.backends.base import Backend, Channel, Job
-from grader.backends.process_channel import ProcessChannel
+from grader.backends.process_channel import Harness, ProcessChannel
 from grader.backends.spares import Spare, Spares, copy_submission
 
 HARNESS_PARENT = str(Path(harness.__file__).resolve().parent.parent)
@@ -239,6 +239,7 @@ class ProcessBackend(Backend):
         else:  # the sandbox has no network: the harness need not leave it
             options = []
             sandbox = bwrap.arguments(workdir, [scratch, mpl], [submission], HARNESS_PARENT)
+        popen: Harness
         try:
             popen = zygote_for(warm_pyplot).spawn(workdir, env, options, sandbox)
         except OSError:  # no zygote here: start the harness itself

@@ -11,35 +11,58 @@ import contextlib
 import os
 import selectors
 import signal
-import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import IO, Protocol
 
 from grader.backends.base import STDERR_KEEP, Channel, ChannelTimeout, ExitInfo
 from harness import reaper
 
 
+class Harness(Protocol):
+    """What the channel uses of a started harness: a ``subprocess.Popen`` or a harness
+    forked by a zygote (``grader.backends.process.ForkedHarness``), with pipes for all
+    three streams."""
+
+    @property
+    def pid(self) -> int: ...
+    @property
+    def returncode(self) -> int | None: ...
+    @property
+    def stdin(self) -> IO[bytes] | None: ...
+    @property
+    def stdout(self) -> IO[bytes] | None: ...
+    @property
+    def stderr(self) -> IO[bytes] | None: ...
+    def wait(self) -> int | None: ...
+
+
 class ProcessChannel(Channel):
-    def __init__(self, popen: subprocess.Popen, workdir: Path, on_close=lambda channel: None):
+    def __init__(self, popen: Harness, workdir: Path, on_close=lambda channel: None):
+        if popen.stdin is None or popen.stdout is None or popen.stderr is None:
+            raise ValueError("the harness's stdin, stdout and stderr must be pipes")
         self.popen = popen
+        self.pipes = (popen.stdin, popen.stdout, popen.stderr)
+        """The harness's stdin, stdout and stderr."""
         self.workdir = workdir
         self.on_close = on_close
         self.buffer = bytearray()
         self.stderr = bytearray()
         self.selector = selectors.DefaultSelector()
-        for stream in (popen.stdout, popen.stderr):
+        for stream in self.pipes[1:]:
             os.set_blocking(stream.fileno(), False)
             self.selector.register(stream.fileno(), selectors.EVENT_READ, stream)
         self.info: ExitInfo | None = None
         self.closing = threading.Lock()
 
     def send(self, data: bytes, last: bool = True) -> None:
+        stdin = self.pipes[0]
         try:
-            self.popen.stdin.write(data)
-            self.popen.stdin.flush()
+            stdin.write(data)
+            stdin.flush()
             if last:
-                self.popen.stdin.close()
+                stdin.close()
         except BrokenPipeError:
             pass  # the harness died already; reading will say so
 
@@ -57,7 +80,7 @@ class ProcessChannel(Channel):
                     continue
                 if not chunk:
                     self.selector.unregister(key.fd)
-                elif key.data is self.popen.stdout:
+                elif key.data is self.pipes[1]:
                     self.buffer += chunk
                 elif len(self.stderr) < STDERR_KEEP:
                     self.stderr += chunk[: STDERR_KEEP - len(self.stderr)]
@@ -89,7 +112,7 @@ class ProcessChannel(Channel):
             kill_tree(self.popen.pid)
             self.popen.wait()
             self.selector.close()
-            for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
+            for stream in self.pipes:
                 stream.close()
         finally:
             reaper.remove_tree(self.workdir)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from grader.backends.base import Channel
 from grader.intake import handin
@@ -43,16 +44,20 @@ def copy_submission(source: Path, spare: Spare) -> None:
         raise
 
 
-class Spares:
+Key = TypeVar("Key", bound=Hashable)
+"""The kind of a spare: jobs of the same key can use the same spares."""
+
+
+class Spares(Generic[Key]):
     """Keeps up to ``count`` spares of the current kind started ahead."""
 
-    def __init__(self, start: Callable[[Hashable], Spare], discard: Callable[[Spare], None]):
+    def __init__(self, start: Callable[[Key], Spare], discard: Callable[[Spare], object]):
         self._start = start
         self._discard = discard
         self._lock = threading.Lock()
         self._ready: list[Spare] = []
         self._pending = 0
-        self._key: Hashable | None = None
+        self._key: Key | None = None
         self._count = 0
         self._closed = False
         self._pool: ThreadPoolExecutor | None = None
@@ -71,7 +76,7 @@ class Spares:
         with self._lock:
             return list(self._ready)
 
-    def take(self, key: Hashable) -> Spare | None:
+    def take(self, key: Key) -> Spare | None:
         """A ready spare of ``key`` (None if there is none yet); starts replacements."""
         with self._lock:
             if self._closed or not self._count:
@@ -84,30 +89,26 @@ class Spares:
             self._pending += max(0, missing)
             if missing > 0 and self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self._count, thread_name_prefix="spare")
-            pool = self._pool
+            pool = self._pool if missing > 0 else None
         for old in stale:
             self._discard(old)
-        try:
-            for _ in range(max(0, missing)):
-                pool.submit(self._fill, key)
-        except RuntimeError:
-            pass  # closed meanwhile (Ctrl-C): no more spares
+        if pool is not None:
+            try:
+                for _ in range(missing):
+                    pool.submit(self._fill, key)
+            except RuntimeError:
+                pass  # closed meanwhile (Ctrl-C): no more spares
         return spare
 
-    def _fill(self, key: Hashable) -> None:
+    def _fill(self, key: Key) -> None:
         try:
             spare = self._start(key)
         except Exception:
             spare = None
         with self._lock:
             self._pending -= 1
-            keep = (
-                spare is not None
-                and not self._closed
-                and key == self._key
-                and len(self._ready) < self._count
-            )
-            if keep:
+            keep = not self._closed and key == self._key and len(self._ready) < self._count
+            if spare is not None and keep:
                 self._ready.append(spare)
         if spare is not None and not keep:
             self._discard(spare)

@@ -19,6 +19,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
+from pathlib import Path
 
 from grader.backends import SandboxLost
 from grader.backends.base import Job
@@ -90,7 +91,8 @@ class Cluster:
 
     def _template(self, job: Job):
         """The job without its folder, sent to the workers once per batch, not with every task."""
-        bare = dataclasses.replace(job, submission=None)
+        # The worker puts in the folder it unpacked the hand-in to (``run_remote``).
+        bare = dataclasses.replace(job, submission=Path())
         for known, future in self._templates:
             if known == bare:
                 return future

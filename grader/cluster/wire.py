@@ -16,6 +16,7 @@ import io
 import zipfile
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from grader.backends import validate
 from grader.backends.base import Job
@@ -80,7 +81,7 @@ def encode_run(job_run: JobRun, sandbox: str) -> dict:
 
 
 def _frame(run: CaseRun) -> bytes:
-    header = {
+    header: dict[str, Any] = {
         "type": "case",
         "name": run.name,
         "status": "finished" if run.status in RESULT_STATUSES else run.status,

@@ -123,16 +123,19 @@ class Admission(WorkerPlugin):
 def run_remote(job: Job, handed_in: bytes) -> dict:
     """One Dask task: a submission's job in this worker's sandbox; the raw case frames back."""
     worker = get_worker()
+    backend = _backend
+    if backend is None:  # ``refusal`` grants such a worker no slots, so no task should arrive
+        raise RuntimeError("this worker was not started by `grader worker`: it has no sandbox")
     # One sandbox started ahead per slot: the next task often arrives only while this one runs.
-    _backend.reserve(worker.state.nthreads)
+    backend.reserve(worker.state.nthreads)
     try:
         with tempdirs.private_temporary("gnn-cluster-") as work:
             (work / "handin.zip").write_bytes(handed_in)
             archives.unpack(work / "handin.zip", work / "submission")
-            job_run = run_job(_backend, replace(job, submission=work / "submission"))
+            job_run = run_job(backend, replace(job, submission=work / "submission"))
     except SandboxLost:
         # This host's sandbox is gone: no more tasks here for any client, the retries go elsewhere.
         lost = {name: 0 for name in worker.state.total_resources if name.startswith(RESOURCE)}
         worker.loop.add_callback(worker.set_resources, **lost)
         raise
-    return cluster_wire.encode_run(job_run, _backend.name)
+    return cluster_wire.encode_run(job_run, backend.name)

@@ -8,6 +8,8 @@ marker or figure size passes; the PNGs are only shown in the report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints
@@ -18,7 +20,7 @@ from .values import Judgement
 FIGURE_CHECKS = (ShowsPoints, LabelledAxes, ShowsImage, DecreasingCurve)
 
 
-def judge_figures(check, expected_figures: list, figures: list) -> Judgement:
+def judge_figures(check, expected_figures: Sequence[dict], figures: Sequence[dict]) -> Judgement:
     """Apply a figure check to the student's ``figures`` (the reference's: ``expected_figures``)."""
     if isinstance(check, ShowsPoints):
         _, problem = points_axes(check, expected_figures, figures)
@@ -34,7 +36,7 @@ def judge_figures(check, expected_figures: list, figures: list) -> Judgement:
     raise TypeError(f"not a figure check: {check!r}")
 
 
-def all_axes(figures: list) -> list[dict]:
+def all_axes(figures: Sequence[dict]) -> list[dict]:
     return [ax for figure in figures for ax in figure["data"]["axes"]]
 
 
@@ -78,7 +80,7 @@ def _is_time_series(line) -> bool:
     return line.ndim == 2 and len(line) > 2 and np.array_equal(line[:, 0], np.arange(len(line)))
 
 
-def points_axes(check, expected_figures: list, figures: list) -> tuple[dict | None, str]:
+def points_axes(check, expected_figures: Sequence[dict], figures: Sequence[dict]) -> tuple[dict | None, str]:
     """(the axes that shows the reference's points, "") or (None, German reason)."""
     wanted = points(all_axes(expected_figures))
     if len(wanted) == 0:
@@ -106,7 +108,7 @@ def points_axes(check, expected_figures: list, figures: list) -> tuple[dict | No
     return None, reason
 
 
-def labelled(check: LabelledAxes, expected_figures: list, figures: list) -> Judgement:
+def labelled(check: LabelledAxes, expected_figures: Sequence[dict], figures: Sequence[dict]) -> Judgement:
     """The labels of the diagram the student drew, whatever it shows.
 
     Whether it shows the right points (or transposed ones) is the question of
@@ -137,11 +139,11 @@ def labelled(check: LabelledAxes, expected_figures: list, figures: list) -> Judg
     return Judgement(True, "Richtig: die Achsen sind beschriftet.")
 
 
-def images_of(figures: list) -> list[np.ndarray]:
+def images_of(figures: Sequence[dict]) -> list[np.ndarray]:
     return [np.asarray(image, dtype=float) for ax in all_axes(figures) for image in ax["images"]]
 
 
-def shows_image(check: ShowsImage, expected_figures: list, figures: list) -> Judgement:
+def shows_image(check: ShowsImage, expected_figures: Sequence[dict], figures: Sequence[dict]) -> Judgement:
     wanted = images_of(expected_figures)
     if not wanted:
         raise ValueError("the reference's figure shows no image")
@@ -161,7 +163,7 @@ def shows_image(check: ShowsImage, expected_figures: list, figures: list) -> Jud
     return Judgement(False, f"Das gezeigte Bild weicht ab: größte Abweichung {best:.3g} (erlaubt {check.atol:g}).")
 
 
-def decreasing(check: DecreasingCurve, figures: list) -> Judgement:
+def decreasing(check: DecreasingCurve, figures: Sequence[dict]) -> Judgement:
     if not figures:
         return Judgement(False, "Es wurde keine Abbildung erzeugt: erwartet ist eine fallende Fehlerkurve.")
     lines = [np.asarray(line)[:, 1] for ax in all_axes(figures) for line in ax["lines"] if len(line) >= check.min_points]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,10 +20,17 @@ from grader.report import grades
 from grader.report.i18n import LANGUAGES
 
 
+def defaults(function: Callable) -> dict[str, Any]:
+    """The keyword-only defaults of ``function``, which its command's options take over."""
+    found = function.__kwdefaults__
+    assert found is not None, f"{function.__qualname__} has no keyword-only defaults"
+    return found
+
+
 def lang_option(function: Callable) -> Callable:
     """``--lang`` with the default of ``function``, the command's own."""
     return click.option(
-        "--lang", type=click.Choice(LANGUAGES), default=function.__kwdefaults__["lang"], show_default=True,
+        "--lang", type=click.Choice(LANGUAGES), default=defaults(function)["lang"], show_default=True,
         help="Sprache der Seiten.",
     )
 
@@ -34,7 +42,7 @@ ALLOW_INCOMPLETE = click.option(
 
 @click.command("overview")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=overview.overview.__kwdefaults__["out"], show_default=True, help="Ordner für overview.html und overview.csv.")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=defaults(overview.overview)["out"], show_default=True, help="Ordner für overview.html und overview.csv.")
 @click.option("--roster", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Moodles Teilnehmerliste, Notenexport oder Bewertungstabelle (mit E-Mail oder ID-Nummer); mehrfach möglich.")
 @lang_option(overview.overview)
 @ALLOW_INCOMPLETE
@@ -101,7 +109,7 @@ def kit_command(aufgabe: int, out: Path) -> None:
 @click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner, derselbe wie bei `grader run` (Standard: out/aufgabeN).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=similarity.similarity.__kwdefaults__["threshold"], show_default=True, help="Ab diesem Anteil gemeinsamen Codes wird ein Paar gelistet.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=defaults(similarity.similarity)["threshold"], show_default=True, help="Ab diesem Anteil gemeinsamen Codes wird ein Paar gelistet.")
 @lang_option(similarity.similarity)
 @handle_errors
 def similarity_command(aufgabe: int, submissions: Path, out: Path | None, threshold: float, lang: str) -> None:
@@ -116,7 +124,7 @@ def similarity_command(aufgabe: int, submissions: Path, out: Path | None, thresh
 @click.option("--id", "submission_id", required=True, help="Kennung der Abgabe, wie in results.json und index.html.")
 @click.option("--points", type=click.FloatRange(0), help="Neue Punktzahl (das Testat folgt dann allein der Schwelle, auch bei fehlendem Pflichtfall; --passed setzt es selbst).")
 @click.option("--passed", type=click.Choice(["yes", "no", "ja", "nein"]), help="Testat bestanden oder nicht, von Hand.")
-@click.option("--note", default=overrides.override.__kwdefaults__["note"], help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
+@click.option("--note", default=defaults(overrides.override)["note"], help="Begründung, z. B. aus dem Testat-Gespräch (Pflicht).")
 @click.option("--remove", is_flag=True, help="Die Änderung von Hand zurücknehmen.")
 @handle_errors
 def override_command(out: Path, submission_id: str, points: float | None, passed: str | None, note: str, remove: bool) -> None:

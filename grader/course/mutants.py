@@ -84,7 +84,7 @@ def _changes(node: ast.AST) -> list[tuple[str, ast.AST]]:
         changes.append(("drop-sign", node.operand))
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _SWAPS:
         changes.append(("comparison", _with(node, ops=[_SWAPS[type(node.ops[0])]()])))
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         changed = node.value + 1 if isinstance(node.value, int) or node.value == 0 else node.value * 2
         changes.append(("constant", ast.Constant(changed)))
     if isinstance(node, ast.Attribute) and node.attr == "T":

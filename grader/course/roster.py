@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class Person:
         return f"{self.name} ({self.key})"
 
 
-def load(paths: list[Path]) -> list[Person]:
+def load(paths: Sequence[Path]) -> list[Person]:
     """The people in the roster files ``paths`` (CSV, comma or semicolon, UTF-8 or cp1252)."""
     people = []
     for path in paths:

@@ -10,6 +10,7 @@ kept as the bytes they are (Linux allows that).
 
 from __future__ import annotations
 
+import binascii
 import stat
 import tarfile
 import zipfile
@@ -64,8 +65,8 @@ def unpack(archive: Path, target: Path) -> dict[str, str]:
         raise
 
 
-Member = tuple[str, str, int, IO[bytes] | None]
-"""(name, kind "file" or "dir", declared size, stream to read a file from)."""
+Member = tuple[str, IO[bytes] | None]
+"""(name, stream to read a file from; None for a folder)."""
 
 
 def _check_name(name: str) -> PurePosixPath:
@@ -97,10 +98,10 @@ def _zip_members(archive: Path) -> Iterator[Member]:
             _check_name(_zip_name(member))
         for member in members:
             if member.is_dir():
-                yield _zip_name(member), "dir", 0, None
+                yield _zip_name(member), None
             else:
                 with zf.open(member) as stream:
-                    yield _zip_name(member), "file", member.file_size, stream
+                    yield _zip_name(member), stream
 
 
 _UTF8_FLAG = 0x800
@@ -124,7 +125,7 @@ def _zip_name(member: zipfile.ZipInfo) -> str:
     raw = member.filename.encode("cp437")
     extras = dict(_extra_fields(member.extra))
     unicode_path = extras.get(_UNICODE_PATH, b"")
-    if len(unicode_path) > 5 and int.from_bytes(unicode_path[1:5], "little") == zipfile.crc32(raw):
+    if len(unicode_path) > 5 and int.from_bytes(unicode_path[1:5], "little") == binascii.crc32(raw):
         return unicode_path[5:].decode("utf-8", "replace")
     try:
         return raw.decode("utf-8")
@@ -151,20 +152,20 @@ def _tar_members(archive: Path) -> Iterator[Member]:
                 raise UnsafeArchive(f"besondere Datei {member.name!r}")
             _check_name(member.name)
             if member.isdir():
-                yield member.name, "dir", 0, None
+                yield member.name, None
             else:
-                yield member.name, "file", member.size, tf.extractfile(member)
+                yield member.name, tf.extractfile(member)
 
 
 def _write(target: Path, members: Iterator[Member], packed: int) -> dict[str, str]:
     written = 0
-    shortened = {}
-    for name, kind, _, stream in members:
+    shortened: dict[str, str] = {}
+    for name, stream in members:
         parts = PurePosixPath(name).parts
         fitting = [fit_component(part) for part in parts]
         shortened.update((short, part) for short, part in zip(fitting, parts, strict=True) if short != part)
         destination = target.joinpath(*fitting)
-        if kind == "dir":
+        if stream is None:
             destination.mkdir(parents=True, exist_ok=True)
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)

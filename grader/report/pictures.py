@@ -45,8 +45,9 @@ def difference_png(check, figures: list, expected_figures: list, expected=None, 
             return None
         figure = Figure(figsize=(4.5, 4))
         ax = figure.add_subplot()
-        ax.scatter(*expected.T, s=10, c="#bbbbbb", label="Referenz")
-        ax.scatter(*got[np.all(np.isfinite(got), axis=1)].T, s=3, c="#1f6feb", label="Ihre Trajektorie")
+        finite = got[np.all(np.isfinite(got), axis=1)]
+        ax.scatter(expected[:, 0], expected[:, 1], s=10, c="#bbbbbb", label="Referenz")
+        ax.scatter(finite[:, 0], finite[:, 1], s=3, c="#1f6feb", label="Ihre Trajektorie")
         ax.set(xlabel="Spalte 0", ylabel="Spalte 1", title="Unterschied: Referenz (grau) und Ihre Punkte")
         ax.legend(loc="best", fontsize=7)
     elif isinstance(check, (ShowsPoints, LabelledAxes)):
@@ -55,22 +56,22 @@ def difference_png(check, figures: list, expected_figures: list, expected=None, 
             return None
         figure = Figure(figsize=(4.5, 4))
         ax = figure.add_subplot()
-        ax.scatter(*wanted.T, s=14, c="#bbbbbb", label="Referenz")
+        ax.scatter(wanted[:, 0], wanted[:, 1], s=14, c="#bbbbbb", label="Referenz")
         if len(drawn):
-            ax.scatter(*drawn.T, s=4, c="#1f6feb", label="Ihre Punkte")
+            ax.scatter(drawn[:, 0], drawn[:, 1], s=4, c="#1f6feb", label="Ihre Punkte")
         missing = wanted[~shown_mask(wanted, drawn, check.tol)] if len(drawn) else wanted
         if len(missing):
-            ax.scatter(*missing.T, s=18, facecolors="none", edgecolors="#d1242f", label="fehlt")
+            ax.scatter(missing[:, 0], missing[:, 1], s=18, facecolors="none", edgecolors="#d1242f", label="fehlt")
         ax.legend(loc="best", fontsize=7)
         ax.set_title("Unterschied: Referenz (grau) und Ihre Punkte")
     elif isinstance(check, ShowsImage):
-        wanted, images = images_of(expected_figures), images_of(figures)
-        same = [image for image in images if wanted and image.shape == wanted[0].shape]
+        references, images = images_of(expected_figures), images_of(figures)
+        same = [image for image in images if references and image.shape == references[0].shape]
         if not same:
             return None
         figure = Figure(figsize=(4.5, 4))
         ax = figure.add_subplot()
-        shown = ax.imshow(np.abs(same[0] - wanted[0]).squeeze(), cmap="magma")
+        shown = ax.imshow(np.abs(same[0] - references[0]).squeeze(), cmap="magma")
         figure.colorbar(shown, ax=ax)
         ax.set_title("|Ihr Bild − Referenz|")
     else:

@@ -218,3 +218,17 @@ def test_output_folder_not_writable_is_a_clear_error(tmp_path):
     (tmp_path / "blocked").write_text("a file where the output folder should be")
     result = CliRunner().invoke(main, ["run", "--aufgabe", "1", str(tmp_path / "subs"), "--out", str(tmp_path / "blocked" / "out"), "--sandbox", "process"])
     assert result.exit_code == 7 and "Ausgabeordner" in result.output and "Traceback" not in result.output
+
+
+def test_a_cluster_run_refuses_a_backend_of_this_process(tmp_path):
+    """The workers start their own sandboxes: they can be told its kind, not handed a Backend
+    (which reached them as the name of the sandbox they must run)."""
+    (tmp_path / "subs" / "anna").mkdir(parents=True)
+    (tmp_path / "subs" / "anna" / "perceptron.py").write_text("")
+    backend = ProcessBackend(bubblewrap=False)
+    try:
+        with pytest.raises(ValueError, match="not a Backend"):
+            run(aufgabe=1, submissions=tmp_path / "subs", out=tmp_path / "out", sandbox=backend,
+                cluster="tcp://127.0.0.1:9", log=lambda m: None)
+    finally:
+        backend.close()
