@@ -155,7 +155,8 @@ def import_failure(runs: list[CaseRun], assignment: Assignment) -> str:
     """The one message when no case got past importing the module, else "".
 
     Each case imports the module afresh in its own process: when every case
-    failed there with the same exception, nothing was graded at all.
+    failed there with the same exception, or ran out of time there, nothing
+    was graded at all.
     """
     if not runs:
         return ""
@@ -163,6 +164,12 @@ def import_failure(runs: list[CaseRun], assignment: Assignment) -> str:
     if all(r.status == RunStatus.EXCEPTION and r.stage == "import" and r.exception == first.exception for r in runs):
         # Raised before any case code ran: the message can hold nothing of a hidden case.
         return exception_message(first, f"{assignment.module}.py", assignment, reveal=True)
+    if all(r.status == RunStatus.TIMEOUT and r.stage == "import" for r in runs):
+        return (
+            f"Der Import von {assignment.module}.py kam nicht zum Ende: in jedem Fall lief das Zeitlimit ab, "
+            "bevor eine Funktion aufgerufen wurde (Endlosschleife, input() oder ein langes Training auf "
+            'oberster Ebene?). Was beim Import nicht laufen soll, gehört unter if __name__ == "__main__":.'
+        )
     return ""
 
 

@@ -58,6 +58,8 @@ class CaseRun:
     """For ``exception``: the exception text; for ``invalid``/``sandbox``: what went wrong."""
     exception: str = ""
     stage: str = ""
+    """Where it ended: ``import`` (the module), ``case`` or ``figures``; for an ``exception``, and for a
+    ``timeout`` (or ``oom``, ``pids``) the harness saw; "" where nobody knows."""
     traceback: str = ""
     figures_dropped: int = 0
     """Figures left out: over the count per case or the bytes per figure or submission."""
@@ -81,6 +83,7 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
         seconds=_number(frame.get("seconds")),
         exit_code=frame.get("exit") if type(frame.get("exit")) is int else None,
         figures_dropped=_count(frame.get("figures_dropped")),
+        stage=text(frame.get("stage"))[:20],
     )
     if status != "finished":
         return run

@@ -91,6 +91,7 @@ def _frame(run: CaseRun) -> bytes:
         "exit": run.exit_code,
         "message": run.message,
         "figures_dropped": run.figures_dropped,
+        "stage": run.stage,
     }
     blobs: list[bytes] = []
     if run.status in RESULT_STATUSES:

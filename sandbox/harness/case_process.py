@@ -25,6 +25,10 @@ PARENT_IGNORES = (
 )
 """Signals a case (same user) could send the parent to end it; the host ends
 the harness with SIGKILL only."""
+IMPORTED = b"I"
+"""Written to the result pipe once the student's module is imported, before the
+frame: a case that then runs out of time ran out in its own code, not in the
+import (a frame itself starts with ``protocol.MAGIC``)."""
 
 
 def child(job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
@@ -46,7 +50,12 @@ def child(job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
     os.environ.update(HOME=str(scratch), TMPDIR=str(scratch))
     sys.dont_write_bytecode = True
     result = os.fdopen(result_fd, "wb")
-    header, blobs = execute(job, case, scratch)
+
+    def imported() -> None:
+        result.write(IMPORTED)
+        result.flush()
+
+    header, blobs = execute(job, case, scratch, imported)
     sys.stdout.flush()
     sys.stderr.flush()
     result.write(protocol.encode(header, blobs))
@@ -54,11 +63,12 @@ def child(job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
     os._exit(0)
 
 
-def execute(job, case, scratch: Path) -> tuple[dict, list[bytes]]:  # pragma: no cover
-    """Import, run, capture: (result header, blobs) for the parent."""
+def execute(job, case, scratch: Path, imported=lambda: None) -> tuple[dict, list[bytes]]:  # pragma: no cover
+    """Import, run, capture: (result header, blobs) for the parent; ``imported`` is called between import and case."""
     stage = "import"
     try:
         module = import_submission(job.submission, job.module)
+        imported()
         stage = "case"
         value = case.func(module, Context(scratch, job.resources))
         stage = "figures"

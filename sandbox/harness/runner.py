@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import figures, plain, protocol, reaper
 from .api import collect
-from .case_process import PARENT_IGNORES, child
+from .case_process import IMPORTED, PARENT_IGNORES, child
 
 STREAM_KEEP = 16 * 1024
 """Bytes of the beginning of stdout/stderr kept for the report."""
@@ -224,10 +224,13 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
     hit_pids_limit = reaper.fork_failures() > forks_before
     if outcome == "timeout" and hit_pids_limit:
         outcome = "pids"
+    produced = bytes(watch.buffers[2])
+    imported = produced.startswith(IMPORTED)
     if outcome != "finished":
-        return dict(report, status=outcome), []
+        # Where the time (or memory) ran out: "import" makes one message of every case's.
+        return dict(report, status=outcome, stage="case" if imported else "import"), []
     try:
-        result, blobs = protocol.read(_bytes_reader(bytes(watch.buffers[2])))
+        result, blobs = protocol.read(_bytes_reader(produced[len(IMPORTED):] if imported else produced))
     except (EOFError, protocol.ProtocolError):
         return dict(report, status="pids" if hit_pids_limit else "no-result"), []
     if hit_pids_limit and result.get("status") != "ok":

@@ -86,3 +86,12 @@ def test_a_file_name_that_is_not_utf8_is_a_german_verdict_not_a_crash(tmp_path):
         assert run.status != "sandbox"  # the hand-in's verdict, kept like one
         assert "'\ufffdbung.txt'" in run.message and "UTF-8" in run.message, run.message
         run.message.encode("utf-8")
+
+
+def test_where_a_case_ran_out_of_time_comes_back_from_a_worker():
+    from grader.backends.validate import CaseRun
+    from grader.status import RunStatus
+
+    runs = {name: CaseRun(name, RunStatus.TIMEOUT, seconds=1.0, stage="import") for name in JOB.timeouts}
+    back = decode_run(encode_run(JobRun(runs, {}), "docker"), JOB)
+    assert [(r.status, r.stage) for r in back.cases.values()] == [("timeout", "import")] * 3

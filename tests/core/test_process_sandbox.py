@@ -254,3 +254,27 @@ def test_forged_results_in_the_result_channel_are_refused_or_plain(tmp_path, kin
     assert first.status == status, (first.status, first.message)
     if status == "ok":
         assert np.isnan(first.value["y"][0]) and type(first.value["y"]) is np.ndarray
+
+
+QUICK_CASES = CASES.replace("timeout=3", "timeout=1")
+
+
+def test_a_hang_at_import_is_one_message_not_a_timeout_per_case(tmp_path):
+    import types
+
+    from grader.verdicts import import_failure
+
+    result = run(tmp_path, "while True:\n    pass\n\ndef f(x):\n    return x\n", QUICK_CASES)
+    assert [(c.status, c.stage) for c in result.cases.values()] == [("timeout", "import")] * 2
+    message = import_failure(list(result.cases.values()), types.SimpleNamespace(module="student"))
+    assert message.startswith("Der Import von student.py kam nicht zum Ende") and '__name__ == "__main__"' in message
+
+
+def test_a_case_that_hangs_after_the_import_stays_the_cases_timeout(tmp_path):
+    import types
+
+    from grader.verdicts import import_failure
+
+    result = run(tmp_path, "import numpy\n\ndef f(x):\n    while True:\n        pass\n", QUICK_CASES)
+    assert [(c.status, c.stage) for c in result.cases.values()] == [("timeout", "case")] * 2
+    assert import_failure(list(result.cases.values()), types.SimpleNamespace(module="student")) == ""
