@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
 from pathlib import Path
+from typing import Any
 
 from grader.backends import SandboxLost
 from grader.backends.base import Job
@@ -30,6 +31,9 @@ from grader.status import RunStatus
 
 RETRIES = 2
 """Further tries of a task that failed with an exception (a worker whose engine stopped)."""
+RESENDS = 2
+"""Sends again of a task that was cancelled while the scheduler stayed (see ``Cluster.execute``)."""
+RECONNECT_SECONDS = 10.0
 ADMISSION_SECONDS = 60.0
 """How long to wait for a first worker that may grade."""
 
@@ -48,7 +52,7 @@ class Cluster:
         self.slots = slots
         self.resource = resource
         """The resource of this client's admission (``grader.cluster.worker.Admission``)."""
-        self._templates: list[tuple[Job, object]] = []
+        self._templates: list[tuple[Job, Any]] = []  # (job without folder, its distributed.Future)
         self._closing = False
 
     def execute(self, job: Job) -> JobRun:
@@ -63,38 +67,54 @@ class Cluster:
         except handin.UnsafeHandIn as exc:
             message = f"Die Abgabe wurde nicht bewertet: {exc}."
             return JobRun({name: CaseRun(name, RunStatus.REFUSED, message=message) for name in job.timeouts}, {})
-        future = self.client.submit(
-            cluster_worker.run_remote,
-            self._template(job),
-            handed_in,
-            resources={self.resource: 1},
-            retries=RETRIES,
-            pure=False,
-        )
         # The worker's sandbox enforces each case's limit; this bounds the whole task from here,
         # so that a worker that hangs without dying costs this submission, not the run.
         seconds = (RETRIES + 1) * (STARTUP_SECONDS + sum(t + GRACE_SECONDS for t in job.timeouts.values())) + 60
-        try:
-            answer = future.result(timeout=seconds)
-        except KilledWorker:
-            return _killed_workers(job)
-        except (TimeoutError, SandboxLost):
-            # Not the submission's doing: reported as a sandbox failure, so the next run grades it again.
-            future.cancel()
-            message = "Der Bewertungsrechner des Clusters antwortete nicht oder fiel aus; der nächste Lauf bewertet diese Abgabe neu."
-            return JobRun({name: CaseRun(name, RunStatus.SANDBOX, message=message) for name in job.timeouts}, {})
-        except CancelledError:
-            if self._closing:
-                raise
-            raise SandboxLost("Die Verbindung zum Dask-Scheduler ist abgebrochen; Scheduler und Worker wieder starten.") from None
-        return cluster_wire.decode_run(answer, job)
+        for sent in range(1, RESENDS + 2):
+            future = self.client.submit(
+                cluster_worker.run_remote,
+                self._template(job),
+                handed_in,
+                resources={self.resource: 1},
+                retries=RETRIES,
+                pure=False,
+            )
+            try:
+                answer = future.result(timeout=seconds)
+            except KilledWorker:
+                return _killed_workers(job)
+            except (TimeoutError, SandboxLost):
+                # Not the submission's doing: reported as a sandbox failure, so the next run grades it again.
+                future.cancel()
+                message = "Der Bewertungsrechner des Clusters antwortete nicht oder fiel aus; der nächste Lauf bewertet diese Abgabe neu."
+                return JobRun({name: CaseRun(name, RunStatus.SANDBOX, message=message) for name in job.timeouts}, {})
+            except CancelledError:
+                if self._closing:
+                    raise
+                # A task is also cancelled while the scheduler stays, e.g. when the client reconnects
+                # under load: then it is sent again; only a scheduler that is gone stops the run.
+                if sent > RESENDS or not self._scheduler_answers():
+                    raise SandboxLost("Die Verbindung zum Dask-Scheduler ist abgebrochen; Scheduler und Worker wieder starten.") from None
+                continue
+            return cluster_wire.decode_run(answer, job)
+        raise AssertionError("unreachable: every round returns, continues or raises")
+
+    def _scheduler_answers(self) -> bool:
+        """Whether the client is (again) connected to its scheduler within ``RECONNECT_SECONDS``."""
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        time.sleep(0.5)  # a scheduler that died has closed the connection by now
+        while time.monotonic() < deadline:
+            if self.client.status == "running":
+                return True
+            time.sleep(0.2)
+        return False
 
     def _template(self, job: Job):
         """The job without its folder, sent to the workers once per batch, not with every task."""
         # The worker puts in the folder it unpacked the hand-in to (``run_remote``).
         bare = dataclasses.replace(job, submission=Path())
         for known, future in self._templates:
-            if known == bare:
+            if known == bare and not future.cancelled():  # a reconnect cancels scattered data too
                 return future
         future = self.client.scatter(bare, broadcast=True)
         self._templates.append((bare, future))

@@ -159,6 +159,39 @@ def test_a_grader_of_another_version_on_the_same_scheduler_leaves_this_ones_work
         this.close()
 
 
+def test_a_task_cancelled_while_the_scheduler_stays_is_sent_again_not_a_stopped_run(processes, tmp_path):
+    # A client that reconnects under load finds its tasks cancelled although nothing is lost;
+    # another client's cancel is the same event on demand.
+    from distributed import Future
+
+    address = processes.scheduler()
+    processes.worker(address)
+    wait_for_workers(address, 1)
+    this = cluster.connect(address, sandbox="process", log=lambda m: None)
+    watcher = Client(address, timeout="30s")
+    cancelled: list[str] = []
+
+    def cancel_the_first_task():
+        while not cancelled:
+            for keys in watcher.processing().values():
+                for key in keys:
+                    watcher.cancel([Future(key, watcher)], force=True)
+                    cancelled.append(key)
+            time.sleep(0.05)
+
+    canceller = threading.Thread(target=cancel_the_first_task, daemon=True)
+    try:
+        (tmp_path / "student").mkdir()
+        (tmp_path / "student" / "student.py").write_text("import time\n\ndef f(x):\n    time.sleep(1.5)\n    return 2 * x\n")
+        canceller.start()
+        run = this.execute(Job(tmp_path / "student", "student", TRIVIAL, {"f/trivial": 10.0})).cases["f/trivial"]
+        assert cancelled and run.status == "ok" and run.value == {"y": 2.0}, run
+    finally:
+        canceller.join(timeout=5)
+        watcher.close()
+        this.close()
+
+
 def test_a_submission_that_outlives_its_allowed_failures_is_an_error_verdict(processes, tmp_path, local):
     # No failure allowed: the submissions on the worker that dies are given up at once.
     address = processes.scheduler(env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
