@@ -19,7 +19,6 @@ from grader import assignment as assignments
 from grader.backends import CHOICES, image
 from grader.cluster.client import ClusterUnavailable
 from grader.course.cli import add_commands, defaults
-from grader.course.mutants import run as run_mutants
 from grader.errors import EXIT_FAILED, handle_errors
 from grader.grading import grade_path, run
 from grader.outdir import default_out
@@ -142,19 +141,6 @@ def worker_command(scheduler: str, sandbox: str, slots: int | None, dask_args: t
     except ImportError:
         raise ClusterUnavailable("Für `grader worker` fehlt Dask. Installieren mit: pip install 'gnn-grader[cluster]'") from None
     start(scheduler, sandbox=sandbox, slots=slots, dask_args=dask_args, log=lambda m: click.echo(m, err=True))
-
-
-@main.command("mutants")
-@click.option("--aufgabe", type=int, required=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True)
-@click.option("--jobs", type=int, default=defaults(run_mutants)["jobs"], help="Mutanten gleichzeitig (Standard: Zahl der Kerne).")
-@handle_errors
-def mutants_command(aufgabe: int, out: Path, jobs: int | None) -> None:
-    """Mutanten der Referenz durch die Fälle bewerten: OUT/mutants.json und OUT/survivors.html."""
-    summary = run_mutants(aufgabe=aufgabe, out=out, jobs=jobs)
-    survivors = [m for m in summary["mutants"] if not m["killed"] and not m["equivalent"]]
-    click.echo(f"Aufgabe {aufgabe}: Mutation-Score {summary['score']:.3f}, {len(summary['mutants'])} Mutanten, "
-               f"{len(survivors)} unerkannt überlebt ({out / 'survivors.html'}).")
 
 
 @main.command("list")

@@ -1,4 +1,5 @@
-"""The course commands: ``overview``, ``publish``, ``kit``, ``similarity``, ``moodle-grades``, ``override``.
+"""The course commands: ``overview``, ``publish``, ``kit``, ``similarity``, ``moodle-grades``, ``override``,
+``mutants``.
 
 Each is a thin shell over a keyword-only function of its module; ``grader.cli``
 adds them to its group with ``add_commands``. Errors end through
@@ -13,7 +14,7 @@ from typing import Any
 
 import click
 
-from grader.course import kit, overrides, overview, publish, similarity
+from grader.course import kit, mutants, overrides, overview, publish, similarity
 from grader.errors import handle_errors
 from grader.outdir import default_out, load_results
 from grader.report import grades
@@ -136,7 +137,20 @@ def override_command(out: Path, submission_id: str, points: float | None, passed
     click.echo(f"Änderung für {submission_id} {what}: {result.score:g} von {result.max_score:g} Punkten, Testat {state}.")
 
 
+@click.command("mutants")
+@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Ordner für mutants.json und survivors.html.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=defaults(mutants.run)["jobs"], help="Mutanten gleichzeitig (Standard: Anzahl der Kerne).")
+@handle_errors
+def mutants_command(aufgabe: int, out: Path, jobs: int | None) -> None:
+    """Mutanten der Referenz durch die Fälle bewerten: OUT/mutants.json und OUT/survivors.html."""
+    summary = mutants.run(aufgabe=aufgabe, out=out, jobs=jobs)
+    survivors = [m for m in summary["mutants"] if not m["killed"] and not m["equivalent"]]
+    click.echo(f"Aufgabe {aufgabe}: Mutation-Score {summary['score']:.3f}, {len(summary['mutants'])} Mutanten, "
+               f"{len(survivors)} unerkannt überlebt ({out / 'survivors.html'}).")
+
+
 def add_commands(group: click.Group) -> None:
     """Add the course commands to ``group`` (the ``grader`` CLI)."""
-    for command in (overview_command, publish_command, kit_command, similarity_command, moodle_grades_command, override_command):
+    for command in (overview_command, publish_command, kit_command, similarity_command, moodle_grades_command, override_command, mutants_command):
         group.add_command(command)
