@@ -114,7 +114,7 @@ def test_kit_and_grader_agree_on_a_wrong_submission(tmp_path):
     assert in_kit == failing
 
 
-@pytest.mark.parametrize("aufgabe", [1, 4])
+@pytest.mark.parametrize("aufgabe", assignments.available())
 def test_kit_holds_nothing_of_a_hidden_case(aufgabe, tmp_path):
     assignment = assignments.load(aufgabe)
     hidden = [c for c in assignment.cases if c.visibility == "hidden"]
@@ -127,11 +127,13 @@ def test_kit_holds_nothing_of_a_hidden_case(aufgabe, tmp_path):
         assert case.name.encode() not in text
         assert f"def {case.func.__name__}(".encode() not in text
     stored = json.loads(contents[f"aufgabe{aufgabe}/gnn_kit/expected.json"])
-    assert sorted(stored["values"]) == sorted(PUBLIC[aufgabe])
+    assert sorted(stored["values"]) == sorted(c.name for c in assignment.cases if c.visibility == "public")
     expected = expected_for(assignment)
+    # A hidden case may share part of its value with a public one (Aufgabe 2: grad_stored does not depend on eta).
+    public = {a.tobytes() for name in stored["values"] for a in _arrays(expected.values[name])}
     for case in hidden:
         for array in _arrays(expected.values[case.name]):
-            if array.size >= 4 and not np.all(array == np.round(array)):
+            if array.size >= 4 and not np.all(array == np.round(array)) and array.tobytes() not in public:
                 assert array.tobytes() not in text, case.name
 
 
