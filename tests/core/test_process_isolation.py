@@ -359,3 +359,14 @@ def test_a_case_imports_only_what_the_docker_image_has(tmp_path):
         backend.close()
     assert got.status == "ok", got
     assert got.value["y"] == IMAGE_ONLY
+
+
+@needs_bwrap
+def test_a_file_a_distribution_lists_but_lacks_does_not_stop_bubblewrap(tmp_path, monkeypatch):
+    # A RECORD can name what is gone (removed by hand, by another package's uninstall).
+    entries = bwrap._image_entries()
+    folder = next(f for f, names in entries.items() if "numpy" in names)
+    monkeypatch.setattr(bwrap, "_image_entries", lambda: {**entries, folder: entries[folder] | {"gone_4711"}})
+    command = [*bwrap.arguments(tmp_path, [tmp_path], [], process.HARNESS_PARENT), "--", sys.executable, "-c", "import numpy"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -157,3 +157,9 @@ def test_figures_are_capped_per_figure_per_case_and_per_submission():
     kept = sum(len(f["png"]) for r in runs for f in r.figures)
     assert kept <= validate.MAX_SUBMISSION_PNG_BYTES and [len(r.figures) for r in runs] == [8, 8, 0]
     assert [r.figures_dropped for r in runs] == [2, 2, 10]
+
+
+def test_a_number_no_float_can_hold_is_no_crash():
+    # JSON carries integers of any length; float() of one beyond 1e308 raises OverflowError.
+    run = validate.case_run("f/x", {"status": "timeout", "seconds": 10**400}, [])
+    assert (run.status, run.seconds) == ("timeout", 0.0)
