@@ -128,3 +128,13 @@ def public_cases_source(source: str) -> str:
         if isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in keep:
             parts.append(segment(source, node))
     return "\n\n\n".join(parts) + "\n"
+
+
+def named_strings(sources: list[str]) -> set[str]:
+    """Every string constant in ``sources``: a data file is in reach of code that names it."""
+    return {
+        node.value
+        for source in sources
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }

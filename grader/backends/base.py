@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.case_source import case_code, public_cases_source
+from grader.case_source import case_code, named_strings, public_cases_source
 
 
 @dataclass(frozen=True)
@@ -68,19 +68,24 @@ class Job:
             "result_cap": self.limits.result_cap,
         }
 
-    def phases(self, cases: list[str]) -> list[tuple[list[str], str]]:
-        """``cases`` as (names, case source) per job frame: the public ones first,
-        with a source that holds no hidden case, then the hidden ones.
+    def phases(self, cases: list[str]) -> list[tuple[list[str], str, dict[str, bytes]]]:
+        """``cases`` as (names, case source, data files) per job frame: the public ones
+        first, with a source that holds no hidden case and only the data files it names,
+        then the hidden ones with everything.
 
         A case process gets a copy of all its harness holds, so hidden code and
         inputs reach a harness only when no public case can run there anymore.
         A case whose visibility cannot be read from the source counts as hidden.
         """
         public_source, public = _public_part(self.cases_source)
+        named = named_strings([public_source])
         shown = [name for name in cases if name in public]
         hidden = [name for name in cases if name not in public]
-        found = [(shown, public_source), (hidden, self.cases_source)]
-        return [(names, source) for names, source in found if names]
+        found = [
+            (shown, public_source, {k: v for k, v in self.resources.items() if k in named}),
+            (hidden, self.cases_source, self.resources),
+        ]
+        return [phase for phase in found if phase[0]]
 
     @property
     def warm_pyplot(self) -> bool:

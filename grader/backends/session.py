@@ -127,16 +127,16 @@ class _Talk:
     networks: set[str] = field(default_factory=set)
     """What each ``ready`` frame said of the network (one per phase)."""
 
-    def run(self, phases: list[tuple[list[str], str]]) -> None:
+    def run(self, phases: list[tuple[list[str], str, dict[str, bytes]]]) -> None:
         """Each phase as its own job frame; returns early when the harness takes no more
         (it could not clean up after a case: a new harness takes the rest)."""
-        for number, (names, source) in enumerate(phases):
+        for number, (names, source, resources) in enumerate(phases):
             more = number + 1 < len(phases)
             frame = dict(
-                self.header, cases=names, cases_source=source, more=more,
+                self.header, cases=names, cases_source=source, more=more, resources=list(resources),
                 timeouts={name: self.job.timeouts[name] for name in names},
             )
-            self.channel.send(protocol.encode(frame, list(self.job.resources.values())), last=not more)
+            self.channel.send(protocol.encode(frame, list(resources.values())), last=not more)
             ready, _ = self.frame(STARTUP_SECONDS)
             if ready.get("type") == "ready":
                 self.versions = validate.versions(ready.get("versions"))

@@ -31,7 +31,7 @@ from pathlib import Path
 from grader import assignment as assignments
 from grader.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
 from grader.backends import pins
-from grader.case_source import public_cases_source
+from grader.case_source import named_strings, public_cases_source
 from grader.expected import expected_for
 from grader.report.pictures import png_name
 from harness import plain
@@ -100,12 +100,7 @@ def judged_at_hand_in(properties_source: str) -> set[str]:
 
 def _public_resources(assignment: Assignment, sources: list[str]) -> dict[str, bytes]:
     """The Aufgabe's data files named in the public cases' code or in the kit's property checks."""
-    named = {
-        node.value
-        for source in sources
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    }
+    named = named_strings(sources)
     data = assignment.folder / "data"
     return {p.name: p.read_bytes() for p in sorted(data.glob("*")) if p.is_file() and p.name in named}
 

@@ -153,6 +153,52 @@ def test_a_public_case_never_has_hidden_code_within_reach(tmp_path):
     assert result.cases["f/public-after"].value == {"y": 2}
 
 
+DATA_CASES = textwrap.dedent(
+    """
+    from harness.api import case
+
+    @case("f/public", timeout=10)
+    def public(m, ctx):
+        return {"y": m.f(ctx.resource("public.txt").read_text())}
+
+    @case("f/hidden", timeout=10, visibility="hidden")
+    def hidden(m, ctx):
+        return {"y": m.f(ctx.resource("hidden-inputs.txt").read_text())}
+    """
+)
+
+# The case's Context one frame up holds every data file its harness was sent.
+DATA_SNOOP = """
+import sys
+
+def f(text):
+    frame = sys._getframe()
+    while frame is not None:
+        for value in frame.f_locals.values():
+            if hasattr(value, "_resources"):
+                return sorted(value._resources)
+        frame = frame.f_back
+    return []
+"""
+
+
+def test_a_public_case_has_only_the_data_files_public_code_names(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "student.py").write_text(DATA_SNOOP)
+    module = types.ModuleType("c")
+    exec(DATA_CASES, module.__dict__)
+    data = {"public.txt": b"offen", "hidden-inputs.txt": b"geheim"}
+    job = Job(folder, "student", DATA_CASES, {c.name: c.timeout for c in collect(module)}, resources=data)
+    backend = ProcessBackend()
+    try:
+        result = run_job(backend, job)
+    finally:
+        backend.close()
+    assert result.cases["f/public"].value == {"y": ["public.txt"]}
+    assert result.cases["f/hidden"].value == {"y": ["hidden-inputs.txt", "public.txt"]}
+
+
 def test_a_hidden_case_shows_no_text_its_code_chose(tmp_path):
     """A hidden case's code has its inputs (and its harness the hidden source) in hand:
     what it raises or returns must not carry them into the report."""
