@@ -109,7 +109,7 @@ def grade_submission(
     result.score = sum(c.score for c in result.cases)
     # The Testat certifies that the algorithm works: enough points and every required case.
     if result.status == SubmissionStatus.GRADED:
-        result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != "passed"]
+        result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != CaseStatus.PASSED]
         result.shared_causes = shared_causes(result.cases, expected.values)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
     result.seconds = round(time.monotonic() - started, 3)
