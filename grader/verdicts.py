@@ -75,7 +75,7 @@ def verdict(
             return CaseStatus.ERROR, run.message
         return CaseStatus.ERROR, "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
     if run.status == RunStatus.INVALID:
-        detail = f": {run.message}" if disclosure.quotes_the_code(case) else "."
+        detail = f": {run.message}" if run.message and disclosure.quotes_the_code(case) else "."
         return CaseStatus.ERROR, f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
     return CaseStatus.ERROR, run.message or "Die Sandbox ist ausgefallen."
 

@@ -12,10 +12,13 @@ from click.testing import CliRunner
 
 from grader import assignment as assignments
 from grader.backends.process import ProcessBackend
+from grader.backends.validate import CaseRun
 from grader.cli import main
 from grader.expected import expected_for
 from grader.grading import grade_path, grade_submission, run
 from grader.intake.submissions import open_submission
+from grader.status import RunStatus
+from grader.verdicts import verdict
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:click")
 
@@ -205,6 +208,29 @@ def test_an_import_failure_never_quotes_what_a_hidden_case_s_import_raised(tmp_p
     finally:
         backend.close()
     assert result.status == "error" and "RuntimeError" in result.message and "HIDDEN-IN-REACH" not in result.message
+
+
+@pytest.mark.parametrize("run", [
+    CaseRun("x", RunStatus.EXCEPTION, exception="ValueError", stage="case", message="SECRET 0.25"),
+    CaseRun("x", RunStatus.EXCEPTION, exception="SecretError", stage="case", message="SECRET 0.25"),
+    CaseRun("x", RunStatus.NOT_PLAIN, message="SECRET 0.25"),
+    CaseRun("x", RunStatus.INVALID, message="SECRET 0.25"),
+])
+def test_a_hidden_case_s_message_quotes_nothing_its_code_chose(run):
+    a = assignments.load(1)
+    public = next(c for c in a.cases if c.visibility == "public")
+    hidden = dataclasses.replace(public, visibility="hidden")
+    assert "SECRET" in verdict(public, run, a, None, [])[1]
+    status, message = verdict(hidden, run, a, None, [])
+    assert status == "error" and "SECRET" not in message and "0.25" not in message
+    assert "SecretError" not in message
+
+
+def test_an_invalid_output_without_a_reason_ends_its_sentence():
+    a = assignments.load(1)
+    public = next(c for c in a.cases if c.visibility == "public")
+    message = verdict(public, CaseRun("x", RunStatus.INVALID), a, None, [])[1]
+    assert message == "Die Ausgabe des Falls ist ungültig und wurde verworfen."
 
 
 def test_student_output_is_escaped_in_the_report(tmp_path):
