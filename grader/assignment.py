@@ -86,6 +86,9 @@ class Assignment:
                 if path.is_file() and "__pycache__" not in path.parts:
                     digest.update(str(path.relative_to(root)).encode())
                     digest.update(path.read_bytes())
+        # The cases held, not only the files: a copy with fewer cases (a test's) must not
+        # leave its expected values in the cache of the whole Aufgabe.
+        digest.update("\0".join(c.name for c in self.cases).encode())
         return digest.hexdigest()[:16]
 
 

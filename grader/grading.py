@@ -95,7 +95,11 @@ def grade_submission(
         if disclosure.keeps_details(case):
             _add_details(case_result, case, run, expected, figures_dir, file_stem(submission.id))
         result.cases.append(case_result)
-    failure = import_failure([job_run.cases[c.name] for c in cases], assignment)
+    # A public case's import is quoted, never a hidden one's (``import_failure``).
+    shown = sorted(cases, key=lambda c: not disclosure.quotes_the_code(c))
+    failure = import_failure(
+        [job_run.cases[c.name] for c in shown], assignment, reveal=bool(shown) and disclosure.quotes_the_code(shown[0])
+    )
     if failure:  # the contract's "error": nothing could be graded
         result.status, result.message = SubmissionStatus.ERROR, failure
         for case_result in result.cases:
@@ -105,7 +109,7 @@ def grade_submission(
     result.score = sum(c.score for c in result.cases)
     # The Testat certifies that the algorithm works: enough points and every required case.
     if result.status == SubmissionStatus.GRADED:
-        result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != "passed"]
+        result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != CaseStatus.PASSED]
         result.shared_causes = shared_causes(result.cases, expected.values)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
     result.seconds = round(time.monotonic() - started, 3)

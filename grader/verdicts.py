@@ -75,7 +75,7 @@ def verdict(
             return CaseStatus.ERROR, run.message
         return CaseStatus.ERROR, "Der Rückgabewert lässt sich nicht in Zahlen umwandeln."
     if run.status == RunStatus.INVALID:
-        detail = f": {run.message}" if disclosure.quotes_the_code(case) else "."
+        detail = f": {run.message}" if run.message and disclosure.quotes_the_code(case) else "."
         return CaseStatus.ERROR, f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
     return CaseStatus.ERROR, run.message or "Die Sandbox ist ausgefallen."
 
@@ -151,19 +151,20 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
 # --- issue 15: a module that cannot be imported is an error of the submission, not of each case ---
 
 
-def import_failure(runs: list[CaseRun], assignment: Assignment) -> str:
+def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool = True) -> str:
     """The one message when no case got past importing the module, else "".
 
     Each case imports the module afresh in its own process: when every case
     failed there with the same exception, or ran out of time there, nothing
-    was graded at all.
+    was graded at all. The exception's own text is quoted from ``runs[0]`` only
+    with ``reveal``: a hidden case's process holds the hidden cases' source
+    while the module is imported, so what that import raised may carry it.
     """
     if not runs:
         return ""
     first = runs[0]
     if all(r.status == RunStatus.EXCEPTION and r.stage == "import" and r.exception == first.exception for r in runs):
-        # Raised before any case code ran: the message can hold nothing of a hidden case.
-        return exception_message(first, f"{assignment.module}.py", assignment, reveal=True)
+        return exception_message(first, f"{assignment.module}.py", assignment, reveal=reveal)
     if all(r.status == RunStatus.TIMEOUT and r.stage == "import" for r in runs):
         return (
             f"Der Import von {assignment.module}.py kam nicht zum Ende: in jedem Fall lief das Zeitlimit ab, "

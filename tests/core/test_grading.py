@@ -12,10 +12,13 @@ from click.testing import CliRunner
 
 from grader import assignment as assignments
 from grader.backends.process import ProcessBackend
+from grader.backends.validate import CaseRun
 from grader.cli import main
 from grader.expected import expected_for
 from grader.grading import grade_path, grade_submission, run
 from grader.intake.submissions import open_submission
+from grader.status import RunStatus
+from grader.verdicts import verdict
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:click")
 
@@ -167,6 +170,67 @@ def test_a_hidden_case_keeps_its_details_only_with_a_release_date(tmp_path):
     assert "Hallo aus" in released.stdout and released.expected_text and released.got_text
     assert released.figures and released.expected_figures
     assert all((tmp_path / "figures" / name).is_file() for name in released.figures + released.expected_figures)
+
+
+def test_an_import_failure_never_quotes_what_a_hidden_case_s_import_raised(tmp_path):
+    # A hidden case's process holds the hidden cases' source while the module is
+    # imported: the same exception everywhere must not let the hidden text through,
+    # whichever case comes first.
+    a = assignments.load(1)
+    hidden = [c for c in a.cases if c.visibility == "hidden"]
+    a = dataclasses.replace(a, cases=hidden + [c for c in a.cases if c.visibility == "public"], required=[])
+    (tmp_path / "anna").mkdir()
+    (tmp_path / "anna" / "perceptron.py").write_text(textwrap.dedent(
+        f"""
+        import sys
+        frame = sys._getframe()
+        while frame and "job" not in frame.f_locals:
+            frame = frame.f_back
+        source = frame.f_locals["job"].cases_source if frame else ""
+        raise RuntimeError("HIDDEN-IN-REACH" if "{hidden[0].name}" in source else "public only")
+        """
+    ))
+    (tmp_path / "work").mkdir()
+    backend = ProcessBackend()
+    try:
+        submission = open_submission(tmp_path / "anna", a.module, tmp_path / "work")
+        result = grade_submission(a, expected_for(a), backend, submission, public_only=False)
+    finally:
+        backend.close()
+    assert result.status == "error" and "RuntimeError" in result.message
+    assert "HIDDEN-IN-REACH" not in result.message and "public only" in result.message
+    only_hidden = dataclasses.replace(a, cases=hidden)
+    (tmp_path / "work2").mkdir()
+    backend = ProcessBackend()
+    try:
+        submission = open_submission(tmp_path / "anna", a.module, tmp_path / "work2")
+        result = grade_submission(only_hidden, expected_for(only_hidden), backend, submission, public_only=False)
+    finally:
+        backend.close()
+    assert result.status == "error" and "RuntimeError" in result.message and "HIDDEN-IN-REACH" not in result.message
+
+
+@pytest.mark.parametrize("run", [
+    CaseRun("x", RunStatus.EXCEPTION, exception="ValueError", stage="case", message="SECRET 0.25"),
+    CaseRun("x", RunStatus.EXCEPTION, exception="SecretError", stage="case", message="SECRET 0.25"),
+    CaseRun("x", RunStatus.NOT_PLAIN, message="SECRET 0.25"),
+    CaseRun("x", RunStatus.INVALID, message="SECRET 0.25"),
+])
+def test_a_hidden_case_s_message_quotes_nothing_its_code_chose(run):
+    a = assignments.load(1)
+    public = next(c for c in a.cases if c.visibility == "public")
+    hidden = dataclasses.replace(public, visibility="hidden")
+    assert "SECRET" in verdict(public, run, a, None, [])[1]
+    status, message = verdict(hidden, run, a, None, [])
+    assert status == "error" and "SECRET" not in message and "0.25" not in message
+    assert "SecretError" not in message
+
+
+def test_an_invalid_output_without_a_reason_ends_its_sentence():
+    a = assignments.load(1)
+    public = next(c for c in a.cases if c.visibility == "public")
+    message = verdict(public, CaseRun("x", RunStatus.INVALID), a, None, [])[1]
+    assert message == "Die Ausgabe des Falls ist ungültig und wurde verworfen."
 
 
 def test_student_output_is_escaped_in_the_report(tmp_path):

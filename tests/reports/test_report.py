@@ -52,6 +52,15 @@ def test_release_hidden_shows_only_cases_whose_date_has_passed(submission, aufga
     assert f"{HIDDEN_SECRET}-train/nand" not in html  # no release date: hidden for good
 
 
+def test_a_hidden_case_names_its_typical_mistake_but_shows_its_hint_only_once_released(submission, aufgabe1, figures_dir):
+    for case in submission.cases[-2:]:  # released 2020, hidden until 2999; both keep their hint stored
+        case.mistake = {"id": "m", "title": f"Titel {case.name}", "hint": f"Hinweis {HIDDEN_SECRET}-{case.name}"}
+    html = html_of(submission, aufgabe1, figures_dir, release_hidden=True)
+    assert "Titel train/and-from-w0" in html and "Titel train/separable-2d" in html
+    assert f"Hinweis {HIDDEN_SECRET}-train/and-from-w0" in html
+    assert f"Hinweis {HIDDEN_SECRET}-train/separable-2d" not in html
+
+
 def test_visibility_levels():
     def level(visibility, release, release_hidden, today=date(2026, 6, 1)):
         case = CaseResult("a/b", visibility, "passed", 1, 1, "", release=release)
