@@ -42,7 +42,7 @@ def walk(root: Path) -> Iterator[tuple[Path, bool]]:
     if not stat.S_ISDIR(os.lstat(root).st_mode):
         raise UnsafeHandIn(f"{_shown(Path(root.name))} ist kein Ordner, sondern ein Link oder eine besondere Datei")
     pending = [Path()]
-    files = total = 0
+    files = folders = total = 0
     while pending:
         relative = pending.pop()
         with os.scandir(root / relative) as entries:
@@ -58,8 +58,11 @@ def walk(root: Path) -> Iterator[tuple[Path, bool]]:
             if _left_out(entry.name, is_dir):
                 continue
             if is_dir:
+                folders += 1
                 if len(path.parts) > MAX_DEPTH:
                     raise UnsafeHandIn(f"mehr als {MAX_DEPTH} Ordnerebenen")
+                if folders > MAX_FILES:
+                    raise UnsafeHandIn(f"mehr als {MAX_FILES} Ordner")
                 pending.append(path)
                 yield path, True
                 continue
