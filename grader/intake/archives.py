@@ -71,8 +71,14 @@ Member = tuple[str, IO[bytes] | None]
 
 def _check_name(name: str) -> PurePosixPath:
     path = PurePosixPath(name)
-    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name or path.is_absolute():
+    if not name or name.startswith(("/", "\\")) or path.is_absolute():
         raise UnsafeArchive(f"absoluter Pfad {name!r}")
+    if "\\" in name or ":" in name:
+        # A Windows drive ("C:") or separator; some Windows programs pack folders so.
+        raise UnsafeArchive(
+            f"der Name {name!r} enthält '\\' oder ':' (bitte die Datei umbenennen oder das Archiv "
+            "mit dem Explorer, Finder oder zip neu packen)"
+        )
     if ".." in path.parts:
         raise UnsafeArchive(f"Pfad mit '..' ({name!r})")
     # Deeper trees than any hand-in needs would only exhaust recursion and path limits later.
