@@ -125,8 +125,10 @@ def _separate_duplicates(found: list[Submission]) -> list[Submission]:
 
 def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> Submission:
     """One submission from a folder, an archive or the module file itself, handed in as ``name``."""
+    # ``grader check .`` or ``grader check perceptron.py``: the id and the messages need the folder's name.
+    entry = Path(os.path.abspath(entry))
     if entry.is_file() and not archives.stem(entry):
-        submission = Submission(readable(entry.parent.name), entry, handed_in=readable(entry.name))
+        submission = Submission(_id(entry.parent.name), entry, handed_in=readable(entry.name))
         if entry.name != f"{module}.py":
             # Its folder is not the submission: a file of the right name beside it was not handed in.
             submission.error = _not_found(module, [readable(entry.name)])
