@@ -23,7 +23,7 @@ from grader.backends.base import Job
 from grader.backends.session import JobRun
 from grader.backends.validate import RESULT_STATUSES, CaseRun
 from grader.intake import handin
-from grader.intake.submissions import readable
+from grader.intake.filenames import readable
 from grader.status import RunStatus
 from harness import plain, protocol
 

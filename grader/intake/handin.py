@@ -17,6 +17,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from grader.intake.filenames import readable
+
 MAX_DEPTH = 32
 """Folder levels below the hand-in; a real hand-in needs three or four."""
 MAX_FILES = 2000
@@ -111,4 +113,4 @@ def copy(source: Path, target: Path) -> None:
 
 
 def _shown(path: Path) -> str:
-    return repr(os.fsdecode(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    return repr(readable(os.fsdecode(path)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.intake import archives, handin, moodle
-from grader.intake.filenames import fit_component
+from grader.intake.filenames import fit_component, readable
 from grader.intake.moodle import submission_id
 from grader.os_reasons import os_reason
 
@@ -191,11 +191,6 @@ def _unsafe(folder: Path, shown: str) -> str:
 
 def _not_found(module: str, names: list[str], where: str = "") -> str:
     return f"Die Datei {module}.py wurde nicht gefunden{where}. Vorhanden: {', '.join(names) or 'nichts'}."
-
-
-def readable(name: str) -> str:
-    """A file name that was not valid UTF-8, with the broken bytes replaced."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def locate(folder: Path, module: str) -> Path | None:
