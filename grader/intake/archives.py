@@ -69,15 +69,16 @@ Member = tuple[str, IO[bytes] | None]
 """(name, stream to read a file from; None for a folder)."""
 
 
-def _check_name(name: str) -> PurePosixPath:
+def check_name(name: str) -> PurePosixPath:
+    """``name`` as a path, when a member of that name may be unpacked; UnsafeArchive otherwise."""
     path = PurePosixPath(name)
     if not name or name.startswith(("/", "\\")) or path.is_absolute():
         raise UnsafeArchive(f"absoluter Pfad {name!r}")
     if "\\" in name or ":" in name:
         # A Windows drive ("C:") or separator; some Windows programs pack folders so.
         raise UnsafeArchive(
-            f"der Name {name!r} enthält '\\' oder ':' (bitte die Datei umbenennen oder das Archiv "
-            "mit dem Explorer, Finder oder zip neu packen)"
+            f"der Name {name!r} enthält '\\' oder ':' (bitte die Datei umbenennen oder, bei einem Archiv "
+            "aus Windows, es mit dem Explorer neu packen)"
         )
     if ".." in path.parts:
         raise UnsafeArchive(f"Pfad mit '..' ({name!r})")
@@ -110,7 +111,7 @@ def _zip_members(archive: Path) -> Iterator[Member]:
                 raise UnsafeArchive(f"symbolischer Link {member.filename!r}")
             if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise UnsafeArchive(f"besondere Datei {member.filename!r}")
-            _check_name(_zip_name(member))
+            check_name(_zip_name(member))
         for member in members:
             if member.is_dir():
                 yield _zip_name(member), None
@@ -167,7 +168,7 @@ def _tar_members(archive: Path) -> Iterator[Member]:
                 raise UnsafeArchive(f"Link {member.name!r}")
             if not (member.isfile() or member.isdir()):
                 raise UnsafeArchive(f"besondere Datei {member.name!r}")
-            _check_name(member.name)
+            check_name(member.name)
             if member.isdir():
                 yield member.name, None
             else:
