@@ -22,8 +22,8 @@ from grader.backends import validate
 from grader.backends.base import Job
 from grader.backends.session import JobRun
 from grader.backends.validate import RESULT_STATUSES, CaseRun
-from grader.intake import handin
-from grader.intake.submissions import readable
+from grader.intake import archives, handin
+from grader.intake.filenames import readable
 from grader.status import RunStatus
 from harness import plain, protocol
 
@@ -47,8 +47,10 @@ def grader_version() -> str:
 def pack_handin(folder: Path) -> bytes:
     """The submission folder as an uncompressed zip; links and bytecode never go in.
 
-    Raises UnsafeHandIn (German) for what ``handin.walk`` refuses and for a file
-    name that is not UTF-8, which a zip cannot carry as it is.
+    Raises UnsafeHandIn (German) for what ``handin.walk`` refuses, for a file
+    name that is not UTF-8, which a zip cannot carry as it is, and for a name
+    the worker's ``archives.unpack`` would refuse: here it is the hand-in's
+    verdict, there it would be a failed task.
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -61,6 +63,10 @@ def pack_handin(folder: Path) -> bytes:
                     f"der Dateiname {readable(name)!r} ist kein gültiges UTF-8 und lässt sich nicht an "
                     "einen Bewertungsrechner des Clusters schicken (bitte die Datei umbenennen)"
                 ) from None
+            try:
+                archives.check_name(name)
+            except archives.UnsafeArchive as exc:
+                raise handin.UnsafeHandIn(str(exc)) from None
             if is_dir:
                 archive.writestr(name + "/", b"")
             else:

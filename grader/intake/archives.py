@@ -69,10 +69,17 @@ Member = tuple[str, IO[bytes] | None]
 """(name, stream to read a file from; None for a folder)."""
 
 
-def _check_name(name: str) -> PurePosixPath:
+def check_name(name: str) -> PurePosixPath:
+    """``name`` as a path, when a member of that name may be unpacked; UnsafeArchive otherwise."""
     path = PurePosixPath(name)
-    if not name or name.startswith(("/", "\\")) or "\\" in name or ":" in name or path.is_absolute():
+    if not name or name.startswith(("/", "\\")) or path.is_absolute():
         raise UnsafeArchive(f"absoluter Pfad {name!r}")
+    if "\\" in name or ":" in name:
+        # A Windows drive ("C:") or separator; some Windows programs pack folders so.
+        raise UnsafeArchive(
+            f"der Name {name!r} enthält '\\' oder ':' (bitte die Datei umbenennen oder, bei einem Archiv "
+            "aus Windows, es mit dem Explorer neu packen)"
+        )
     if ".." in path.parts:
         raise UnsafeArchive(f"Pfad mit '..' ({name!r})")
     # Deeper trees than any hand-in needs would only exhaust recursion and path limits later.
@@ -81,11 +88,20 @@ def _check_name(name: str) -> PurePosixPath:
     return path
 
 
+def _check_count(files: int, folders: int) -> None:
+    # Files and folders counted apart, as ``handin.walk`` counts them: what passes there
+    # (a hand-in packed for a cluster worker) passes here.
+    if files > MAX_MEMBERS:
+        raise UnsafeArchive(f"mehr als {MAX_MEMBERS} Einträge")
+    if folders > MAX_MEMBERS:
+        raise UnsafeArchive(f"mehr als {MAX_MEMBERS} Ordner")
+
+
 def _zip_members(archive: Path) -> Iterator[Member]:
     with zipfile.ZipFile(archive) as zf:
         members = zf.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise UnsafeArchive(f"mehr als {MAX_MEMBERS} Einträge")
+        folders = sum(m.is_dir() for m in members)
+        _check_count(len(members) - folders, folders)
         declared = sum(m.file_size for m in members)
         if declared > MAX_TOTAL:
             raise UnsafeArchive(f"entpackt größer als {MAX_TOTAL >> 20} MB")
@@ -95,7 +111,7 @@ def _zip_members(archive: Path) -> Iterator[Member]:
                 raise UnsafeArchive(f"symbolischer Link {member.filename!r}")
             if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise UnsafeArchive(f"besondere Datei {member.filename!r}")
-            _check_name(_zip_name(member))
+            check_name(_zip_name(member))
         for member in members:
             if member.is_dir():
                 yield _zip_name(member), None
@@ -143,14 +159,16 @@ def _extra_fields(extra: bytes) -> Iterator[tuple[int, bytes]]:
 
 def _tar_members(archive: Path) -> Iterator[Member]:
     with tarfile.open(archive, "r:*") as tf:
-        for count, member in enumerate(tf, start=1):
-            if count > MAX_MEMBERS:
-                raise UnsafeArchive(f"mehr als {MAX_MEMBERS} Einträge")
+        files = folders = 0
+        for member in tf:
+            folders += member.isdir()
+            files += not member.isdir()
+            _check_count(files, folders)
             if member.issym() or member.islnk():
                 raise UnsafeArchive(f"Link {member.name!r}")
             if not (member.isfile() or member.isdir()):
                 raise UnsafeArchive(f"besondere Datei {member.name!r}")
-            _check_name(member.name)
+            check_name(member.name)
             if member.isdir():
                 yield member.name, None
             else:

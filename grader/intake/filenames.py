@@ -59,3 +59,8 @@ def _prefix_within(text: str, limit: int) -> str:
     while len(os.fsencode(prefix)) > limit:
         prefix = prefix[:-1]
     return prefix
+
+
+def readable(name: str) -> str:
+    """A file name that was not valid UTF-8, with the broken bytes replaced."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -17,6 +17,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from grader.intake.filenames import readable
+
 MAX_DEPTH = 32
 """Folder levels below the hand-in; a real hand-in needs three or four."""
 MAX_FILES = 2000
@@ -42,7 +44,7 @@ def walk(root: Path) -> Iterator[tuple[Path, bool]]:
     if not stat.S_ISDIR(os.lstat(root).st_mode):
         raise UnsafeHandIn(f"{_shown(Path(root.name))} ist kein Ordner, sondern ein Link oder eine besondere Datei")
     pending = [Path()]
-    files = total = 0
+    files = folders = total = 0
     while pending:
         relative = pending.pop()
         with os.scandir(root / relative) as entries:
@@ -58,8 +60,11 @@ def walk(root: Path) -> Iterator[tuple[Path, bool]]:
             if _left_out(entry.name, is_dir):
                 continue
             if is_dir:
+                folders += 1
                 if len(path.parts) > MAX_DEPTH:
                     raise UnsafeHandIn(f"mehr als {MAX_DEPTH} Ordnerebenen")
+                if folders > MAX_FILES:
+                    raise UnsafeHandIn(f"mehr als {MAX_FILES} Ordner")
                 pending.append(path)
                 yield path, True
                 continue
@@ -108,4 +113,4 @@ def copy(source: Path, target: Path) -> None:
 
 
 def _shown(path: Path) -> str:
-    return repr(os.fsdecode(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+    return repr(readable(os.fsdecode(path)))

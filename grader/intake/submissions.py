@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.intake import archives, handin, moodle
-from grader.intake.filenames import fit_component
+from grader.intake.filenames import fit_component, readable
 from grader.intake.moodle import submission_id
 from grader.os_reasons import os_reason
 
@@ -125,8 +125,10 @@ def _separate_duplicates(found: list[Submission]) -> list[Submission]:
 
 def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> Submission:
     """One submission from a folder, an archive or the module file itself, handed in as ``name``."""
+    # ``grader check .`` or ``grader check perceptron.py``: the id and the messages need the folder's name.
+    entry = Path(os.path.abspath(entry))
     if entry.is_file() and not archives.stem(entry):
-        submission = Submission(readable(entry.parent.name), entry, handed_in=readable(entry.name))
+        submission = Submission(_id(entry.parent.name), entry, handed_in=readable(entry.name))
         if entry.name != f"{module}.py":
             # Its folder is not the submission: a file of the right name beside it was not handed in.
             submission.error = _not_found(module, [readable(entry.name)])
@@ -189,11 +191,6 @@ def _unsafe(folder: Path, shown: str) -> str:
 
 def _not_found(module: str, names: list[str], where: str = "") -> str:
     return f"Die Datei {module}.py wurde nicht gefunden{where}. Vorhanden: {', '.join(names) or 'nichts'}."
-
-
-def readable(name: str) -> str:
-    """A file name that was not valid UTF-8, with the broken bytes replaced."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def locate(folder: Path, module: str) -> Path | None:

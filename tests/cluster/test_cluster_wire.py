@@ -95,3 +95,13 @@ def test_where_a_case_ran_out_of_time_comes_back_from_a_worker():
     runs = {name: CaseRun(name, RunStatus.TIMEOUT, seconds=1.0, stage="import") for name in JOB.timeouts}
     back = decode_run(encode_run(JobRun(runs, {}), "docker"), JOB)
     assert [(r.status, r.stage) for r in back.cases.values()] == [("timeout", "import")] * 3
+
+
+def test_a_name_the_worker_would_not_unpack_is_a_german_verdict_before_it_is_sent(tmp_path):
+    folder = tmp_path / "abgabe"
+    folder.mkdir()
+    (folder / "perceptron.py").write_text("def f(x):\n    return x\n")
+    (folder / "Notizen 10:30.txt").write_text("passt lokal, aber nicht in ein Archiv")
+    job_run = Cluster(NoClient(), "process (bubblewrap)", 1, "SANDBOX-0").execute(replace(JOB, submission=folder))
+    for run in job_run.cases.values():
+        assert run.status == "refused" and "'Notizen 10:30.txt'" in run.message and "umbenennen" in run.message

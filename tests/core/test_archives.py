@@ -47,10 +47,11 @@ def test_zip_and_tar_gz_with_a_nesting_folder_are_graded_by_their_name(tmp_path)
     [
         ({"../evil.py": b"x"}, None, ".."),
         ({"/etc/evil.py": b"x"}, None, "absoluter Pfad"),
+        ({"C:\\abgabe\\evil.py": b"x"}, None, "umbenennen"),
         ({"link": b"/etc/passwd"}, stat.S_IFLNK | 0o777, "Link"),
         ({"dev": b""}, stat.S_IFCHR | 0o600, "besondere Datei"),
     ],
-    ids=["dotdot", "absolute", "symlink", "device"],
+    ids=["dotdot", "absolute", "windows", "symlink", "device"],
 )
 def test_dangerous_zip_members_are_refused(tmp_path, members, mode, words):
     archive = make_zip(tmp_path / "a.zip", members, mode)
@@ -95,6 +96,32 @@ def test_too_many_members(tmp_path, monkeypatch):
     archive = make_zip(tmp_path / "a.zip", {f"f{i}.py": b"" for i in range(5)})
     with pytest.raises(archives.UnsafeArchive, match="Einträge"):
         archives.unpack(archive, tmp_path / "out")
+
+
+def test_a_handin_within_the_limits_is_unpacked_within_them_too(tmp_path, monkeypatch):
+    """A folder's files and folders are counted apart, so the zip a cluster worker gets of it
+    (files plus folder entries) is not refused where the local run grades it."""
+    from grader.cluster.wire import pack_handin
+    from grader.intake import handin
+
+    monkeypatch.setattr(handin, "MAX_FILES", 3)
+    monkeypatch.setattr(archives, "MAX_MEMBERS", 3)
+    folder = tmp_path / "abgabe"
+    (folder / "daten").mkdir(parents=True)
+    for name in ("perceptron.py", "daten/a.txt", "daten/b.txt"):
+        (folder / name).write_text("")
+    (tmp_path / "h.zip").write_bytes(pack_handin(folder))
+    archives.unpack(tmp_path / "h.zip", tmp_path / "out")
+    assert (tmp_path / "out" / "daten" / "b.txt").is_file()
+    (folder / "mehr").mkdir()
+    (folder / "mehr" / "c.txt").write_text("")
+    with pytest.raises(handin.UnsafeHandIn, match="Dateien"):
+        pack_handin(folder)
+    empty = tmp_path / "leer"
+    for name in "wxyz":
+        (empty / name).mkdir(parents=True)
+    with pytest.raises(handin.UnsafeHandIn, match="3 Ordner$"):
+        handin.check(empty)
 
 
 def test_names_that_are_not_utf8_are_handled(tmp_path):

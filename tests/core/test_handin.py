@@ -82,8 +82,14 @@ def test_links_in_folder_hand_ins_are_refused_with_a_message_and_never_followed(
 
 def test_hashing_a_hand_in_never_reads_through_a_link(tmp_path):
     subs = linked_class(tmp_path)
-    for submission in discover(subs, "perceptron", tmp_path / "work"):
-        assert len(submission_hash(submission)) == 64
+    found = discover(subs, "perceptron", tmp_path / "work")
+    before = {s.id: submission_hash(s) for s in found}
+    assert all(len(key) == 64 for key in before.values())
+    # What lies behind a link is never part of the key: changing it changes no key.
+    (tmp_path / "grader-cache" / "perceptron.py").write_text("geändert\n")
+    (subs / "other_student" / "perceptron.py").write_text("geändert\n")
+    after = {s.id: submission_hash(s) for s in found}
+    assert {i for i in before if before[i] != after[i]} == {"other_student"}
 
 
 def bytecode_of_the_reference(folder: Path) -> None:

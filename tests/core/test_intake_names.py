@@ -12,7 +12,7 @@ import pytest
 from grader.intake import archives
 from grader.intake.download import find_submissions
 from grader.intake.filenames import NAME_MAX, file_stem
-from grader.intake.submissions import ONLINE_TEXT_IGNORED, discover
+from grader.intake.submissions import ONLINE_TEXT_IGNORED, discover, open_submission
 from grader.report.pages import report_name
 
 CODE = b"x = 1\n"
@@ -156,3 +156,14 @@ def test_a_hand_in_that_cannot_be_opened_is_said_in_german_and_the_others_are_fo
     found = {s.id: s for s in discover(tmp_path / "root", "perceptron", tmp_path / "work")}
     assert set(found) == {"anna", "ben"} and not found["ben"].error
     assert found["anna"].error == f"Die Abgabe anna {said}"
+
+
+def test_a_checked_folder_or_module_file_is_named_like_in_a_download(tmp_path, monkeypatch):
+    """``grader check .`` and ``grader check perceptron.py`` inside a student's Moodle folder."""
+    folder = tmp_path / "Anna Müller_12_assignsubmission_file_"
+    folder.mkdir()
+    (folder / "perceptron.py").write_bytes(CODE)
+    monkeypatch.chdir(folder)
+    for given in (Path("."), Path("perceptron.py")):
+        submission = open_submission(given, "perceptron", tmp_path / "work")
+        assert submission.id == "Anna Müller (12)" and submission.folder == folder and not submission.error
