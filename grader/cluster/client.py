@@ -70,7 +70,9 @@ class Cluster:
         # The worker's sandbox enforces each case's limit; this bounds the whole task from here,
         # so that a worker that hangs without dying costs this submission, not the run.
         seconds = (RETRIES + 1) * (STARTUP_SECONDS + sum(t + GRACE_SECONDS for t in job.timeouts.values())) + 60
-        for sent in range(1, RESENDS + 2):
+        sent = 0
+        while True:
+            sent += 1
             future = self.client.submit(
                 cluster_worker.run_remote,
                 self._template(job),
@@ -97,7 +99,6 @@ class Cluster:
                     raise SandboxLost("Die Verbindung zum Dask-Scheduler ist abgebrochen; Scheduler und Worker wieder starten.") from None
                 continue
             return cluster_wire.decode_run(answer, job)
-        raise AssertionError("unreachable: every round returns, continues or raises")
 
     def _scheduler_answers(self) -> bool:
         """Whether the client is (again) connected to its scheduler within ``RECONNECT_SECONDS``."""
