@@ -82,8 +82,19 @@ def test_links_in_folder_hand_ins_are_refused_with_a_message_and_never_followed(
 
 def test_hashing_a_hand_in_never_reads_through_a_link(tmp_path):
     subs = linked_class(tmp_path)
-    for submission in discover(subs, "perceptron", tmp_path / "work"):
-        assert len(submission_hash(submission)) == 64
+
+    def hashes(work: str) -> dict[str, str]:
+        return {s.id: submission_hash(s) for s in discover(subs, "perceptron", tmp_path / work)}
+
+    before = hashes("work")
+    # What the links lead to changes: a hash that read through a link changes with it.
+    (tmp_path / "grader-cache" / "perceptron.py").write_text("geändert\n")
+    (subs / "other_student" / "perceptron.py").write_text("geändert\n")
+    after = hashes("work2")
+    assert all(len(h) == 64 for h in before.values())
+    links = ("cache_link", "neighbour_link", "endless_link", "whole_link")
+    assert {n: after[n] for n in links} == {n: before[n] for n in links}
+    assert after["other_student"] != before["other_student"]
 
 
 def bytecode_of_the_reference(folder: Path) -> None:
