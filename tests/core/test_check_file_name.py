@@ -11,7 +11,7 @@ from grader.cli import main
 REFERENCE = assignments.REFERENCE / "aufgabe1" / "perceptron.py"
 
 
-@pytest.mark.parametrize("name", ["Perzeptron.py", "perceptron (1).py", "perceptron.txt"])
+@pytest.mark.parametrize("name", ["Perzeptron.py", "Perceptron.py", "perceptron (1).py", "perceptron.txt"])
 def test_a_file_of_another_name_is_not_found(tmp_path, name):
     shutil.copy(REFERENCE, tmp_path / name)
     done = CliRunner().invoke(main, ["check", "--aufgabe", "1", str(tmp_path / name), "--sandbox", "process"])

@@ -142,20 +142,21 @@ def test_an_id_is_the_name_without_an_archive_suffix_whatever_the_hand_in_is(tmp
 def test_a_hand_in_that_cannot_be_opened_is_said_in_german_and_the_others_are_found(tmp_path, monkeypatch, fault, said):
     from grader.intake import submissions
 
-    for name in ("anna", "ben"):
+    # anna's folder is named like an archive: her id follows the one rule even when nothing opens.
+    for name in ("anna.zip", "ben"):
         (tmp_path / "root" / name).mkdir(parents=True)
         (tmp_path / "root" / name / "perceptron.py").write_text("x = 1\n")
     opened = submissions.open_submission
 
     def failing(entry, module, workdir, name):
-        if name == "anna":
+        if name == "anna.zip":
             raise fault  # no real way as root: the grader reads every file
         return opened(entry, module, workdir, name=name)
 
     monkeypatch.setattr(submissions, "open_submission", failing)
     found = {s.id: s for s in discover(tmp_path / "root", "perceptron", tmp_path / "work")}
     assert set(found) == {"anna", "ben"} and not found["ben"].error
-    assert found["anna"].error == f"Die Abgabe anna {said}"
+    assert found["anna"].error == f"Die Abgabe anna.zip {said}"
 
 
 def test_a_checked_folder_or_module_file_is_named_like_in_a_download(tmp_path, monkeypatch):

@@ -6,11 +6,15 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader import assignment as assignments
+from grader.causes import shared_causes
 from grader.course.overview import overview
 from grader.grading import run
+from grader.results import CaseResult
+from grader.status import CaseStatus
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 # Output 1 at phi == 0: one mistake that makes most train cases fail too.
@@ -123,3 +127,14 @@ def test_failures_of_one_function_point_to_the_smallest_failing_case(graded):
     assert f"{len(failing_train)} Fälle von train scheitern, wahrscheinlich an einer gemeinsamen Ursache" in report
     assert "der kleinste: train/not" in report
     assert by_id["good"].shared_causes == [] and by_id["no_max_epochs"].shared_causes[0]["smallest"] == "train/xor"
+
+
+def test_the_smallest_failing_case_is_a_public_one_whose_values_the_report_shows():
+    def failed(name: str, visibility: str) -> CaseResult:
+        return CaseResult(name, visibility, CaseStatus.FAILED, 0, 1, "")
+
+    cases = [failed("train/big", "public"), failed("train/tiny", "hidden"), failed("train/mid", "public")]
+    values = {"train/big": np.zeros(50), "train/tiny": np.zeros(1), "train/mid": np.zeros(5)}
+    assert shared_causes(cases, values) == [
+        {"function": "train", "cases": ["train/big", "train/tiny", "train/mid"], "smallest": "train/mid"}
+    ]
