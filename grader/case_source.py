@@ -11,9 +11,22 @@ and constants a case uses come along with it, and only those.
 from __future__ import annotations
 
 import ast
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+_CONVERTING = threading.RLock()
+"""Held while CPython turns source into ``ast`` objects: in Python 3.11 two threads doing
+so at once can corrupt a shared depth counter (gh-106905) and fail one of them with
+``SystemError: AST constructor recursion depth mismatch``. The batch grades in threads."""
+
+
+def parse(source: str) -> ast.Module:
+    """The module's syntax tree, one thread at a time (see ``_CONVERTING``): the host parses
+    only through here."""
+    with _CONVERTING:
+        return ast.parse(source)
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ def case_code(source: str) -> dict[str, CaseCode]:
 
 @lru_cache(maxsize=16)
 def _case_code(source: str) -> dict[str, CaseCode]:
-    tree = ast.parse(source)
+    tree = parse(source)
     found = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and (declared := _case_declaration(node)):
@@ -119,7 +132,7 @@ def _declaration(decorator: ast.expr) -> tuple[str, str] | None:
 
 def public_cases_source(source: str) -> str:
     """``cases.py`` with only its public cases, their imports and the helpers they use."""
-    tree = ast.parse(source)
+    tree = parse(source)
     functions = {c.node.name for c in case_code(source).values() if c.visibility == "public"}
     public = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in functions]
     keep = set(map(id, public)) | set(map(id, used_definitions(tree, public)))
@@ -135,6 +148,6 @@ def named_strings(sources: list[str]) -> set[str]:
     return {
         node.value
         for source in sources
-        for node in ast.walk(ast.parse(source))
+        for node in ast.walk(parse(source))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }

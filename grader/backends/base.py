@@ -77,8 +77,7 @@ class Job:
         inputs reach a harness only when no public case can run there anymore.
         A case whose visibility cannot be read from the source counts as hidden.
         """
-        public_source, public = _public_part(self.cases_source)
-        named = named_strings([public_source])
+        public_source, public, named = _public_part(self.cases_source)
         shown = [name for name in cases if name in public]
         hidden = [name for name in cases if name not in public]
         found = [
@@ -98,10 +97,12 @@ class Job:
 
 
 @lru_cache(maxsize=16)
-def _public_part(source: str) -> tuple[str, frozenset[str]]:
-    """(the source cut to its public cases, their names); parsed once per Aufgabe."""
+def _public_part(source: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """(the source cut to its public cases, their names, the strings the cut names);
+    the same for every submission, so parsed once per Aufgabe, not per job."""
     public = frozenset(name for name, code in case_code(source).items() if code.visibility == "public")
-    return public_cases_source(source), public
+    cut = public_cases_source(source)
+    return cut, public, frozenset(named_strings([cut]))
 
 
 STDERR_KEEP = 16 * 1024

@@ -31,7 +31,7 @@ from pathlib import Path
 from grader import assignment as assignments
 from grader.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
 from grader.backends import pins
-from grader.case_source import named_strings, public_cases_source
+from grader.case_source import named_strings, parse, public_cases_source
 from grader.expected import expected_for
 from grader.report.pictures import png_name
 from harness import plain
@@ -65,7 +65,7 @@ def comparator_modules() -> dict[str, str]:
     found: dict[str, str] = {}
     for path in sorted(COMPARE.glob("*.py")):
         source = path.read_text(encoding="utf-8")
-        for node in ast.walk(ast.parse(source)):
+        for node in ast.walk(parse(source)):
             outside = isinstance(node, ast.ImportFrom) and (
                 node.level > 1 or (node.level == 0 and (node.module or "").split(".")[0] == "grader")
             )
@@ -87,7 +87,7 @@ def judged_at_hand_in(properties_source: str) -> set[str]:
     """The property checks in ``properties_source`` that leave part of their judgement to the hand-in."""
     return {
         node.name
-        for node in ast.parse(properties_source).body
+        for node in parse(properties_source).body
         if isinstance(node, ast.FunctionDef)
         and any(
             isinstance(inner, ast.Raise)

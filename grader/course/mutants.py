@@ -31,6 +31,7 @@ from pathlib import Path
 
 from grader import assignment as assignments
 from grader.assignment import Assignment
+from grader.case_source import parse
 from grader.expected import Expected, expected_for, run_on_host
 from grader.report.pages import render
 from grader.status import CaseStatus
@@ -112,11 +113,11 @@ def _with(node: ast.AST, **fields) -> ast.AST:
 
 def make_mutants(source: str) -> list[Mutant]:
     """Every single-change mutant of ``source`` that compiles and differs from it, in source order."""
-    original = ast.unparse(ast.parse(source))
-    count = sum(len(_changes(n)) for n in ast.walk(ast.parse(source)))
+    original = ast.unparse(parse(source))
+    count = sum(len(_changes(n)) for n in ast.walk(parse(source)))
     mutants: dict[str, Mutant] = {}
     for index in range(count):
-        tree = ast.parse(source)
+        tree = parse(source)
         mutated = _apply(tree, index)
         if mutated is None:
             continue
