@@ -62,9 +62,11 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
     outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs, sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True), cluster=cluster)
     passed = sum(s.passed for s in outcome.submissions)
     errors = sum(s.status == SubmissionStatus.ERROR for s in outcome.submissions)
+    failed = sum(s.sandbox_failed for s in outcome.submissions)
+    again = f" {failed} nach einem Ausfall von Sandbox oder Grader nicht gespeichert; der nächste Lauf bewertet sie neu." if failed else ""
     click.echo(
         f"{len(outcome.submissions)} Abgaben bewertet ({outcome.sandbox}): {passed} Testate bestanden, "
-        f"{errors} nicht bewertbar. Übersicht: {out / 'index.html'}"
+        f"{errors} nicht bewertbar.{again} Übersicht: {out / 'index.html'}"
     )
 
 

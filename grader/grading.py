@@ -120,10 +120,14 @@ def _grader_failed(
     assignment: Assignment, backend: Backend | Cluster, submission: Submission, exc: Exception,
     log: Callable[[str], None],
 ) -> SubmissionResult:
-    """The verdict for a submission whose grading failed on the host: an error, never stored, so
-    that the next run tries again; the other submissions go on. Built here, not through
+    """The verdict for a submission whose grading failed on the host: reported like a failed
+    sandbox (``sandbox_failed``), whatever the exception, so never kept as the student's result
+    and graded again by the next run; the other submissions go on. Built here, not through
     ``grade_submission``'s error branch: the fallback must not depend on the code that failed."""
-    log(f"{submission.id}: interner Fehler beim Bewerten ({type(exc).__name__}: {exc!r:.200}).")
+    log(
+        f"{submission.id}: interner Fehler beim Bewerten ({type(exc).__name__}: {exc!r:.200}); "
+        "der nächste Lauf bewertet diese Abgabe neu."
+    )
     message = (
         "Diese Abgabe konnte wegen eines internen Fehlers des Graders nicht bewertet werden "
         f"({type(exc).__name__}); die anderen Abgaben sind nicht betroffen. Bitte der Lehrperson melden."
@@ -139,6 +143,7 @@ def _grader_failed(
         message=message,
         sandbox=backend.name,
         graded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        sandbox_failed=True,
     )
 
 

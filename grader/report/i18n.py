@@ -93,7 +93,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why_timeout": ("Zeitlimit in: {cases}", "time limit in: {cases}"),
     "why_error": ("Fehler in {case}: {message}", "error in {case}: {message}"),
     "why_more": ("(und {n} weitere)", "(and {n} more)"),
-    "why_sandbox": ("Die Sandbox fiel aus; der nächste Lauf bewertet neu.", "The sandbox failed; the next run grades again."),
+    "why_sandbox": (
+        "Die Sandbox oder der Grader fiel aus; der nächste Lauf bewertet neu.",
+        "The sandbox or the grader failed; the next run grades again.",
+    ),
     "report": ("Bericht", "Report"),
     "where_fail": ("Wo die Abgaben scheitern", "Where submissions fail"),
     "passed_by": ("bestanden von", "passed by"),

@@ -171,7 +171,8 @@ def explain(submission: SubmissionResult, t) -> str:
     """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
     reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
     if submission.status == SubmissionStatus.ERROR:
-        return " ".join([*reasons, cap(submission.message, WHY_CHARS)])
+        again = [t("why_sandbox")] if submission.sandbox_failed else []
+        return " ".join([*reasons, cap(submission.message, WHY_CHARS), *again])
     if submission.missing_required:
         reasons.append(t("required_short", cases=", ".join(submission.missing_required)))
     if submission.sandbox_failed:

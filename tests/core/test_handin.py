@@ -1,13 +1,17 @@
 """What a hand-in brings to the host: never a followed link, never bytecode, no tree too deep
 for the host, and no failure on the host that stops the other submissions."""
 
+import json
 import py_compile
 import sys
 import zipfile
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from grader import assignment as assignments
 from grader import grading
+from grader.cli import main
 from grader.grading import run
 from grader.intake import handin
 from grader.intake.submissions import discover
@@ -158,8 +162,18 @@ def test_a_host_side_failure_in_one_submission_is_its_error_and_the_others_are_g
 
     monkeypatch.setattr(grading, "grade_submission", failing_for_ben)
     out = tmp_path / "out"
-    results = grade(subs, out)
-    assert results["anna"].score == results["anna"].max_score
-    assert results["ben"].status == "error" and "internen Fehlers" in results["ben"].message
-    assert (out / "results.json").is_file()
-    assert not (out / "submissions" / "ben.json").exists()  # the next run tries again
+    done = CliRunner().invoke(main, ["run", "--aufgabe", "1", str(subs), "--out", str(out), "--jobs", "2", "--sandbox", "process"])
+    assert done.exit_code == 0, done.output
+    results = {s["id"]: s for s in json.loads((out / "results.json").read_text())["submissions"]}
+    assert results["anna"]["score"] == results["anna"]["max_score"]
+    ben = results["ben"]
+    assert ben["status"] == "error" and "internen Fehlers" in ben["message"]
+    # Whatever the exception: reported like a failed sandbox, never the student's kept result.
+    assert ben["sandbox_failed"] is True
+    assert not (out / "submissions" / "ben.json").exists()
+    last = done.stdout.strip().splitlines()[-1]
+    assert "1 nicht bewertbar" in last and "1 nach einem Ausfall von Sandbox oder Grader" in last, last
+    assert "der nächste Lauf bewertet neu" in (out / "index.html").read_text()
+    monkeypatch.setattr(grading, "grade_submission", real)
+    again = grade(subs, out)  # the next run grades ben, and keeps anna's stored result
+    assert again["ben"].status == "graded" and again["ben"].passed and not again["ben"].sandbox_failed
