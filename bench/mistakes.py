@@ -27,8 +27,8 @@ from grader import diagnosis
 from grader.assignment import available, load
 from grader.backends.process import ProcessBackend
 from grader.course import mutants
+from grader.engine import Local, grade_submission
 from grader.expected import expected_for
-from grader.grading import grade_submission
 from grader.intake.submissions import Submission
 
 
@@ -55,7 +55,7 @@ def diagnosis_share(number: int) -> tuple[int, float, float, float]:
     try:
         started = time.monotonic()
         for mistake in entries:
-            grade_submission(assignment, expected, backend, Submission(id=mistake.id, origin=mistake.folder, folder=mistake.folder))
+            grade_submission(assignment, expected, Local(backend), Submission(id=mistake.id, origin=mistake.folder, folder=mistake.folder))
         grading = time.monotonic() - started
     finally:
         diagnosis.diagnose = diagnose

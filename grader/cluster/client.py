@@ -4,8 +4,8 @@ Each submission is one Dask task that needs one sandbox slot: its job and
 its folder go to a worker (``grader worker``), which runs them in its own
 sandbox and sends the case frames back (``grader.cluster.wire``). The
 expected values never leave this host; validation, verdicts, reports and the
-store stay in ``grader.grading``, which calls ``Cluster.execute`` where it
-would run a local sandbox. Dask reroutes the tasks of a lost worker; a task
+store stay here: the engine (``grader.engine``) calls ``Cluster.execute`` where
+it would run a local sandbox. Dask reroutes the tasks of a lost worker; a task
 that was running on ``distributed.scheduler.allowed-failures`` + 1 workers
 when they died is given up (``KilledWorker``) and becomes an error verdict.
 
@@ -43,8 +43,8 @@ class ClusterUnavailable(RuntimeError):
 
 
 class Cluster:
-    """A client of the scheduler whose admitted workers run the jobs; used by
-    ``grader.grading.run`` in place of a local backend."""
+    """A client of the scheduler whose admitted workers run the jobs: the engine's
+    ``Sandboxes`` (``grader.engine``) in place of a local backend."""
 
     def __init__(self, client, sandbox: str, slots: int, resource: str):
         self.client = client
@@ -120,6 +120,11 @@ class Cluster:
         future = self.client.scatter(bare, broadcast=True)
         self._templates.append((bare, future))
         return future
+
+    def workers(self, requested: int | None, memory: int, log: Callable[[str], None]) -> int:
+        """A second hand-in per slot waits on the cluster while this host judges the first;
+        ``--jobs`` and this machine's memory do not bound what the workers run."""
+        return 2 * self.slots
 
     def reserve(self, count: int) -> None:
         """Spares are the workers' own business (``grader.cluster.worker.run_remote``)."""

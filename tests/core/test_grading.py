@@ -14,8 +14,9 @@ from grader import assignment as assignments
 from grader.backends.process import ProcessBackend
 from grader.backends.validate import CaseRun
 from grader.cli import main
+from grader.engine import Local, grade_submission
 from grader.expected import expected_for
-from grader.grading import grade_path, grade_submission, run
+from grader.grading import grade_path, run
 from grader.intake.submissions import open_submission
 from grader.status import RunStatus
 from grader.verdicts import verdict
@@ -160,7 +161,7 @@ def test_a_hidden_case_keeps_its_details_only_with_a_release_date(tmp_path):
     backend = ProcessBackend()
     try:
         submission = open_submission(tmp_path / "anna", a.module, tmp_path / "work")
-        result = grade_submission(a, expected_for(a), backend, submission, figures_dir=tmp_path / "figures")
+        result = grade_submission(a, expected_for(a), Local(backend), submission, figures_dir=tmp_path / "figures")
     finally:
         backend.close()
     hidden, released = result.cases
@@ -194,7 +195,7 @@ def test_an_import_failure_never_quotes_what_a_hidden_case_s_import_raised(tmp_p
     backend = ProcessBackend()
     try:
         submission = open_submission(tmp_path / "anna", a.module, tmp_path / "work")
-        result = grade_submission(a, expected_for(a), backend, submission, public_only=False)
+        result = grade_submission(a, expected_for(a), Local(backend), submission, public_only=False)
     finally:
         backend.close()
     assert result.status == "error" and "RuntimeError" in result.message
@@ -204,7 +205,7 @@ def test_an_import_failure_never_quotes_what_a_hidden_case_s_import_raised(tmp_p
     backend = ProcessBackend()
     try:
         submission = open_submission(tmp_path / "anna", a.module, tmp_path / "work2")
-        result = grade_submission(only_hidden, expected_for(only_hidden), backend, submission, public_only=False)
+        result = grade_submission(only_hidden, expected_for(only_hidden), Local(backend), submission, public_only=False)
     finally:
         backend.close()
     assert result.status == "error" and "RuntimeError" in result.message and "HIDDEN-IN-REACH" not in result.message
@@ -269,7 +270,7 @@ def test_cli_errors_are_one_clear_line_with_fixed_codes(tmp_path):
 
 
 def test_jobs_never_oversubscribe_memory():
-    from grader.grading import affordable_jobs
+    from grader.engine import affordable_jobs
 
     total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     notes = []

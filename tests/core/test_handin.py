@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from grader import assignment as assignments
-from grader import grading
+from grader import engine
 from grader.cli import main
 from grader.grading import run
 from grader.intake import handin
@@ -153,14 +153,14 @@ def test_a_host_side_failure_in_one_submission_is_its_error_and_the_others_are_g
     for name in ("anna", "ben"):
         (subs / name).mkdir(parents=True)
         (subs / name / "perceptron.py").write_text(REFERENCE.read_text())
-    real = grading.grade_submission
+    real = engine.grade_submission
 
     def failing_for_ben(assignment, expected, backend, submission, **options):
         if submission.id == "ben":  # stands for any host-side bug one hand-in may trigger
             raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
         return real(assignment, expected, backend, submission, **options)
 
-    monkeypatch.setattr(grading, "grade_submission", failing_for_ben)
+    monkeypatch.setattr(engine, "grade_submission", failing_for_ben)
     out = tmp_path / "out"
     done = CliRunner().invoke(main, ["run", "--aufgabe", "1", str(subs), "--out", str(out), "--jobs", "2", "--sandbox", "process"])
     assert done.exit_code == 0, done.output
@@ -174,6 +174,6 @@ def test_a_host_side_failure_in_one_submission_is_its_error_and_the_others_are_g
     last = done.stdout.strip().splitlines()[-1]
     assert "1 nicht bewertbar" in last and "1 nach einem Ausfall von Sandbox oder Grader" in last, last
     assert "der nächste Lauf bewertet neu" in (out / "index.html").read_text()
-    monkeypatch.setattr(grading, "grade_submission", real)
+    monkeypatch.setattr(engine, "grade_submission", real)
     again = grade(subs, out)  # the next run grades ben, and keeps anna's stored result
     assert again["ben"].status == "graded" and again["ben"].passed and not again["ben"].sandbox_failed
