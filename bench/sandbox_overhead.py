@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grader.backends.base import Backend, Job, Limits
 from grader.backends.docker import DockerBackend
-from grader.backends.engine import docker_unavailable_reason
+from grader.backends.docker_engine import docker_unavailable_reason
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
 

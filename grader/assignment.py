@@ -23,6 +23,7 @@ from pathlib import Path
 
 from grader import PROJECT
 from grader.backends.base import Job, Limits
+from grader.errors import EXIT_UNKNOWN_AUFGABE, GraderError
 from harness.api import Case, collect
 from harness.checks import Fields, Property
 
@@ -33,8 +34,16 @@ PROPERTIES = "properties.py"
 KIT_PROPERTIES = "kit_properties.py"
 
 
-class UnknownAufgabe(LookupError):
-    pass
+class UnknownAufgabe(GraderError, LookupError):
+    """No Aufgabe of that number."""
+
+    exit_code = EXIT_UNKNOWN_AUFGABE
+
+    def message(self) -> str:
+        return f"Aufgabe {self} gibt es nicht."
+
+    def hint(self, options) -> str:
+        return f"bekannt sind: {', '.join(map(str, available()))} (siehe `grader list`)."
 
 
 @dataclass

@@ -21,14 +21,20 @@ from grader.backends import validate
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
 from grader.backends.validate import CaseRun
+from grader.errors import EXIT_REFERENCE, GraderError
 from grader.report.formatting import compact
 from grader.report.pictures import png_name
 from grader.status import RunStatus
 from harness import plain
 
 
-class ReferenceBroken(RuntimeError):
+class ReferenceBroken(GraderError, RuntimeError):
     """The reference does not pass its own cases: an instructor's problem."""
+
+    exit_code = EXIT_REFERENCE
+
+    def hint(self, options) -> str:
+        return "die Referenz unter reference/ oder die Fälle prüfen."
 
 
 @dataclass

@@ -17,7 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from grader import results
-from grader.os_reasons import os_reason
+from grader.errors import (
+    ANOTHER_OUT,
+    EXIT_INCOMPLETE,
+    EXIT_NO_SUBMISSIONS,
+    EXIT_OUTPUT,
+    GraderError,
+    if_option,
+    os_reason,
+)
 from grader.results import RunResult
 
 LOCK = ".lock"
@@ -25,32 +33,72 @@ OWNER = ".aufgabe"
 """Names the Aufgabe of OUT from the first result stored, before any results.json exists."""
 
 
-class OutputNotWritable(OSError):
+class OutputNotWritable(GraderError, OSError):
     """The output folder cannot be created or written."""
 
+    exit_code = EXIT_OUTPUT
 
-class OutputOfAnotherAufgabe(ValueError):
+    def message(self) -> str:
+        return f"In den Ausgabeordner kann nicht geschrieben werden ({self})."
+
+    def hint(self, options) -> str:
+        return f"Pfad und Rechte prüfen{if_option(options, '--out', ANOTHER_OUT)}."
+
+
+class OutputOfAnotherAufgabe(GraderError, ValueError):
     """OUT holds the results of another Aufgabe."""
+
+    exit_code = EXIT_OUTPUT
 
     def __init__(self, out: Path, aufgabe: int):
         super().__init__(out, aufgabe)
         self.out, self.aufgabe = out, aufgabe
 
+    def message(self) -> str:
+        return f"In {self.out} liegen die Ergebnisse von Aufgabe {self.aufgabe}; sie würden überschrieben."
 
-class OutputInUse(RuntimeError):
+    def hint(self, options) -> str:
+        return "für jede Aufgabe einen eigenen Ordner wählen, z. B. --out out/aufgabeN (Standard)."
+
+
+class OutputInUse(GraderError, RuntimeError):
     """Another grader process writes into OUT."""
 
+    exit_code = EXIT_OUTPUT
 
-class MissingResults(LookupError):
+    def message(self) -> str:
+        return f"In {self} schreibt gerade ein anderer Lauf des Graders."
+
+    def hint(self, options) -> str:
+        return f"warten, bis er fertig ist, und den Befehl dann wiederholen{if_option(options, '--out', ANOTHER_OUT)}."
+
+
+class MissingResults(GraderError, LookupError):
     """A path given as a run's output holds no readable results.json."""
 
+    exit_code = EXIT_NO_SUBMISSIONS
 
-class IncompleteRun(RuntimeError):
+    def message(self) -> str:
+        return f"In {self} liegt keine results.json (oder sie ist unlesbar)."
+
+    def hint(self, options) -> str:
+        return "den Ausgabeordner eines `grader run` angeben (oder dessen results.json)."
+
+
+class IncompleteRun(GraderError, RuntimeError):
     """The run stopped before every submission had a result (Ctrl-C, lost engine)."""
+
+    exit_code = EXIT_INCOMPLETE
 
     def __init__(self, path: Path, run: RunResult):
         super().__init__(path)
         self.path, self.run = path, run
+
+    def message(self) -> str:
+        return f"Der Lauf in {self.path} ist unvollständig: {len(self.run.submissions)} von {self.run.total} Abgaben bewertet."
+
+    def hint(self, options) -> str:
+        return "denselben `grader run` erneut starten (er setzt fort) oder --allow-incomplete angeben."
 
 
 def results_path(path: Path) -> Path:

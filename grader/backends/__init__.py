@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from grader.backends.base import Backend, SandboxLost
+from grader.backends.base import Backend, SandboxLost, SandboxUnavailable
 
 __all__ = ["CHOICES", "Backend", "SandboxLost", "SandboxUnavailable", "make_backend"]
 
 CHOICES = ("auto", "docker", "process")
-
-
-class SandboxUnavailable(RuntimeError):
-    """The requested sandbox cannot run here; the message says why and what to do."""
 
 
 def make_backend(choice: str = "auto", *, log=print) -> Backend:
@@ -24,7 +20,7 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
         raise ValueError(f"unknown sandbox {choice!r}")
     if choice in ("auto", "docker"):
         from grader.backends.docker import DockerBackend
-        from grader.backends.engine import docker_unavailable_reason
+        from grader.backends.docker_engine import docker_unavailable_reason
 
         reason = docker_unavailable_reason()
         if reason is None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from grader.case_source import case_code, named_strings, public_cases_source
+from grader.errors import EXIT_NO_SANDBOX, EXIT_SANDBOX_LOST, GraderError, if_option
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,29 @@ STDERR_KEEP = 16 * 1024
 """Bytes of a harness's own stderr that a channel keeps (a case's output has the protocol's caps)."""
 
 
-class SandboxLost(RuntimeError):
+class SandboxLost(GraderError, RuntimeError):
     """The sandbox service itself went away (the Docker engine stopped): the batch
     must stop, and nothing graded after that is a result."""
+
+    exit_code = EXIT_SANDBOX_LOST
+
+    def message(self) -> str:
+        return f"Abbruch: {self} Bisher Bewertetes ist gespeichert."
+
+    def hint(self, options) -> str:
+        return "Docker-Engine wieder starten und denselben Befehl erneut ausführen: er setzt fort."
+
+
+class SandboxUnavailable(GraderError, RuntimeError):
+    """The requested sandbox cannot run here; the message says why and what to do."""
+
+    exit_code = EXIT_NO_SANDBOX
+
+    def message(self) -> str:
+        return f"Die Docker-Sandbox ist nicht verfügbar: {self}"
+
+    def hint(self, options) -> str:
+        return f"Docker-Engine starten (z. B. `dockerd`){if_option(options, '--sandbox', ' oder --sandbox process wählen')}."
 
 
 class ChannelTimeout(Exception):

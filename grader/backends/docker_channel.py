@@ -13,15 +13,12 @@ import socket
 import struct
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import docker.errors
 
 from grader.backends.base import STDERR_KEEP, Channel, ChannelTimeout, ExitInfo
 from harness.reaper import remove_tree
-
-if TYPE_CHECKING:
-    from grader.backends.docker import _Registry
 
 WAKE_SECONDS = 0.25
 """Longest single wait on the socket (see ``read_exactly``)."""
@@ -29,10 +26,17 @@ _HEADER = struct.Struct(">BxxxL")
 """Docker's multiplexed stream: stream type (1 stdout, 2 stderr), payload size."""
 
 
+class Registry(Protocol):
+    """Where the backend keeps its live containers (``grader.backends.docker``)."""
+
+    def remove(self, container) -> None:
+        """Kill and remove ``container``; forget it."""
+
+
 class DockerChannel(Channel):
     """The attached stdin/stdout/stderr of one container."""
 
-    def __init__(self, container, attached, workdir: Path, registry: _Registry, remover=None):
+    def __init__(self, container, attached, workdir: Path, registry: Registry, remover=None):
         self.remover = remover
         """Where ``release`` hands the removal (an executor), None: remove at once."""
         self.container = container

@@ -26,6 +26,7 @@ from grader.backends import SandboxLost
 from grader.backends.base import Job
 from grader.backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
 from grader.backends.validate import CaseRun
+from grader.errors import EXIT_NO_SANDBOX, GraderError
 from grader.intake import handin
 from grader.status import RunStatus
 
@@ -38,8 +39,13 @@ ADMISSION_SECONDS = 60.0
 """How long to wait for a first worker that may grade."""
 
 
-class ClusterUnavailable(RuntimeError):
+class ClusterUnavailable(GraderError, RuntimeError):
     """Grading on the cluster cannot start; the message (German) says why."""
+
+    exit_code = EXIT_NO_SANDBOX
+
+    def hint(self, options) -> str:
+        return "Scheduler und Worker prüfen (siehe README, „Auf mehreren Rechnern bewerten“)."
 
 
 class Cluster:

@@ -48,7 +48,7 @@ def start(
 ) -> None:
     """Check the sandbox, then replace this process by ``dask worker`` with ``slots`` sandboxes (default: one per core)."""
     if sandbox == "docker":
-        from grader.backends.engine import engine
+        from grader.backends.docker_engine import engine
         from grader.backends.image import ensure_image
 
         log(f"Sandbox-Image bereit: {ensure_image(engine(), log=log)}")

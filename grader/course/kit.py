@@ -32,6 +32,7 @@ from grader import assignment as assignments
 from grader.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
 from grader.backends import pins
 from grader.case_source import named_strings, parse, public_cases_source
+from grader.errors import EXIT_REFERENCE, GraderError
 from grader.expected import expected_for
 from grader.report.pictures import png_name
 from harness import plain
@@ -44,8 +45,13 @@ HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py
 _GRADER_COMPARE = re.compile(r"^from grader\.compare import ", re.MULTILINE)
 
 
-class KitError(Exception):
+class KitError(GraderError):
     """The kit cannot be built as asked; the message says why (German)."""
+
+    exit_code = EXIT_REFERENCE
+
+    def hint(self, options) -> str:
+        return "properties.py und kit_properties.py dürfen vom Grader nur grader.compare importieren."
 
 
 def kit_properties_source(source: str, name: str) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader import assignment as assignments
+from grader.errors import EXIT_USAGE, GraderError
 from grader.outdir import claim, load_results
 from grader.report import pages as report
 from grader.results import RunResult, SubmissionResult, write_json_atomic
@@ -22,8 +23,13 @@ from grader.results import RunResult, SubmissionResult, write_json_atomic
 FILE = "overrides.json"
 
 
-class OverrideError(ValueError):
+class OverrideError(GraderError, ValueError):
     """The override cannot be made; the message says why (German)."""
+
+    exit_code = EXIT_USAGE
+
+    def hint(self, options) -> str:
+        return "siehe `grader override -h`; die Kennung steht in index.html."
 
 
 @dataclass

@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 from grader import assignment as assignments
+from grader.errors import EXIT_OUTPUT, GraderError
 from grader.intake.moodle import moodle_student
 from grader.outdir import load_results
 from grader.report import i18n
@@ -39,8 +40,13 @@ INSTRUCTOR = "\0instructor"
 """Stands in for a submission id to name the instructor's folder; no folder or zip can be called so."""
 
 
-class PublishIntoRun(ValueError):
+class PublishIntoRun(GraderError, ValueError):
     """The bundle's folder and the run's output folder lie inside each other."""
+
+    exit_code = EXIT_OUTPUT
+
+    def hint(self, options) -> str:
+        return "ein Ziel außerhalb des Ausgabeordners wählen, z. B. --to bundle/."
 
 
 @dataclass

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.errors import EXIT_AMBIGUOUS, GraderError
 from grader.intake.moodle import moodle_student, student_key
 from grader.report.grades import csv_separator, read_worksheet
 
@@ -27,12 +28,22 @@ _ID_NUMBER = ("ID number", "ID-Nummer", "Matrikelnummer")
 _IDENTIFIER = ("Identifier", "ID")
 
 
-class AmbiguousStudents(ValueError):
+class AmbiguousStudents(GraderError, ValueError):
     """Submissions that cannot be told apart by what is known; ``groups`` lists them."""
+
+    exit_code = EXIT_AMBIGUOUS
 
     def __init__(self, groups: list[list[str]], with_roster: bool):
         super().__init__(groups)
         self.groups, self.with_roster = groups, with_roster
+
+    def message(self) -> str:
+        return f"Nicht eindeutig zuzuordnen: {'; '.join(' und '.join(group) for group in self.groups)}."
+
+    def hint(self, options) -> str:
+        if self.with_roster:
+            return "die Bewertungstabellen der Aufgaben (mit E-Mail-Adressen) zusätzlich als --roster angeben."
+        return "Moodles Teilnehmerliste oder Bewertungstabellen (mit E-Mail-Adresse oder ID-Nummer) als --roster angeben."
 
 
 @dataclass(frozen=True)

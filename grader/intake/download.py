@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from grader.errors import EXIT_NO_SUBMISSIONS, GraderError
 from grader.intake import archives
 from grader.intake.moodle import FOLDER
 from grader.intake.submissions import IGNORED, Submission, discover
 
 
-class BadDownload(ValueError):
+class BadDownload(GraderError, ValueError):
     """The archive of all submissions could not be unpacked; the message says why (German)."""
+
+    exit_code = EXIT_NO_SUBMISSIONS
+
+    def hint(self, options) -> str:
+        return "das Archiv neu herunterladen oder entpackt als Ordner übergeben."
 
 
 def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:

@@ -13,16 +13,27 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.errors import EXIT_NO_SUBMISSIONS, GraderError, os_reason
 from grader.intake import archives, handin, moodle
 from grader.intake.filenames import fit_component, readable
 from grader.intake.moodle import submission_id
-from grader.os_reasons import os_reason
 
 IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
 
 
-class NoSubmissions(LookupError):
+class NoSubmissions(GraderError, LookupError):
     """The folder holds nothing that looks like a submission."""
+
+    exit_code = EXIT_NO_SUBMISSIONS
+
+    def message(self) -> str:
+        return f"In {self} liegt keine Abgabe."
+
+    def hint(self, options) -> str:
+        return (
+            "erwartet wird je Studierendem ein Ordner oder eine .zip-Datei mit der Datei der Aufgabe "
+            "(oder Moodles Download aller Abgaben)."
+        )
 
 
 @dataclass

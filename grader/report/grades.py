@@ -15,6 +15,7 @@ import io
 import re
 from pathlib import Path
 
+from grader.errors import EXIT_WORKSHEET, GraderError
 from grader.intake.moodle import MoodleStudent, moodle_student, student_key
 from grader.results import RunResult, SubmissionResult, write_json_atomic
 from grader.status import CaseStatus, SubmissionStatus
@@ -27,8 +28,13 @@ WORKSHEET_COLUMNS = ["Identifier", "Full name", "Status", "Grade", "Maximum Grad
 _TRAILING_NUMBER = re.compile(r"(\d+)\s*$")
 
 
-class WorksheetError(ValueError):
+class WorksheetError(GraderError, ValueError):
     """The grading worksheet cannot be filled; the message says why (German)."""
+
+    exit_code = EXIT_WORKSHEET
+
+    def hint(self, options) -> str:
+        return "die Tabelle in Moodle bei genau dieser Aufgabe über „Bewertungstabelle herunterladen“ holen."
 
 
 def feedback_comment(submission: SubmissionResult) -> str:

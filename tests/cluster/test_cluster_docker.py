@@ -8,7 +8,7 @@ pytest.importorskip("distributed")
 
 from clustertools import ROOT, verdicts, wait_for_workers
 
-from grader.backends.engine import docker_unavailable_reason
+from grader.backends.docker_engine import docker_unavailable_reason
 from grader.grading import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"

@@ -16,7 +16,7 @@ import pytest
 from dockertools import CASES, HOST_SENTINEL, leftover_containers, make_job
 
 from grader.backends.docker import DockerBackend
-from grader.backends.engine import docker_unavailable_reason
+from grader.backends.docker_engine import docker_unavailable_reason
 from grader.backends.session import JobRun, run_job
 
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from grader import assignment as assignments
 from grader import results
-from grader.backends import engine as docker_engine
+from grader.backends import docker_engine
 from grader.cli import main
 from grader.course import overview
 from grader.grading import run

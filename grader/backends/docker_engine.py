@@ -5,7 +5,7 @@ from __future__ import annotations
 import docker
 import docker.errors
 
-from grader.backends import SandboxUnavailable
+from grader.backends.base import SandboxUnavailable
 
 
 def docker_unavailable_reason() -> str | None:
