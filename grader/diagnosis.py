@@ -28,7 +28,7 @@ from grader.assignment import Assignment
 from grader.backends.validate import CaseRun
 from grader.compare import judge
 from grader.expected import Expected, cache_dir, expected_for, load, run_on_host, store
-from grader.results import CaseResult, RunResult
+from grader.results import CaseResult
 from grader.status import CaseStatus, RunStatus
 from grader.verdicts import verdict
 from harness.checks import Trajectory
@@ -171,17 +171,3 @@ def diagnose(
             # A hidden case names the mistake only: its hint could point at what the case tries.
             hint = mistake.hint if disclosure.keeps_details(case) else ""
             case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint}
-
-
-def class_view(run: RunResult) -> list[dict]:
-    """Per typical mistake of the run: its title and how many students make it, most frequent first."""
-    rows: dict[str, dict] = {}
-    for submission in run.submissions:
-        for case in submission.cases:
-            if case.mistake:
-                row = rows.setdefault(case.mistake["id"], {"id": case.mistake["id"], "title": case.mistake["title"], "students": set()})
-                row["students"].add(submission.id)
-    return sorted(
-        ({**row, "students": len(row["students"])} for row in rows.values()),
-        key=lambda r: (-r["students"], r["id"]),
-    )

@@ -294,13 +294,21 @@ def _grader_failed(
     )
 
 
+def _expected_text(expected: Expected, case: str) -> str:
+    """The expected value of ``case`` as the report shows it, made once per Aufgabe."""
+    text = expected.texts.get(case)
+    if text is None:
+        text = expected.texts[case] = compact(expected.values[case])
+    return text
+
+
 def _add_details(
     result: CaseResult, case: Case, run: CaseRun, expected: Expected, figures_dir: Path | None, owner: str
 ) -> None:
     """What the report may show of a case besides its verdict (``grader.disclosure``): its
     output, the values and, with ``figures_dir``, the figures' files under ``owner``."""
     result.stdout, result.stderr, result.traceback = run.stdout, run.stderr, run.traceback
-    result.expected_text = expected.text(case.name)
+    result.expected_text = _expected_text(expected, case.name)
     result.got_text = compact(run.value) if run.status == RunStatus.OK else ""
     if figures_dir is None:
         return

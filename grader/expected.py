@@ -22,8 +22,7 @@ from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
 from grader.backends.validate import CaseRun
 from grader.errors import EXIT_REFERENCE, GraderError
-from grader.report.formatting import compact
-from grader.report.pictures import png_name
+from grader.results import png_name
 from grader.status import RunStatus
 from harness import plain
 
@@ -43,13 +42,8 @@ class Expected:
     figures: dict[str, list]
     """Case name -> list of {"data": ..., "png": bytes}."""
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    """Case name -> the compact text of its value, made once (see ``text``)."""
-
-    def text(self, case: str) -> str:
-        """The expected value of ``case`` as the report shows it (the same for every submission)."""
-        if case not in self.texts:
-            self.texts[case] = compact(self.values[case])
-        return self.texts[case]
+    """Case name -> the text of its value as the report shows it, made once by the engine
+    (``grader.engine``): the same for every submission."""
 
 
 def cache_dir() -> Path:

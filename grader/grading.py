@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader import assignment as assignments
+from grader import outdir
 from grader.assignment import Assignment
 from grader.backends import Backend, SandboxLost, make_backend
 from grader.backends.tempdirs import private_temporary
 from grader.cluster.client import connect
-from grader.course import overrides
 from grader.engine import Engine, Local, Sandboxes
 from grader.intake.download import find_submissions
 from grader.intake.submissions import NoSubmissions, open_submission
@@ -102,7 +102,7 @@ def _run(
     cluster: str | None,
 ) -> RunResult:
     """``run`` once OUT is held (see ``grader.outdir.claim``)."""
-    hand = overrides.load(out)  # a damaged file stops the run before grading, not after
+    hand = outdir.load(out)  # a damaged file stops the run before grading, not after
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
@@ -158,7 +158,7 @@ def _run(
         lang=lang,
         release_hidden=release_hidden,
     )
-    overrides.apply(outcome, hand)
+    outdir.apply(outcome, hand)
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)
     write_json_atomic(out / "results.json", outcome.to_json())
     if interrupted:

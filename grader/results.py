@@ -153,3 +153,24 @@ def load(path: Path) -> RunResult:
         lang=data.get("lang", "de"),
         release_hidden=data.get("release_hidden", False),
     )
+
+
+def png_name(case: str, index: int) -> str:
+    """The file name of figure ``index`` of ``case``, wherever figures are kept as files: beside
+    the reports, in the cache of expected values, in the student kit (whose runner cannot import
+    the grader and mirrors this rule in its glob: ``grader/course/kit_runtime/runner.py``)."""
+    return f"{case.replace('/', '__')}-{index}.png"
+
+
+def typical_mistakes(run: RunResult) -> list[dict]:
+    """Per typical mistake of the run: its title and how many students make it, most frequent first."""
+    rows: dict[str, dict] = {}
+    for submission in run.submissions:
+        for case in submission.cases:
+            if case.mistake:
+                row = rows.setdefault(case.mistake["id"], {"id": case.mistake["id"], "title": case.mistake["title"], "students": set()})
+                row["students"].add(submission.id)
+    return sorted(
+        ({**row, "students": len(row["students"])} for row in rows.values()),
+        key=lambda r: (-r["students"], r["id"]),
+    )

@@ -34,7 +34,7 @@ from grader.backends import pins
 from grader.case_source import named_strings, parse, public_cases_source
 from grader.errors import EXIT_REFERENCE, GraderError
 from grader.expected import expected_for
-from grader.report.pictures import png_name
+from grader.results import png_name
 from harness import plain
 from harness.checks import Property
 

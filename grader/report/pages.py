@@ -18,14 +18,14 @@ from pathlib import Path
 
 import jinja2
 
-from grader import PROJECT, diagnosis, disclosure
+from grader import PROJECT, disclosure
 from grader.assignment import Assignment
 from grader.backends import pins
 from grader.case_source import case_code
 from grader.intake.filenames import file_stem
 from grader.report import grades, i18n
 from grader.report.formatting import cap, only_figure
-from grader.results import CaseResult, RunResult, SubmissionResult
+from grader.results import CaseResult, RunResult, SubmissionResult, typical_mistakes
 from grader.status import CaseStatus, SubmissionStatus
 
 TEMPLATES = PROJECT / "reports"
@@ -197,7 +197,7 @@ def index_html(run: RunResult, *, lang: str = "de", similar: dict | None = None)
         "index.html.j2",
         run=run,
         statistics=case_statistics(run),
-        mistakes=diagnosis.class_view(run),  # issue 18
+        mistakes=typical_mistakes(run),  # issue 18
         similar=similar,
         pairs=pairs,
         lang=lang,

@@ -9,14 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from grader.compare.figures import all_axes, images_of, points, shown_mask
+from grader.results import png_name
 from harness.checks import LabelledAxes, ShowsImage, ShowsPoints, Trajectory
-
-
-def png_name(case: str, index: int) -> str:
-    """The file name of figure ``index`` of ``case``, wherever figures are kept as files: beside
-    the reports, in the cache of expected values, in the student kit (whose runner cannot import
-    the grader and mirrors this rule in its glob: ``grader/course/kit_runtime/runner.py``)."""
-    return f"{case.replace('/', '__')}-{index}.png"
 
 
 def save(root: Path, owner: str, case: str, figures: list) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import diagnosis
+from grader import results
 from grader.assignment import available, load
 from grader.backends.validate import CaseRun
 from grader.compare import judge
@@ -132,4 +132,4 @@ def test_results_reports_and_index_name_the_mistake(tmp_path):
     assert page.count(f"„{mistake.title}“.") == len(hidden)
     index = (tmp_path / "out" / "index.html").read_text()
     assert f"<tr><td>{mistake.title}</td><td class=\"num\" data-sort=\"2\">2</td></tr>" in index
-    assert diagnosis.class_view(outcome)[0] == {"id": "update-sign", "title": mistake.title, "students": 2}
+    assert results.typical_mistakes(outcome)[0] == {"id": "update-sign", "title": mistake.title, "students": 2}

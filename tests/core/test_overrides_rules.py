@@ -5,7 +5,7 @@ import json
 import pytest
 
 from grader import grading
-from grader.course import overrides
+from grader import outdir as overrides
 
 
 @pytest.mark.parametrize(
