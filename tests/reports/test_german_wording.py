@@ -1,7 +1,11 @@
-"""What a student reads is German: counts agree with their noun, nothing is said twice or in
-parentheses inside parentheses."""
+"""What a student reads is German and shows only what helps: counts agree with their noun,
+nothing is said twice or in parentheses inside parentheses, the shown case code has no
+English notes and no machinery."""
 
+import ast
+import io
 import re
+import tokenize
 from datetime import date
 
 import pytest
@@ -20,6 +24,8 @@ ONE_WITH_PLURAL = re.compile(
     r"(?<![\d.,])1 (Abgaben|Testate|Abbildungen|Punkte|Zeilen|Fälle|Berichte|Paare|Schritte|Epochen|weitere)\b"
 )
 """A count of one before a plural: "1 Zeilen", "1 Abgaben" ("1 von 3 Punkten" is right)."""
+SHOWN_HELPER_LINES = 12
+"""A helper shown with a case's call is about its inputs; longer ones are machinery (see README, "Writing cases")."""
 
 
 def nested_parentheses(text: str) -> list[str]:
@@ -102,3 +108,30 @@ def test_moodle_worksheet_counts_one_unmatched_row_in_the_singular(tmp_path):
     done = CliRunner().invoke(cli(), ["moodle-grades", str(out), "--worksheet", str(sheet), "--to", str(tmp_path / "f.csv")])
     assert done.exit_code == 0, done.output
     assert "1 Zeile ohne Abgabe" in done.output and not ONE_WITH_PLURAL.findall(done.output)
+
+
+def _shown_code(number: int, figures_dir) -> dict[str, str]:
+    """Public case -> the code its report shows under „So wurde Ihr Code aufgerufen“."""
+    assignment = assignments.load(number)
+    public = [c for c in assignment.cases if c.visibility == "public"]
+    submission = SubmissionResult(
+        id="anna", status="graded", score=0.0, max_score=1.0, passed=False, sandbox="docker",
+        cases=[CaseResult(c.name, "public", "failed", 0.0, c.points, "Falsch.") for c in public],
+    )
+    views = report.case_views(submission, assignment, figures_dir, today=date(2026, 11, 28))
+    return {view.result.name: view.code for view in views}
+
+
+@pytest.mark.parametrize("number", assignments.available())
+def test_shown_case_code_has_no_notes_and_no_machinery(number, figures_dir):
+    shown = _shown_code(number, figures_dir)
+    assert shown and all(shown.values())  # every public case shows its call
+    for name, code in shown.items():
+        comments = [t.string for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type == tokenize.COMMENT]
+        assert not comments, (name, comments)
+        tree = ast.parse(code)
+        documented = [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(n)]
+        assert not documented, (name, documented)
+        *helpers, _ = tree.body  # the case's own function comes last
+        long = [getattr(h, "name", "") for h in helpers if h.end_lineno - h.lineno + 1 > SHOWN_HELPER_LINES]
+        assert not long, (name, long)
