@@ -169,8 +169,10 @@ def without_notes(code: str) -> str:
     for node in ast.walk(parse(code)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and len(node.body) > 1:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                drop.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+            end = first.end_lineno or first.lineno
+            alone = not lines[first.lineno - 1][: first.col_offset].strip() and not lines[end - 1][first.end_col_offset :].strip()
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str) and alone:
+                drop.update(range(first.lineno, end + 1))
     for token in tokenize.generate_tokens(io.StringIO(code).readline):
         if token.type == tokenize.COMMENT:
             row, column = token.start

@@ -15,6 +15,7 @@ from test_course import cli, moodle_run
 from grader import assignment as assignments
 from grader import cli as grader_cli
 from grader.backends.validate import CaseRun
+from grader.case_source import without_notes
 from grader.report import pages as report
 from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from grader.status import RunStatus
@@ -135,3 +136,15 @@ def test_shown_case_code_has_no_notes_and_no_machinery(number, figures_dir):
         *helpers, _ = tree.body  # the case's own function comes last
         long = [getattr(h, "name", "") for h in helpers if h.end_lineno - h.lineno + 1 > SHOWN_HELPER_LINES]
         assert not long, (name, long)
+
+
+def test_notes_are_left_out_and_the_code_kept_line_for_line():
+    code = (
+        "def f(m, ctx):  # why\n"
+        '    """What it does,\n    in two lines."""\n'
+        "    x = '#1'  # trailing\n"
+        "    # a whole line\n"
+        "    return m.g(x)\n\n"
+        'def h(): """inline"""; return 1\n'
+    )
+    assert without_notes(code) == "def f(m, ctx):\n    x = '#1'\n    return m.g(x)\n\n" + 'def h(): """inline"""; return 1'
