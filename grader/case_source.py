@@ -11,7 +11,9 @@ and constants a case uses come along with it, and only those.
 from __future__ import annotations
 
 import ast
+import io
 import threading
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -151,3 +153,32 @@ def named_strings(sources: list[str]) -> set[str]:
         for node in ast.walk(parse(source))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
+
+
+@lru_cache(maxsize=256)
+def without_notes(code: str) -> str:
+    """``code`` without its comments and docstrings: what the report shows a student of a case.
+
+    Comments and docstrings in ``cases.py`` are written for whoever keeps the
+    cases (in English, like the code); what a case checks is told in German by
+    its ``about``. The code itself is kept line for line.
+    """
+    drop: set[int] = set()
+    cut: dict[int, int] = {}
+    lines = code.splitlines()
+    for node in ast.walk(parse(code)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and len(node.body) > 1:
+            first = node.body[0]
+            end = first.end_lineno or first.lineno
+            alone = not lines[first.lineno - 1][: first.col_offset].strip() and not lines[end - 1][first.end_col_offset :].strip()
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str) and alone:
+                drop.update(range(first.lineno, end + 1))
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT:
+            row, column = token.start
+            if lines[row - 1][:column].strip():
+                cut[row] = column
+            else:
+                drop.add(row)
+    kept = [line[: cut[row]].rstrip() if row in cut else line for row, line in enumerate(lines, 1) if row not in drop]
+    return "\n".join(kept)

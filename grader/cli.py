@@ -95,7 +95,7 @@ def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
             if case.traceback:
                 click.echo("    " + case.traceback.rstrip().replace("\n", "\n    "))
     good = sum(c.status == CaseStatus.PASSED for c in result.cases)
-    click.echo(f"{good} von {len(result.cases)} öffentlichen Fällen bestanden ({result.sandbox}-Sandbox).")
+    click.echo(f"{good} von {len(result.cases)} öffentlichen Fällen bestanden; Sandbox: {result.sandbox}.")
     if good < len(result.cases):
         sys.exit(EXIT_FAILED)
     click.echo("Alle öffentlichen Fälle bestanden. Verdeckte Fälle werden erst bei der Abgabe geprüft.")

@@ -13,7 +13,7 @@ import builtins
 import re
 import signal
 
-from grader import disclosure
+from grader import disclosure, german
 from grader.assignment import Assignment
 from grader.backends.validate import CaseRun
 from grader.compare import judge
@@ -85,7 +85,8 @@ def dropped_figures(run: CaseRun) -> str:
     if not run.figures_dropped:
         return ""
     return (
-        f" Hinweis: {run.figures_dropped} Abbildungen wurden verworfen (höchstens "
+        f" Hinweis: {german.count(run.figures_dropped, 'Abbildung', 'Abbildungen')} "
+        f"{'wurde' if run.figures_dropped == 1 else 'wurden'} verworfen (höchstens "
         f"{MAX_FIGURES} je Fall, {MAX_PNG_BYTES >> 20} MB je Abbildung und "
         f"{MAX_SUBMISSION_PNG_BYTES >> 20} MB je Abgabe)."
     )
@@ -111,7 +112,8 @@ _MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
 
 
 def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reveal: bool = True) -> str:
-    where = f"beim Import von {module}" if run.stage == "import" else "beim Aufruf Ihres Codes"
+    # The case called the student's code: "Ihr Code" says so once, "where" adds only the import.
+    where = f" beim Import von {module}" if run.stage == "import" else ""
     name, text = run.exception, run.message
     missing = _MISSING.fullmatch(text) if name == "AttributeError" else None
     if not reveal:
@@ -124,14 +126,14 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
             missing = None
     if name == "SystemExit":
         return (
-            f"sys.exit() bzw. exit() wurde {where} aufgerufen. Funktionen sollen Ergebnisse "
+            f"Ihr Code rief{where} sys.exit() bzw. exit() auf. Funktionen sollen Ergebnisse "
             "zurückgeben; Code, der nur beim direkten Start laufen soll, gehört unter "
             "if __name__ == '__main__':"
         )
     if name == "KeyboardInterrupt":
-        return f"KeyboardInterrupt wurde {where} ausgelöst."
+        return f"Ihr Code löste{where} KeyboardInterrupt aus."
     if name == "MemoryError":
-        return f"Speicher erschöpft (MemoryError) {where}; Limit {assignment.limits.memory >> 20} MB."
+        return f"Speicher erschöpft (MemoryError){where}; Limit {assignment.limits.memory >> 20} MB."
     if name == "NotImplementedError":
         return "Noch nicht implementiert (NotImplementedError): diese Funktion der Vorlage fehlt noch."
     if name in ("SyntaxError", "IndentationError", "TabError"):
@@ -145,7 +147,7 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
         return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
-    return f"Ihr Code löste {where} eine Ausnahme aus: {name}: {text}"
+    return f"Ihr Code löste{where} eine Ausnahme aus: {name}: {text}"
 
 
 # --- issue 15: a module that cannot be imported is an error of the submission, not of each case ---

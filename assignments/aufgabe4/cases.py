@@ -5,44 +5,17 @@ written into the case's scratch directory before the module under test reads
 them.
 """
 
-import struct
-import zlib
-
 import matplotlib.image as mpimg
 import matplotlib.pyplot as plt
 import numpy as np
 
 from harness.api import Close, Property, case
+from harness.png import write_png
 
 POOLED = Close(rtol=1e-6, atol=1e-9)
 # Gray values read from a PNG: float32 or float64 arithmetic, or a loader that
 # rounds to 8 bits (PIL's convert("L")), may differ by up to half a gray level.
 GRAY = Close(rtol=0.0, atol=0.002)
-
-
-def _write_png(path, pixels):
-    """Write an 8-bit PNG of uint8 ``pixels``: gray (H, W), RGB (H, W, 3) or RGBA (H, W, 4).
-
-    matplotlib's imsave always writes RGBA; a true one-channel gray PNG, the
-    usual "Schwarz-Weiß-Bild", needs this small writer (no imaging library
-    is assumed in the sandbox). Returns the path as a string, the way
-    students pass file names.
-    """
-    pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
-    height, width = pixels.shape[:2]
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
-    colour_type = {1: 0, 3: 2, 4: 6}[channels]
-    rows = pixels.reshape(height, width * channels)
-    raw = b"".join(b"\x00" + row.tobytes() for row in rows)  # filter type 0 per row
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-    )
-    return str(path)
 
 
 def _written_png(path):
@@ -183,7 +156,7 @@ def pool2d_whole_image(m, ctx):
 )
 def load_gray(m, ctx):
     pixels = np.random.default_rng(411).integers(0, 256, size=(5, 7))
-    return m.load_grayscale(_write_png(ctx.scratch / "gray.png", pixels))
+    return m.load_grayscale(write_png(ctx.scratch / "gray.png", pixels))
 
 
 @case(
@@ -196,7 +169,7 @@ def load_gray(m, ctx):
 )
 def load_rgb(m, ctx):
     pixels = np.random.default_rng(412).integers(0, 256, size=(6, 5, 3))
-    return m.load_grayscale(_write_png(ctx.scratch / "colour.png", pixels))
+    return m.load_grayscale(write_png(ctx.scratch / "colour.png", pixels))
 
 
 @case(
@@ -209,7 +182,7 @@ def load_rgb(m, ctx):
 )
 def load_rgba(m, ctx):
     pixels = np.random.default_rng(413).integers(0, 256, size=(7, 6, 4))
-    return m.load_grayscale(_write_png(ctx.scratch / "transparent.png", pixels))
+    return m.load_grayscale(write_png(ctx.scratch / "transparent.png", pixels))
 
 
 @case(
@@ -258,7 +231,7 @@ def pool_image_default(m, ctx):
     about="Ein Graustufenbild wird mit 3x3-Fenster, Stride 2 gemittelt und als PNG geschrieben.",
 )
 def pool_image_mean(m, ctx):
-    source = _write_png(ctx.scratch / "gray.png", np.random.default_rng(422).integers(20, 220, size=(11, 10)))
+    source = write_png(ctx.scratch / "gray.png", np.random.default_rng(422).integers(20, 220, size=(11, 10)))
     target = ctx.scratch / "pooled.png"
     pooled = m.pool_image(source, str(target), size=3, stride=2, mode="mean")
     return {"pooled": pooled, "png": _written_png(target)}
@@ -278,7 +251,7 @@ def pool_image_mean(m, ctx):
 def pool_image_white(m, ctx):
     pixels = np.random.default_rng(442).integers(0, 256, size=(8, 10))
     pixels[:4, :6] = 255
-    source = _write_png(ctx.scratch / "white.png", pixels)
+    source = write_png(ctx.scratch / "white.png", pixels)
     target = ctx.scratch / "pooled.png"
     pooled = m.pool_image(source, str(target))
     return {"pooled": pooled, "png": _written_png(target)}

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from grader import german
 from grader.course import kit, mutants, overrides, overview, publish, similarity
 from grader.errors import handle_errors
 from grader.outdir import default_out, load_results
@@ -76,7 +77,7 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
     filled, unmatched = grades.fill_worksheet(grades.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
     # The BOM makes Excel read UTF-8; Moodle's CSV reader drops it.
     target.write_text(filled, encoding="utf-8-sig")
-    click.echo(f"{target} geschrieben; {len(unmatched)} Zeilen ohne Abgabe unverändert.")
+    click.echo(f"{target} geschrieben; {german.count(len(unmatched), 'Zeile', 'Zeilen')} ohne Abgabe unverändert.")
 
 
 @click.command("publish")
@@ -90,10 +91,10 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
 def publish_command(out: Path, target: Path, release_hidden: bool, moodle_zip: Path | None, lang: str, allow_incomplete: bool) -> None:
     """Je Studierendem ein Ordner mit nur dem eigenen Bericht, Namen nicht erratbar; dazu ein Index für Lehrende."""
     published, index = publish.publish(out=out, to=target, lang=lang, release_hidden=release_hidden, allow_incomplete=allow_incomplete)
-    click.echo(f"{len(published)} Berichte in {target}. Index für Lehrende (nicht weitergeben): {index}")
+    click.echo(f"{german.count(len(published), 'Bericht', 'Berichte')} in {target}. Index für Lehrende (nicht weitergeben): {index}")
     if moodle_zip is not None:
         count = publish.moodle_feedback_zip(out=out, target=moodle_zip, lang=lang, release_hidden=release_hidden, allow_incomplete=allow_incomplete)
-        click.echo(f"{count} Berichte von Moodle-Abgaben in {moodle_zip}.")
+        click.echo(f"{german.count(count, 'Bericht', 'Berichte')} von Moodle-Abgaben in {moodle_zip}.")
 
 
 @click.command("kit")
@@ -117,7 +118,7 @@ def similarity_command(aufgabe: int, submissions: Path, out: Path | None, thresh
     """Ähnliche Abgaben einer Aufgabe finden (Vorlage herausgerechnet); Paare in index.html und similarity/."""
     out = out or default_out(aufgabe)
     pairs = similarity.similarity(aufgabe=aufgabe, submissions=submissions, out=out, threshold=threshold, lang=lang)
-    click.echo(f"{len(pairs)} Paare ab {threshold:.0%} Ähnlichkeit; Einzelheiten in {out / 'similarity.json'}.")
+    click.echo(f"{german.count(len(pairs), 'Paar', 'Paare')} ab {threshold:.0%} Ähnlichkeit; Einzelheiten in {out / 'similarity.json'}.")
 
 
 @click.command("override")

@@ -41,7 +41,7 @@ from harness.checks import Property
 GRADER = Path(__file__).resolve().parents[1]
 RUNTIME = Path(__file__).resolve().parent / "kit_runtime"
 COMPARE = GRADER / "compare"
-HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py")
+HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py", "png.py")
 _GRADER_COMPARE = re.compile(r"^from grader\.compare import ", re.MULTILINE)
 
 

@@ -89,7 +89,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why": ("Warum", "Why"),
     "why_override": ("Von Hand geändert: {note}", "Changed by hand: {note}"),
     "overridden": ("Von Hand geändert am {when}: {note}", "Changed by hand on {when}: {note}"),
-    "graded_was": ("Der Grader hatte {score} Punkte gegeben, {verdict}.", "The grader had given {score} points, {verdict}."),
+    "graded_was": ("Der Grader hatte {n} Punkte gegeben, {verdict}.", "The grader had given {n} points, {verdict}."),
     "why_timeout": ("Zeitlimit in: {cases}", "time limit in: {cases}"),
     "why_error": ("Fehler in {case}: {message}", "error in {case}: {message}"),
     "why_more": ("(und {n} weitere)", "(and {n} more)"),
@@ -151,14 +151,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+SINGULAR: dict[str, tuple[str, str]] = {
+    # key: its text for a count ``n`` of 1 (the catalogue's text is for every other count)
+    "submissions_n": ("{n} Abgabe", "{n} submission"),
+    "testate_passed_n": ("{n} Testat bestanden", "{n} Testat passed"),
+    "network_open_n": (
+        "Bei {n} Abgabe hat die Sandbox das Netzwerk NICHT abgeschnitten: ihr Code konnte das Netz "
+        "erreichen. Für eine Bewertung Docker oder bubblewrap verwenden.",
+        "For {n} submission the sandbox did NOT cut off the network: its code could reach the net. "
+        "Grade with Docker or bubblewrap.",
+    ),
+    "graded_was": ("Der Grader hatte {n} Punkt gegeben, {verdict}.", "The grader had given {n} point, {verdict}."),
+    "why_more": ("(und {n} weiterer)", "(and {n} more)"),
+}
+
+
 def translator(lang: str) -> Callable[..., str]:
-    """``t(key, **fields)``: the text of ``key`` in ``lang`` with ``fields`` filled in."""
+    """``t(key, **fields)``: the text of ``key`` in ``lang`` with ``fields`` filled in.
+
+    A text that counts (its field ``n``) has its own form for one (``SINGULAR``):
+    "1 Abgabe", never "1 Abgaben".
+    """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {LANGUAGES}")
     column = LANGUAGES.index(lang)
 
     def t(key: str, **fields) -> str:
-        return CATALOGUE[key][column].format(**fields)
+        one = key in SINGULAR and str(fields.get("n")) == "1"
+        return (SINGULAR if one else CATALOGUE)[key][column].format(**fields)
 
     return t
 

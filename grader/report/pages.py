@@ -21,7 +21,7 @@ import jinja2
 from grader import PROJECT, disclosure
 from grader.assignment import Assignment
 from grader.backends import pins
-from grader.case_source import case_code
+from grader.case_source import case_code, without_notes
 from grader.intake.filenames import file_stem
 from grader.report import grades, i18n
 from grader.report.formatting import cap, only_figure
@@ -88,7 +88,7 @@ def case_views(
         view = CaseView(case, level, details=disclosure.shows_details(level))
         if view.details:
             source = sources.get(case.name)
-            view.code = "\n\n".join(filter(None, [source.helpers, source.code])) if source else ""
+            view.code = without_notes("\n\n".join(filter(None, [source.helpers, source.code]))) if source else ""
             texts = [case.expected_text, case.got_text]
             view.values = any(texts) and not all(only_figure(t) for t in texts if t)
             mine = [_data_uri(figures_dir / f) for f in case.figures]

@@ -53,7 +53,7 @@ def test_a_harness_that_could_not_leave_the_network_is_shown_to_student_and_inst
     assert entry["network"] == "shared" and entry["passed"]
     assert '<span class="problem network">Netzwerk: NICHT abgeschnitten</span>' in report
     assert '<span class="problem network">Netzwerk: NICHT abgeschnitten</span>' in index
-    assert "Bei 1 Abgaben hat die Sandbox das Netzwerk NICHT abgeschnitten" in index
+    assert "Bei 1 Abgabe hat die Sandbox das Netzwerk NICHT abgeschnitten" in index
 
 
 def test_only_the_harness_words_for_the_network_are_taken():

@@ -1,10 +1,14 @@
 """Run inside an unpacked kit: does any function of the kit compute a contract function?
 
-``python -S kit_probe.py KIT_FOLDER REFERENCE_FILE`` imports every module of
+``python -S kit_probe.py KIT_FOLDER REFERENCE_FILE...`` imports every module of
 the kit and calls every function and method defined there with random inputs
-of each contract function's signature (the reference module's public
-functions, and the methods of its classes with a reference instance as
-``self``). It prints, as JSON, which kit function gave the reference's result.
+of each contract function's signature (the reference modules' public
+functions, and the methods of their classes with a reference instance as
+``self``): with all arguments, and with each shorter run of them that still
+fills the required parameters, so that the contract's defaults (the lecture's
+weights, ``o0``, ``max_epochs``) are used too. Every Aufgabe's reference can be
+given: a kit must not compute another Aufgabe's contract function either. It
+prints, as JSON, which kit function gave a reference's result.
 Needs only numpy and matplotlib, like the kit.
 """
 
@@ -99,15 +103,31 @@ def _same(a, b) -> bool:
     return x.shape == y.shape and x.size > 0 and bool(np.allclose(x, y, rtol=1e-6, atol=1e-9))
 
 
+def _shortened(function, argument_sets: list[tuple]) -> list[tuple]:
+    """The argument tuples that ``function`` accepts, each also cut after every optional parameter."""
+    required = sum(
+        p.default is inspect.Parameter.empty and p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        for p in inspect.signature(function).parameters.values()
+    )
+    shortened = []
+    for args in argument_sets:
+        try:  # "train" of Aufgabe 1 and of Aufgabe 2 take different arguments
+            inspect.signature(function).bind(*args)
+        except TypeError:
+            continue
+        shortened += [args[:length] for length in range(len(args), required - 1, -1)]
+    return shortened
+
+
 def _contract(reference, rng, scratch):
-    """(name, callable taking the arguments, argument tuples) for every contract function."""
+    """(name, callable taking the arguments, argument tuples, instance) for every contract function."""
     inputs = _random_inputs(rng, scratch)
     contract = []
     for name, value in vars(reference).items():
         if name.startswith("_") or getattr(value, "__module__", None) != reference.__name__:
             continue
         if inspect.isfunction(value) and name in inputs:
-            contract.append((name, value, inputs[name], None))
+            contract.append((name, value, _shortened(value, inputs[name]), None))
         elif inspect.isclass(value):
             instance = value(16, 4, np.random.default_rng(3))
             for attribute in ("b", "c"):
@@ -115,7 +135,7 @@ def _contract(reference, rng, scratch):
             instance.W = rng.normal(size=instance.W.shape)
             for method, function in vars(value).items():
                 if inspect.isfunction(function) and method in inputs:
-                    contract.append((f"{name}.{method}", function, inputs[method], instance))
+                    contract.append((f"{name}.{method}", function, _shortened(function, inputs[method]), instance))
     return contract
 
 
@@ -146,40 +166,45 @@ def _on_alarm(signum, frame):
     raise TimeoutError
 
 
-def probe(kit: Path, reference_file: Path) -> list[str]:
-    spec = importlib.util.spec_from_file_location("contract_reference", reference_file)
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
+def _reference(path: Path):
+    """The reference module in ``path``, imported under a name of its own (``train`` is in two)."""
+    spec = importlib.util.spec_from_file_location(f"contract_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def probe(kit: Path, reference_files: list[Path]) -> list[str]:
+    """``"<kit function> berechnet <module>.<contract function>"`` for each match found."""
     scratch = Path(tempfile.mkdtemp(prefix="kit-probe-"))
-    contract = _contract(reference, np.random.default_rng(11), scratch)
     candidates = _kit_functions(kit)
     signal.signal(signal.SIGALRM, _on_alarm)
     found = []
     calls = 0
-    for contract_name, function, argument_sets, instance in contract:
-        for args in argument_sets:
-            try:  # "train" of Aufgabe 1 and of Aufgabe 2 take different arguments
-                inspect.signature(function).bind(*args)
-            except TypeError:
-                continue
-            calls += 1
-            reference_args = _materialise(args, instance, scratch, calls)
-            want = _observable(function(*reference_args), reference_args)
-            for kit_name, candidate in candidates:
+    for reference_file in reference_files:
+        reference = _reference(reference_file)
+        contract = _contract(reference, np.random.default_rng(11), scratch)
+        for contract_name, function, argument_sets, instance in contract:
+            for args in argument_sets:
                 calls += 1
-                kit_args = _materialise(args, instance, scratch, calls)
-                signal.alarm(SECONDS_PER_CALL)
-                try:
-                    got = _observable(candidate(*kit_args), kit_args)
-                except BaseException:
-                    continue
-                finally:
-                    signal.alarm(0)
-                    plt.close("all")
-                if _same(want, got):
-                    found.append(f"{kit_name} berechnet {contract_name}")
+                reference_args = _materialise(args, instance, scratch, calls)
+                want = _observable(function(*reference_args), reference_args)
+                plt.close("all")
+                for kit_name, candidate in candidates:
+                    calls += 1
+                    kit_args = _materialise(args, instance, scratch, calls)
+                    signal.alarm(SECONDS_PER_CALL)
+                    try:
+                        got = _observable(candidate(*kit_args), kit_args)
+                    except BaseException:
+                        continue
+                    finally:
+                        signal.alarm(0)
+                        plt.close("all")
+                    if _same(want, got):
+                        found.append(f"{kit_name} berechnet {reference_file.stem}.{contract_name}")
     return sorted(set(found))
 
 
 if __name__ == "__main__":
-    print(json.dumps(probe(Path(sys.argv[1]), Path(sys.argv[2]))))
+    print(json.dumps(probe(Path(sys.argv[1]), [Path(a) for a in sys.argv[2:]])))

@@ -82,7 +82,7 @@ def test_report_and_index_say_whether_the_network_was_cut_off(submission, run, a
     assert '<span class="problem network">Netzwerk: NICHT abgeschnitten</span>' in html_of(submission, aufgabe1, figures_dir)
     index = report.index_html(run)
     assert '<span class="problem network">Netzwerk: NICHT abgeschnitten</span>' in index
-    assert "Bei 1 Abgaben hat die Sandbox das Netzwerk NICHT abgeschnitten" in index
+    assert "Bei 1 Abgabe hat die Sandbox das Netzwerk NICHT abgeschnitten" in index
     submission.network = ""  # no harness said: nothing claimed
     assert "Netzwerk" not in html_of(submission, aufgabe1, figures_dir) + report.index_html(run)
 

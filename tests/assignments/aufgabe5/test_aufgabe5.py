@@ -32,6 +32,21 @@ def test_the_figure_is_shown_where_it_is_judged_and_not_where_only_its_type_coun
     shown = {name: len(run.figures) for name, run in runs.items() if name.startswith("plot/")}
     assert shown == {"plot/phase-diagram": 1, "plot/axis-labels": 1, "plot/returns-figure": 0}
 
+
+def test_the_plot_cases_orbit_is_what_the_reference_computes():
+    """The kit carries the orbit as data, not code; the data must be the reference's, bit for bit."""
+    import importlib.util
+
+    from grader.assignment import ASSIGNMENTS, REFERENCE
+
+    spec = importlib.util.spec_from_file_location("reference_rnn", REFERENCE / "aufgabe5" / "rnn.py")
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    stored = np.load(ASSIGNMENTS / "aufgabe5" / "data" / "lecture_orbit.npy")
+    assert np.array_equal(stored, reference.simulate(len(stored) - 1))
+    assert len(stored) == 501  # the longest orbit a plot case draws: 500 steps
+
+
 # Calibration of the Trajectory check: host-side, the case functions on update variants.
 
 def _order(W, bias, o):
