@@ -20,6 +20,7 @@ from grader.backends import CHOICES, image
 from grader.cluster.client import ClusterUnavailable
 from grader.course.cli import add_commands, defaults
 from grader.errors import EXIT_FAILED, handle_errors
+from grader.german import count
 from grader.grading import grade_path, run
 from grader.outdir import default_out
 from grader.report.i18n import LANGUAGES
@@ -65,8 +66,8 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
     failed = sum(s.sandbox_failed for s in outcome.submissions)
     again = f" {failed} nach einem Ausfall von Sandbox oder Grader nicht gespeichert; der nächste Lauf bewertet sie neu." if failed else ""
     click.echo(
-        f"{len(outcome.submissions)} Abgaben bewertet ({outcome.sandbox}): {passed} Testate bestanden, "
-        f"{errors} nicht bewertbar.{again} Übersicht: {out / 'index.html'}"
+        f"{count(len(outcome.submissions), 'Abgabe', 'Abgaben')} bewertet; Sandbox: {outcome.sandbox}. "
+        f"{count(passed, 'Testat', 'Testate')} bestanden, {errors} nicht bewertbar.{again} Übersicht: {out / 'index.html'}"
     )
 
 

@@ -17,6 +17,7 @@ from grader.backends import Backend, SandboxLost, make_backend
 from grader.backends.tempdirs import private_temporary
 from grader.cluster.client import connect
 from grader.engine import Engine, Local, Sandboxes
+from grader.german import count
 from grader.intake.download import find_submissions
 from grader.intake.submissions import NoSubmissions, open_submission
 from grader.outdir import claim
@@ -128,7 +129,7 @@ def _run(
             else:
                 graded[s.id] = stored
         if graded:
-            log(f"{len(graded)} Abgaben unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
+            log(f"{count(len(graded), 'Abgabe', 'Abgaben')} unverändert seit dem letzten Lauf, übernommen (--regrade bewertet neu).")
         interrupted = False
         lost: SandboxLost | None = None
         with Engine(assignment, sandboxes, figures_dir=figures_dir, log=log) as engine:

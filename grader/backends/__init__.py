@@ -27,7 +27,7 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
             return DockerBackend()
         if choice == "docker":
             raise SandboxUnavailable(reason)
-        log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird im process-Sandbox.")
+        log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird in der process-Sandbox.")
     from grader.backends import pins
     from grader.backends.process import ProcessBackend, weak_warning
 

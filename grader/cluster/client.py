@@ -27,6 +27,7 @@ from grader.backends.base import Job
 from grader.backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
 from grader.backends.validate import CaseRun
 from grader.errors import EXIT_NO_SANDBOX, GraderError
+from grader.german import count
 from grader.intake import handin
 from grader.status import RunStatus
 
@@ -174,7 +175,7 @@ def connect(address: str, *, sandbox: str = "auto", log: Callable[[str], None] =
     except BaseException:
         client.close()
         raise
-    log(f"Cluster {address}: {slots} {kind}-Sandboxen auf zugelassenen Workern.")
+    log(f"Cluster {address}: {count(slots, 'Sandbox', 'Sandboxen')} ({kind}) auf zugelassenen Workern.")
     return Cluster(client, name, slots, admission.resource)
 
 

@@ -173,6 +173,7 @@ def test_a_host_side_failure_in_one_submission_is_its_error_and_the_others_are_g
     assert not (out / "submissions" / "ben.json").exists()
     last = done.stdout.strip().splitlines()[-1]
     assert "1 nicht bewertbar" in last and "1 nach einem Ausfall von Sandbox oder Grader" in last, last
+    assert last.startswith("2 Abgaben bewertet; Sandbox: process") and "1 Testat bestanden" in last, last
     assert "der nächste Lauf bewertet neu" in (out / "index.html").read_text()
     monkeypatch.setattr(engine, "grade_submission", real)
     again = grade(subs, out)  # the next run grades ben, and keeps anna's stored result
