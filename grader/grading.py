@@ -24,7 +24,7 @@ from grader.causes import shared_causes
 from grader.cluster.client import Cluster, connect
 from grader.course import overrides
 from grader.expected import Expected, expected_for
-from grader.intake.download import find_submissions
+from grader.intake.download import find
 from grader.intake.filenames import file_stem
 from grader.intake.submissions import NoSubmissions, Submission, open_submission
 from grader.outdir import claim
@@ -266,7 +266,10 @@ def _run(
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
     with private_temporary("gnn-unpack-") as work:
-        found = find_submissions(Path(submissions), assignment.module, Path(work))
+        survey = find(Path(submissions), assignment.module, Path(work))
+        for entry in survey.skipped:
+            log(f"Übersprungen: {entry.name} – {entry.why}.")
+        found = survey.submissions
         if not found:
             raise NoSubmissions(submissions)
         backend: Backend | Cluster
@@ -349,6 +352,7 @@ def _run(
         total=len(found),
         lang=lang,
         release_hidden=release_hidden,
+        skipped=[{"name": entry.name, "why": entry.why} for entry in survey.skipped],
     )
     overrides.apply(outcome, hand)
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)

@@ -10,17 +10,23 @@ from pathlib import Path
 
 from grader.intake import archives
 from grader.intake.moodle import FOLDER
-from grader.intake.submissions import IGNORED, Submission, discover
+from grader.intake.submissions import LEFTOVERS, Found, Submission, survey
 
 
 class BadDownload(ValueError):
     """The archive of all submissions could not be unpacked; the message says why (German)."""
 
 
-def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
-    """The submissions in the folder or download archive ``path`` (see ``open_download``)."""
+def find(path: Path, module: str, workdir: Path) -> Found:
+    """The submissions in the folder or download archive ``path`` (see ``open_download``), and the
+    entries skipped with why (``grader.intake.submissions.survey``)."""
     root, names = open_download(path, workdir)
-    return discover(root, module, workdir, names) if root.is_dir() else []
+    return survey(root, module, workdir, names) if root.is_dir() else Found([])
+
+
+def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
+    """The submissions of ``find``."""
+    return find(path, module, workdir).submissions
 
 
 def open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
@@ -38,7 +44,7 @@ def open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
         names = archives.unpack(path, target)
     except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
         raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
-    entries = [p for p in target.iterdir() if p.name not in IGNORED]
+    entries = [p for p in target.iterdir() if p.name not in LEFTOVERS]
     if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(names.get(entries[0].name, entries[0].name)):
         return entries[0], names
     return target, names

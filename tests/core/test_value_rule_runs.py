@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.value_attacks import DEEP, FIGURE_KEY, FORGED_DEEP, HAND_INS
-
 from grader import assignment as assignments
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend
@@ -19,6 +17,7 @@ from grader.backends.session import run_job
 from grader.cluster.wire import decode_run, encode_run
 from grader.grading import run
 from harness.api import collect
+from tests.core.value_attacks import DEEP, FIGURE_KEY, FORGED_DEEP, HAND_INS
 
 
 def grade_class(tmp_path: Path, hand_ins: dict[str, str]):
