@@ -26,8 +26,10 @@ the npz) and ``{"$float": "nan"|"inf"|"-inf"}`` exist only in the encoded
 structure; ``{"$figure": n}`` stands for the n-th figure a case returned (the
 harness puts it where a case returned a matplotlib figure; a student's own
 ``{"$figure": 0}`` means the same and is shown so). Any other dict with such
-a key is refused, never shown as data: the harness tells the student why
-(``NotPlain``), the host takes a frame that holds one as invalid.
+a key is refused: the harness tells the student why (``NotPlain``), the host
+takes a frame that holds one as invalid with the same German sentence. (The
+report, which only sees what the host accepted, would show one as data
+rather than fail.)
 """
 
 from __future__ import annotations
