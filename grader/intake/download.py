@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.intake import archives
+from grader.intake.filenames import readable
 from grader.intake.moodle import FOLDER
-from grader.intake.submissions import LEFTOVERS, Found, Submission, survey
+from grader.intake.submissions import LEFTOVER, LEFTOVERS, Found, Skipped, Submission, survey
 
 
 class BadDownload(ValueError):
@@ -21,7 +22,14 @@ def find(path: Path, module: str, workdir: Path) -> Found:
     """The submissions in the folder or download archive ``path`` (see ``open_download``), and the
     entries skipped with why (``grader.intake.submissions.survey``)."""
     root, names = open_download(path, workdir)
-    return survey(root, module, workdir, names) if root.is_dir() else Found([])
+    if not root.is_dir():
+        return Found([])
+    found = survey(root, module, workdir, names)
+    if root.parent == workdir / "download":
+        # Stepped into the archive's single top folder: what lay beside it are leftovers of tools.
+        beside = sorted(p.name for p in root.parent.iterdir() if p != root)
+        found.skipped[:0] = [Skipped(readable(names.get(name, name)), LEFTOVER) for name in beside]
+    return found
 
 
 def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:

@@ -18,9 +18,10 @@ passed over in silence (``survey``):
   ``results.json``: leftovers of tools that are never a student's hand-in
   (``LEFTOVERS``: ``__MACOSX``, ``.DS_Store``, ``.git`` ...); any other file,
   which is no submission by the contract (``notes.txt``, ``alice.rar``, a
-  loose ``perceptron.py``); what is neither file nor folder (a pipe); and the
+  loose ``perceptron.py``); what is neither file nor folder (a pipe); the
   online text of a student who also uploaded a file (the file is graded, its
-  report says so).
+  report says so); and the leftovers beside the single top folder of a
+  download archive that ``grader.intake.download`` steps into.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ LEFTOVERS = {
     "__MACOSX", ".DS_Store", "__pycache__", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini", ".git", ".svn", ".hg",
 }
 """Names that tools leave beside the hand-ins (and inside them); never a student's hand-in."""
+LEFTOVER = "von einem Werkzeug angelegt (z. B. macOS, git), keine Abgabe"
 
 
 class NoSubmissions(LookupError):
@@ -99,7 +101,7 @@ def survey(root: Path, module: str, workdir: Path, names: dict[str, str] | None 
         mode = os.lstat(entry).st_mode
         name = names.get(entry.name, entry.name)
         if entry.name in LEFTOVERS or entry.name.startswith("._"):
-            skipped.append(Skipped(readable(name), "von einem Werkzeug angelegt (z. B. macOS, git), keine Abgabe"))
+            skipped.append(Skipped(readable(name), LEFTOVER))
             continue
         if stat.S_ISLNK(mode):
             # Never followed: it could lead to another student's folder or the grader's files.

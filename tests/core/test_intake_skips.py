@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from grader import assignment as assignments
 from grader.grading import run
-from grader.intake.submissions import LEFTOVERS, NoSubmissions
+from grader.intake.download import find
+from grader.intake.submissions import LEFTOVER, LEFTOVERS, NoSubmissions
 
 REFERENCE_1 = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 MOODLE_FILE = "Mia Koch_12353_assignsubmission_file_"
@@ -62,3 +64,13 @@ def test_a_folder_of_nothing_but_leftovers_names_them_before_it_says_there_is_no
     with pytest.raises(NoSubmissions):
         run(aufgabe=1, submissions=root, out=tmp_path / "out", sandbox="process", log=lines.append)
     assert all(any(f" {name} " in line for line in lines) for name in LEFTOVERS), lines
+
+
+def test_leftovers_beside_the_single_top_folder_of_a_download_are_named(tmp_path):
+    download = tmp_path / "download.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        archive.writestr("kurs/bob/perceptron.py", REFERENCE_1)
+        archive.writestr("__MACOSX/kurs/._bob", b"\0")
+    found = find(download, "perceptron", tmp_path / "work")
+    assert [s.id for s in found.submissions] == ["bob"]
+    assert [(s.name, s.why) for s in found.skipped] == [("__MACOSX", LEFTOVER)]
