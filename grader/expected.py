@@ -92,7 +92,7 @@ def store(folder: Path, expected: Expected) -> None:
         "values": expected.values,
         "figures": {name: [f["data"] for f in figs] for name, figs in expected.figures.items()},
     }
-    structure, npz = plain.encode(everything)
+    structure, npz = plain.encode(everything, keep_lists=True)  # decoded values, stored as they are
     (work / "arrays.npz").write_bytes(npz)
     for name, figs in expected.figures.items():
         for index, figure in enumerate(figs):

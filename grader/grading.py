@@ -18,7 +18,7 @@ from grader.backends.tempdirs import private_temporary
 from grader.cluster.client import connect
 from grader.engine import Engine, Local, Sandboxes
 from grader.german import count
-from grader.intake.download import find_submissions
+from grader.intake.download import find
 from grader.intake.submissions import NoSubmissions, open_submission
 from grader.outdir import claim
 from grader.report import pages as report
@@ -108,7 +108,10 @@ def _run(
     figures_dir = out / "reports" / "figures"
     graded: dict[str, SubmissionResult] = {}
     with private_temporary("gnn-unpack-") as work:
-        found = find_submissions(Path(submissions), assignment.module, Path(work))
+        survey = find(Path(submissions), assignment.module, Path(work))
+        for entry in survey.skipped:
+            log(f"Übersprungen: {entry.name} – {entry.why}.")
+        found = survey.submissions
         if not found:
             raise NoSubmissions(submissions)
         sandboxes: Sandboxes
@@ -158,6 +161,7 @@ def _run(
         total=len(found),
         lang=lang,
         release_hidden=release_hidden,
+        skipped=[{"name": entry.name, "why": entry.why} for entry in survey.skipped],
     )
     outdir.apply(outcome, hand)
     report.write_all(outcome, assignment, out, lang=lang, release_hidden=release_hidden)

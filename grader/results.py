@@ -106,6 +106,9 @@ class RunResult:
     lang: str = "de"
     """Language of the pages, kept so that an override renders them as the run did."""
     release_hidden: bool = False
+    skipped: list[dict] = field(default_factory=list)
+    """Entries of the submissions folder that are no submission: {"name", "why"} (German;
+    ``grader.intake.submissions.Skipped``)."""
 
     def to_json(self) -> dict:
         return {
@@ -118,6 +121,7 @@ class RunResult:
             "lang": self.lang,
             "release_hidden": self.release_hidden,
             "submissions": [s.to_json() for s in self.submissions],
+            "skipped": self.skipped,
         }
 
 
@@ -152,6 +156,7 @@ def load(path: Path) -> RunResult:
         total=data.get("total", len(submissions)),
         lang=data.get("lang", "de"),
         release_hidden=data.get("release_hidden", False),
+        skipped=data.get("skipped", []),
     )
 
 

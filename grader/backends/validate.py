@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from grader.status import RunStatus
+from harness import plain
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 MAX_MEMBERS = 4096
 MAX_ELEMENTS = 20_000_000
 MAX_TEXT = 64 * 1024
-MAX_DEPTH = 40
 MAX_PNG_SIDE = 4096
 MAX_SECONDS = 1e9
 """Seconds a case can have taken; beyond, the harness's number is no measurement."""
@@ -178,33 +178,47 @@ def load_arrays(blob: bytes) -> dict[str, np.ndarray]:
             raise Invalid(f"Ein Ergebnis-Array ist nicht lesbar ({type(exc).__name__}).") from None
         if type(array) is not np.ndarray or array.dtype != np.float64:
             raise Invalid(f"Ein Ergebnis-Array hat den Typ {array.dtype}, erlaubt ist float64.")
-        if array.size > MAX_ELEMENTS or array.ndim > 8:
+        if array.size > MAX_ELEMENTS or array.ndim > plain.MAX_DIMENSIONS:
             raise Invalid("Ein Ergebnis-Array ist zu groß.")
         arrays[member.filename[:-4]] = array
     return arrays
 
 
 def decode(structure, arrays: dict[str, np.ndarray], depth: int = 0):
-    """Replace ``{"$array": key}`` and ``{"$float": "nan"}`` markers by their values."""
-    if depth > MAX_DEPTH:
+    """The plain value of ``structure`` (rule: ``harness.plain``), markers replaced by their arrays and floats.
+
+    Everything ``plain.encode(..., keep_lists=True)`` can encode again unchanged:
+    strings and keys are cut and made encodable, anything else that breaks
+    the rule is Invalid.
+    """
+    if depth > plain.MAX_DEPTH:
         raise Invalid("Das Ergebnis ist zu tief verschachtelt.")
-    if structure is None or type(structure) in (bool, int, float):
+    if structure is None or type(structure) in (bool, float):
+        return structure
+    if type(structure) is int:
+        if abs(structure) > plain.MAX_INT:
+            raise Invalid("Das Ergebnis enthält eine ganze Zahl, die größer ist als jede Gleitkommazahl.")
         return structure
     if type(structure) is str:
-        return clean(structure[:MAX_TEXT])
+        return clean(structure[: plain.MAX_STRING])
     if type(structure) is list:
         return [decode(x, arrays, depth + 1) for x in structure]
     if type(structure) is dict:
-        if set(structure) == {"$array"}:
-            key = structure["$array"]
+        if set(structure) == {plain.ARRAY}:
+            key = structure[plain.ARRAY]
             if not isinstance(key, str) or key not in arrays:
                 raise Invalid("Das Ergebnis verweist auf ein fehlendes Array.")
             return arrays[key]
-        if set(structure) == {"$float"}:
-            if structure["$float"] not in ("nan", "inf", "-inf"):
+        if set(structure) == {plain.FLOAT}:
+            if structure[plain.FLOAT] not in plain.FLOATS:
                 raise Invalid("Das Ergebnis enthält eine ungültige Zahl.")
-            return float(structure["$float"])
-        return {clean(str(k)[:200]): decode(v, arrays, depth + 1) for k, v in structure.items()}
+            return float(structure[plain.FLOAT])
+        if plain.figure_number(structure) is not None:
+            return dict(structure)
+        for key in structure:
+            if plain.reserved(str(key)):
+                raise Invalid(plain.reserved_message(clean(str(key))))
+        return {clean(str(k)[: plain.MAX_KEY]): decode(v, arrays, depth + 1) for k, v in structure.items()}
     raise Invalid("Das Ergebnis enthält einen unbekannten Wert.")
 
 

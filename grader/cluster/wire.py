@@ -29,7 +29,9 @@ from harness import plain, protocol
 
 HOST_STATUSES = {RunStatus.SANDBOX, RunStatus.INVALID, RunStatus.ENDED}
 """Statuses the worker's grader gives a case itself (the harness never sends them)."""
-MAX_HEADER = 1 << 20
+MAX_HEADER = protocol.MAX_HEADER + (1 << 20)
+"""A case's frame from a worker holds what the local sandbox's frame may hold, encoded
+again, and a few texts once more (message, stage): never more than a MiB of them."""
 _SOURCES = (Path(__file__).resolve().parents[1], Path(protocol.__file__).resolve().parent)
 
 
@@ -101,8 +103,11 @@ def _frame(run: CaseRun) -> bytes:
     }
     blobs: list[bytes] = []
     if run.status in RESULT_STATUSES:
-        # The worker decoded what its harness encoded; encoding it again gives the same frame.
-        structure, npz = plain.encode({"value": run.value, "figures": [f["data"] for f in run.figures]})
+        # The worker decoded what its harness encoded; what passed that decoding is encoded again
+        # unchanged (lists stay lists), so that the host's decoding of it gives the same value.
+        structure, npz = plain.encode(
+            {"value": run.value, "figures": [f["data"] for f in run.figures]}, keep_lists=True
+        )
         header["result"] = {
             "status": run.status,
             "message": run.message,

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from grader.errors import EXIT_NO_SUBMISSIONS, GraderError
 from grader.intake import archives
+from grader.intake.filenames import readable
 from grader.intake.moodle import FOLDER
-from grader.intake.submissions import IGNORED, Submission, discover
+from grader.intake.submissions import LEFTOVER, LEFTOVERS, Found, Skipped, Submission, survey
 
 
 class BadDownload(GraderError, ValueError):
@@ -23,10 +24,23 @@ class BadDownload(GraderError, ValueError):
         return "das Archiv neu herunterladen oder entpackt als Ordner übergeben."
 
 
-def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
-    """The submissions in the folder or download archive ``path`` (see ``open_download``)."""
+def find(path: Path, module: str, workdir: Path) -> Found:
+    """The submissions in the folder or download archive ``path`` (see ``open_download``), and the
+    entries skipped with why (``grader.intake.submissions.survey``)."""
     root, names = open_download(path, workdir)
-    return discover(root, module, workdir, names) if root.is_dir() else []
+    if not root.is_dir():
+        return Found([])
+    found = survey(root, module, workdir, names)
+    if root.parent == workdir / "download":
+        # Stepped into the archive's single top folder: what lay beside it are leftovers of tools.
+        beside = sorted(p.name for p in root.parent.iterdir() if p != root)
+        found.skipped[:0] = [Skipped(readable(names.get(name, name)), LEFTOVER) for name in beside]
+    return found
+
+
+def find_submissions(path: Path, module: str, workdir: Path) -> list[Submission]:
+    """The submissions of ``find``."""
+    return find(path, module, workdir).submissions
 
 
 def open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
@@ -44,7 +58,7 @@ def open_download(path: Path, workdir: Path) -> tuple[Path, dict[str, str]]:
         names = archives.unpack(path, target)
     except (archives.UnsafeArchive, archives.BrokenArchive) as exc:
         raise BadDownload(f"Das Archiv {path.name} mit den Abgaben ließ sich nicht entpacken: {exc}") from None
-    entries = [p for p in target.iterdir() if p.name not in IGNORED]
+    entries = [p for p in target.iterdir() if p.name not in LEFTOVERS]
     if len(entries) == 1 and entries[0].is_dir() and not FOLDER.match(names.get(entries[0].name, entries[0].name)):
         return entries[0], names
     return target, names

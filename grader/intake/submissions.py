@@ -3,6 +3,25 @@
 A submission is a folder or an archive (zip, tar.gz) per student holding the
 contract's file at its top level or inside one single nesting folder.
 Archives are unpacked only through ``grader.intake.archives``.
+
+Every entry of the folder ends somewhere the instructor sees it; none is
+passed over in silence (``survey``):
+
+- a folder or an archive is a submission, whatever its name: one that begins
+  with a dot (``.alice``, ``..x``) too, since a name is no reason to lose a
+  hand-in; one that cannot be opened or holds no contract file is a
+  submission with its error;
+- a symbolic link is a submission with its error (never followed);
+- two hand-ins of one id are both submissions with an error (never merged);
+- the files of a Moodle download without folders are gathered per student;
+- skipped, each with its reason (``Skipped``), which the run logs and writes to
+  ``results.json``: leftovers of tools that are never a student's hand-in
+  (``LEFTOVERS``: ``__MACOSX``, ``.DS_Store``, ``.git`` ...); any other file,
+  which is no submission by the contract (``notes.txt``, ``alice.rar``, a
+  loose ``perceptron.py``); what is neither file nor folder (a pipe); the
+  online text of a student who also uploaded a file (the file is graded, its
+  report says so); and the leftovers beside the single top folder of a
+  download archive that ``grader.intake.download`` steps into.
 """
 
 from __future__ import annotations
@@ -18,7 +37,11 @@ from grader.intake import archives, handin, moodle
 from grader.intake.filenames import fit_component, readable
 from grader.intake.moodle import submission_id
 
-IGNORED = {"__MACOSX", ".DS_Store", "__pycache__"}
+LEFTOVERS = {
+    "__MACOSX", ".DS_Store", "__pycache__", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini", ".git", ".svn", ".hg",
+}
+"""Names that tools leave beside the hand-ins (and inside them); never a student's hand-in."""
+LEFTOVER = "von einem Werkzeug angelegt (z. B. macOS, git), keine Abgabe"
 
 
 class NoSubmissions(GraderError, LookupError):
@@ -34,6 +57,14 @@ class NoSubmissions(GraderError, LookupError):
             "erwartet wird je Studierendem ein Ordner oder eine .zip-Datei mit der Datei der Aufgabe "
             "(oder Moodles Download aller Abgaben)."
         )
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of the submissions folder that is no submission, and why (German)."""
+
+    name: str
+    why: str
 
 
 @dataclass
@@ -53,20 +84,36 @@ class Submission:
     """What the report should say about the hand-in besides the cases (German)."""
 
 
+@dataclass
+class Found:
+    """What a submissions folder holds: the submissions and the entries skipped."""
+
+    submissions: list[Submission]
+    skipped: list[Skipped] = field(default_factory=list)
+
+
 def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | None = None) -> list[Submission]:
-    """Every submission in ``root``, sorted by id; archives unpacked into ``workdir``.
+    """The submissions of ``survey``."""
+    return survey(root, module, workdir, names).submissions
+
+
+def survey(root: Path, module: str, workdir: Path, names: dict[str, str] | None = None) -> Found:
+    """Every submission in ``root``, sorted by id, archives unpacked into ``workdir``;
+    and every entry that is none, with why (see the module's docstring).
 
     ``names`` maps entries whose names were shortened when unpacked (see
     ``grader.intake.archives.unpack``) to the names they were handed in under.
     """
     names = names or {}
     found = []
+    skipped = []
     flat: dict[str, list[tuple[Path, str]]] = {}
     for entry in sorted(root.iterdir()):
-        if entry.name.startswith(".") or entry.name in IGNORED:
-            continue
         mode = os.lstat(entry).st_mode
         name = names.get(entry.name, entry.name)
+        if entry.name in LEFTOVERS or entry.name.startswith("._"):
+            skipped.append(Skipped(readable(name), LEFTOVER))
+            continue
         if stat.S_ISLNK(mode):
             # Never followed: it could lead to another student's folder or the grader's files.
             found.append(Submission(_id(name), entry, error=(
@@ -79,14 +126,22 @@ def discover(root: Path, module: str, workdir: Path, names: dict[str, str] | Non
             flat.setdefault(loose[0], []).append((entry, loose[1]))
         elif stat.S_ISDIR(mode) or (stat.S_ISREG(mode) and archives.stem(entry)):
             found.append(_opened(entry, module, workdir, name))
+        elif stat.S_ISREG(mode):
+            skipped.append(Skipped(readable(name), (
+                "eine Datei, weder Ordner noch Archiv (" + ", ".join(archives.SUFFIXES) + "); "
+                "eine Abgabe ist ein Ordner oder ein Archiv je Person"
+            )))
+        else:
+            skipped.append(Skipped(readable(name), "weder Datei noch Ordner (z. B. eine Pipe), keine Abgabe"))
     for folder_name, files in sorted(flat.items()):
         folder = workdir / "flat" / fit_component(folder_name)
         folder.mkdir(parents=True)
         for entry, file_name in files:
             shutil.copyfile(entry, folder / fit_component(file_name))
         found.append(_opened(folder, module, workdir, folder_name))
-    found = _separate_duplicates(_prefer_files(found, module))
-    return sorted(found, key=lambda s: s.id)
+    kept = _prefer_files(found, module)
+    skipped += [Skipped(s.handed_in, ONLINE_TEXT_SKIPPED) for s in found if not any(s is k for k in kept)]
+    return Found(sorted(_separate_duplicates(kept), key=lambda s: s.id), skipped)
 
 
 def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
@@ -100,6 +155,7 @@ def _opened(entry: Path, module: str, workdir: Path, name: str) -> Submission:
 
 
 ONLINE_TEXT_IGNORED = "Der Online-Text dieser Abgabe wurde nicht bewertet; bewertet wird nur die hochgeladene Datei."
+ONLINE_TEXT_SKIPPED = "Online-Text einer Person, die auch eine Datei hochgeladen hat; bewertet wird die Datei"
 
 
 def _prefer_files(found: list[Submission], module: str) -> list[Submission]:
@@ -174,7 +230,7 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         submission.folder, submission.error = unpacked.folder, unpacked.error
         return submission
     if submission.folder is None:
-        names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in IGNORED)[:10]
+        names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in LEFTOVERS)[:10]
         submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
     return submission
 
@@ -208,7 +264,7 @@ def locate(folder: Path, module: str) -> Path | None:
     """``folder`` or its single nesting folder, whichever holds ``module.py``."""
     if (folder / f"{module}.py").is_file():
         return folder
-    inner = [p for p in folder.iterdir() if p.is_dir() and p.name not in IGNORED]
+    inner = [p for p in folder.iterdir() if p.is_dir() and p.name not in LEFTOVERS]
     if len(inner) == 1 and (inner[0] / f"{module}.py").is_file():
         return inner[0]
     return None

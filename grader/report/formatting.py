@@ -3,8 +3,9 @@
 A report shows what a public case expected and what the student's code
 returned. Those values can be 28x28 images or trajectories of 5000 steps; the
 report needs their shape and a few numbers at each edge, not all of them.
-Works on the plain data that ``grader.backends.validate`` produced (dicts, lists, str,
-int, float, bool, None, float64 arrays).
+Works on the plain data that ``grader.backends.validate`` produced (the rule:
+``harness.plain``); a figure's marker ``{"$figure": n}`` is shown as the figure,
+any other dict as data, so that no value a sandbox sent can stop a report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from functools import lru_cache
 
 import numpy as np
+
+from harness import plain
 
 MAX_CHARS = 2000
 """A value's text is cut after this many characters."""
@@ -42,8 +45,9 @@ def cap(text: str, limit: int) -> str:
 
 def _text(value, indent: str) -> str:
     if isinstance(value, dict):
-        if set(value) == {"$figure"}:
-            return FIGURE.format(number=value["$figure"] + 1)
+        number = plain.figure_number(value)
+        if number is not None:
+            return FIGURE.format(number=number + 1)
         inner = indent + "  "
         lines = []
         for key, item in value.items():

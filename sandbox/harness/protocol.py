@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 MAGIC = b"GNN1"
+MAX_HEADER = 4 << 20
+"""The cap on a frame's JSON header, unless the reader sets its own."""
 _LENGTH = struct.Struct(">I")
 
 
@@ -40,7 +42,7 @@ def write(stream: BinaryIO, header: dict, blobs: list[bytes] = ()) -> None:
 
 def read(
     read_exactly: Callable[[int], bytes],
-    max_header: int = 4 << 20,
+    max_header: int = MAX_HEADER,
     max_blobs: int = 256 << 20,
 ) -> tuple[dict, list[bytes]]:
     """Read one frame with ``read_exactly(n)``, which returns n bytes or raises.
