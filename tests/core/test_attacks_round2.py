@@ -281,7 +281,7 @@ def test_a_forged_frame_is_stored_as_the_submissions_verdict(tmp_path):
     assert not attacked.sandbox_failed
     assert {c.status for c in attacked.cases if c.name.startswith("output/")} == {"error"}
     _, _, lines = grade_class(tmp_path, {"nan": attack})
-    assert any(line.startswith("1 Abgaben unverändert") for line in lines), lines
+    assert any(line.startswith("1 Abgabe unverändert") for line in lines), lines
 
 
 # 13.8 ----------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_a_result_whose_sandbox_failed_is_reported_but_graded_again_by_the_next_
     assert stored["lost"]["sandbox_failed"] is True and stored["good0"]["sandbox_failed"] is False
     messages.clear()
     second = {s.id: s for s in run(aufgabe=1, submissions=subs, out=out, sandbox=HarnessOutOfReach(), log=messages.append).submissions}
-    assert any("1 Abgaben unverändert" in m for m in messages), messages
+    assert any("1 Abgabe unverändert" in m for m in messages), messages
     assert second["good0"].graded_at == first["good0"].graded_at
     assert any(m.startswith("lost: die Sandbox fiel aus") for m in messages), messages
 

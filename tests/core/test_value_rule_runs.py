@@ -38,7 +38,7 @@ def test_a_returned_dict_with_a_key_of_the_protocol_is_the_students_error_and_st
     assert {c.status for c in output} == {"error"}
     assert all("vorbehalten" in c.message for c in output if c.visibility == "public"), [c.message for c in output]
     _, lines = grade_class(tmp_path, {"figure-key": FIGURE_KEY})
-    assert any(line.startswith("1 Abgaben unverändert") for line in lines), lines
+    assert any(line.startswith("1 Abgabe unverändert") for line in lines), lines
 
 
 def test_a_forged_value_nested_deep_is_failed_and_stored(tmp_path):

@@ -170,7 +170,7 @@ def test_the_rerun_after_an_interruption_is_complete(interrupted, tmp_path):
     messages = []
     result = run(aufgabe=1, submissions=tmp_path / "copy" / "subs", out=tmp_path / "copy" / "out", sandbox="process",
                  log=messages.append)
-    assert result.complete and len(result.submissions) == 3 and any("1 Abgaben unverändert" in m for m in messages)
+    assert result.complete and len(result.submissions) == 3 and any("1 Abgabe unverändert" in m for m in messages)
     assert json.loads((tmp_path / "copy" / "out" / "results.json").read_text())["complete"] is True
 
 
