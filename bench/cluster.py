@@ -35,10 +35,10 @@ import psutil  # noqa: E402
 from distributed import Client, as_completed  # noqa: E402
 from throughput import make_class  # noqa: E402
 
-from grader import assignment as assignments  # noqa: E402
+from grader.cases import assignment as assignments  # noqa: E402
+from grader.cases.expected import expected_for  # noqa: E402
 from grader.cluster.client import connect  # noqa: E402
-from grader.expected import expected_for  # noqa: E402
-from grader.grading import run  # noqa: E402
+from grader.engine.batch import run  # noqa: E402
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ Per Aufgabe, in a fresh cache (``GRADER_CACHE`` is set to a temporary folder):
 - the one-off cost of the catalogue: every typical mistake graded on the host
   (once per assignment version, like the expected values);
 - the diagnosis cost per submission: every catalogue entry graded as a
-  submission (process sandbox), the time spent in ``grader.diagnosis.diagnose``
+  submission (process sandbox), the time spent in ``grader.judging.diagnosis.diagnose``
   against the whole grading time of that submission (goal: below 10 %);
 - the wall time of ``grader mutants`` (all cores), its number of mutants and score.
 """
@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grader import diagnosis
-from grader.assignment import available, load
 from grader.backends.process import ProcessBackend
+from grader.cases.assignment import available, load
+from grader.cases.expected import expected_for
 from grader.course import mutants
 from grader.engine import Local, grade_submission
-from grader.expected import expected_for
 from grader.intake.submissions import Submission
+from grader.judging import diagnosis
 
 
 def diagnosis_share(number: int) -> tuple[int, float, float, float]:

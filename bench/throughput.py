@@ -2,7 +2,7 @@
 
 For each Aufgabe a class of ``--count`` submissions is generated from the
 reference and the example submissions (correct and wrong), graded with
-``grader.grading.run`` in each requested sandbox, and compared with the
+``grader.engine.batch.run`` in each requested sandbox, and compared with the
 floor: the same cases run in one plain Python process, without any sandbox,
 divided by the number of jobs. Prints seconds per submission, submissions per
 minute, the peak of the machine's used memory during the run, the ratio of
@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 
-from grader import assignment as assignments  # noqa: E402
 from grader.backends import make_backend  # noqa: E402
 from grader.backends.process import ProcessBackend  # noqa: E402
-from grader.expected import expected_for  # noqa: E402
-from grader.grading import run  # noqa: E402
+from grader.cases import assignment as assignments  # noqa: E402
+from grader.cases.expected import expected_for  # noqa: E402
+from grader.engine.batch import run  # noqa: E402
 from harness import plain  # noqa: E402
 from harness.api import Context  # noqa: E402
 

@@ -78,7 +78,7 @@ def _module_imports() -> dict[str, set[str]]:
 def test_no_import_circle_between_the_modules_of_the_grader():
     # A circle forces imports into functions and hides which part builds on which.
     graph = _module_imports()
-    assert graph["grader.compare.judge"] >= {"grader.compare.figures"}  # the walk sees relative imports
+    assert graph["grader.judging.compare.judge"] >= {"grader.judging.compare.figures"}  # the walk sees relative imports
     circles, state, path = [], {}, []
 
     def visit(name):
@@ -96,3 +96,54 @@ def test_no_import_circle_between_the_modules_of_the_grader():
         if name not in state:
             visit(name)
     assert not circles, [" -> ".join(c) for c in circles]
+
+
+# DESIGN.md, "Layers of grader/": arrows that must never exist, by module-name prefix.
+BACKENDS = ("grader.backends", "grader.cluster")
+JUDGING = ("grader.judging",)
+CASES = ("grader.cases",)
+REPORT = ("grader.report",)
+ENGINE = ("grader.engine",)
+COURSE = ("grader.course",)
+COMMON = ("grader.common",)
+NEVER = [
+    (BACKENDS, JUDGING + ("grader.cases.expected",), "the sandbox side sees neither verdicts nor expected values"),
+    (JUDGING, BACKENDS, "a verdict is computed from data"),
+    (CASES, REPORT, "a cache does not know pages"),
+    (REPORT, BACKENDS, "a page does not ask a sandbox"),
+    (ENGINE, COURSE, "overrides are data the engine is given"),
+    (COMMON, tuple(f"grader.{name}" for name in ("backends", "cases", "cli", "cluster", "course", "engine", "intake", "judging", "report", "service")), "the bottom imports nothing above it"),
+]
+
+
+def _within(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_no_import_runs_against_the_layers():
+    graph = _module_imports()
+    wrong = [
+        f"{source} -> {target} ({why})"
+        for lower, upper, why in NEVER
+        for source, targets in graph.items()
+        if _within(source, lower)
+        for target in targets
+        if _within(target, upper) and not _within(target, lower)
+    ]
+    assert not wrong, wrong
+
+
+def test_the_top_level_of_the_grader_shows_the_flow():
+    entries = sorted(p.name for p in (ROOT / "grader").iterdir() if p.name != "__pycache__")
+    assert len(entries) <= 12, entries
+
+
+def test_the_harness_imports_nothing_of_the_grader():
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for path in (ROOT / "sandbox" / "harness").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported and not [m for m in imported if m and m.split(".")[0] == "grader"]

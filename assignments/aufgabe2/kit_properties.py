@@ -8,7 +8,7 @@ is judged at hand-in by ``properties.py``, which starts with the same checks as 
 
 import numpy as np
 
-from grader.compare import Judgement
+from grader.judging.compare import Judgement
 
 
 class AtHandIn(Exception):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.compare import Judgement, differences, training_divergence
+from grader.judging.compare import Judgement, differences, training_divergence
 
 
 def _kit_properties():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.compare import Judgement
+from grader.judging.compare import Judgement
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout.npz"
 

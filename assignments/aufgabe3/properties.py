@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.compare import Judgement
+from grader.judging.compare import Judgement
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from grader.compare import Judgement, differences
+from grader.judging.compare import Judgement, differences
 
 CHANNEL_TOL = 1e-6
 

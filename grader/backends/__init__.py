@@ -28,8 +28,8 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
         if choice == "docker":
             raise SandboxUnavailable(reason)
         log(f"Hinweis: keine Docker-Engine erreichbar ({reason}); bewertet wird in der process-Sandbox.")
-    from grader.backends import pins
     from grader.backends.process import ProcessBackend, weak_warning
+    from grader.common import pins
 
     if warning := pins.mismatch(pins.installed()):  # the process sandbox runs this Python's numpy
         log(warning)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from grader.case_source import case_code, named_strings, public_cases_source
-from grader.errors import EXIT_NO_SANDBOX, EXIT_SANDBOX_LOST, GraderError, if_option
+from grader.cases.source import case_code, named_strings, public_cases_source
+from grader.common.errors import EXIT_NO_SANDBOX, EXIT_SANDBOX_LOST, GraderError, if_option
 
 
 @dataclass(frozen=True)

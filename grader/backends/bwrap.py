@@ -34,7 +34,7 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from grader.backends import pins
+from grader.common import pins
 
 HOLD = ["/bin/sh", "-c", "echo; exec cat"]
 """What bubblewrap runs: says it is ready once the namespaces are complete, then

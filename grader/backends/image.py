@@ -41,9 +41,9 @@ import docker
 import docker.errors
 
 from grader import PROJECT
-from grader.backends import pins
 from grader.backends.base import SandboxUnavailable
 from grader.backends.docker_engine import engine
+from grader.common import pins
 
 SANDBOX = PROJECT / "sandbox"
 DEFINITION = SANDBOX / "image"

@@ -34,8 +34,7 @@ from grader.backends.base import (
     Job,
     SandboxLost,
 )
-from grader.backends.validate import CaseRun
-from grader.status import RunStatus
+from grader.common.status import CaseRun, RunStatus
 from harness import protocol
 
 STARTUP_SECONDS = 60.0

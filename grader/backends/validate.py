@@ -16,11 +16,10 @@ import io
 import re
 import struct
 import zipfile
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from grader.status import RunStatus
+from grader.common.status import CaseRun, RunStatus
 from harness import plain
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
@@ -41,33 +40,6 @@ RESULT_STATUSES = {RunStatus.OK, RunStatus.EXCEPTION, RunStatus.NOT_PLAIN}
 NETWORKS = {"isolated", "shared", "sandbox"}
 """What a harness says of its network in its ``ready`` frame: it left the host's network
 (``isolated``), could not (``shared``), or had none to leave, the sandbox has none (``sandbox``)."""
-
-
-@dataclass
-class CaseRun:
-    """What came back for one case, validated, before it is judged."""
-
-    name: str
-    status: RunStatus
-    value: object = None
-    figures: list = field(default_factory=list)
-    """Per figure: {"data": plotted data, "png": bytes}."""
-    stdout: str = ""
-    stderr: str = ""
-    seconds: float = 0.0
-    exit_code: int | None = None
-    message: str = ""
-    """For ``exception``: the exception text; for ``invalid``/``sandbox``: what went wrong."""
-    exception: str = ""
-    stage: str = ""
-    """Where it ended: ``import`` (the module), ``case`` or ``figures``; for an ``exception``, and for a
-    ``timeout`` (or ``oom``, ``pids``) the harness saw; "" where nobody knows."""
-    traceback: str = ""
-    figures_dropped: int = 0
-    """Figures left out: over the count per case or the bytes per figure or submission."""
-
-    def __post_init__(self) -> None:
-        self.status = RunStatus(self.status)  # the vocabulary is closed: an unknown word is our bug
 
 
 class Invalid(Exception):

@@ -25,11 +25,10 @@ from typing import Any
 from grader.backends import SandboxLost
 from grader.backends.base import Job
 from grader.backends.session import GRACE_SECONDS, STARTUP_SECONDS, JobRun
-from grader.backends.validate import CaseRun
-from grader.errors import EXIT_NO_SANDBOX, GraderError
-from grader.german import count
+from grader.common.errors import EXIT_NO_SANDBOX, GraderError
+from grader.common.german import count
+from grader.common.status import CaseRun, RunStatus
 from grader.intake import handin
-from grader.status import RunStatus
 
 RETRIES = 2
 """Further tries of a task that failed with an exception (a worker whose engine stopped)."""
@@ -182,7 +181,7 @@ def connect(address: str, *, sandbox: str = "auto", log: Callable[[str], None] =
 def _admitted_slots(client, admission, log: Callable[[str], None]) -> tuple[int, str]:
     """The admitted slots, and the sandbox as the reports name it: how strong the admitted
     workers' sandboxes are ("process (bubblewrap)"), so that a run here and on the cluster
-    keep each other's results (``grader.store`` keys by it)."""
+    keep each other's results (``grader.engine.store`` keys by it)."""
     from grader.cluster import worker as cluster_worker
 
     wanted = admission.wanted

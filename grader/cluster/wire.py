@@ -21,10 +21,10 @@ from typing import Any
 from grader.backends import validate
 from grader.backends.base import Job
 from grader.backends.session import JobRun
-from grader.backends.validate import RESULT_STATUSES, CaseRun
+from grader.backends.validate import RESULT_STATUSES
+from grader.common.status import CaseRun, RunStatus
 from grader.intake import archives, handin
 from grader.intake.filenames import readable
-from grader.status import RunStatus
 from harness import plain, protocol
 
 HOST_STATUSES = {RunStatus.SANDBOX, RunStatus.INVALID, RunStatus.ENDED}

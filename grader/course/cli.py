@@ -3,7 +3,7 @@
 
 Each is a thin shell over a keyword-only function of its module; ``grader.cli``
 adds them to its group with ``add_commands``. Errors end through
-``grader.errors`` like those of every other command.
+``grader.common.errors`` like those of every other command.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 import click
 
-from grader import german
+from grader.common import german
+from grader.common.errors import handle_errors
 from grader.course import kit, mutants, overrides, overview, publish, similarity
-from grader.errors import handle_errors
-from grader.outdir import default_out, load_results
+from grader.engine.outdir import default_out, load_results
 from grader.report import grades
 from grader.report.i18n import LANGUAGES
 

@@ -5,11 +5,11 @@
 - ``README.md`` (how to use the kit), ``AUFGABE.md`` (the German task text),
   the skeleton (``<module>.py``), ``pytest.ini``, ``conftest.py`` (warns when
   numpy or matplotlib differ from the grader's) and ``requirements.txt`` (the
-  pinned numpy and matplotlib of the sandbox, see ``grader.backends.pins``);
+  pinned numpy and matplotlib of the sandbox, see ``grader.common.pins``);
 - ``test_oeffentlich.py`` and ``gnn_kit/``: the public cases (hidden ones cut
   out of ``cases.py``, with the helpers only they use), their expected values
   and figures, the grader's comparators (the package
-  ``grader/compare/``) and the Aufgabe's property checks, with the harness
+  ``grader/judging/compare/``) and the Aufgabe's property checks, with the harness
   modules they need.
 
 Everything in it needs only numpy, matplotlib and pytest. Nothing of a hidden
@@ -28,21 +28,21 @@ import re
 import zipfile
 from pathlib import Path
 
-from grader import assignment as assignments
-from grader.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
-from grader.backends import pins
-from grader.case_source import named_strings, parse, public_cases_source
-from grader.errors import EXIT_REFERENCE, GraderError
-from grader.expected import expected_for
-from grader.results import png_name
+from grader.cases import assignment as assignments
+from grader.cases.assignment import HARNESS, KIT_PROPERTIES, PROPERTIES, Assignment
+from grader.cases.expected import expected_for
+from grader.cases.source import named_strings, parse, public_cases_source
+from grader.common import pins
+from grader.common.errors import EXIT_REFERENCE, GraderError
+from grader.common.results import png_name
 from harness import plain
 from harness.checks import Property
 
 GRADER = Path(__file__).resolve().parents[1]
 RUNTIME = Path(__file__).resolve().parent / "kit_runtime"
-COMPARE = GRADER / "compare"
+COMPARE = GRADER / "judging" / "compare"
 HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py", "png.py")
-_GRADER_COMPARE = re.compile(r"^from grader\.compare import ", re.MULTILINE)
+_GRADER_COMPARE = re.compile(r"^from grader\.judging\.compare import ", re.MULTILINE)
 
 
 class KitError(GraderError):
@@ -51,19 +51,19 @@ class KitError(GraderError):
     exit_code = EXIT_REFERENCE
 
     def hint(self, options) -> str:
-        return "properties.py und kit_properties.py dürfen vom Grader nur grader.compare importieren."
+        return "properties.py und kit_properties.py dürfen vom Grader nur grader.judging.compare importieren."
 
 
 def kit_properties_source(source: str, name: str) -> str:
     """The property module ``name`` of the Aufgabe with the grader's comparators taken from the kit."""
     rewritten = _GRADER_COMPARE.sub("from .compare import ", source)
     if re.search(r"^\s*(from|import)\s+grader\b", rewritten, re.MULTILINE):
-        raise KitError(f"{name} importiert mehr vom Grader als grader.compare; das Kit kann es nicht mitliefern.")
+        raise KitError(f"{name} importiert mehr vom Grader als grader.judging.compare; das Kit kann es nicht mitliefern.")
     return rewritten
 
 
 def comparator_modules() -> dict[str, str]:
-    """The comparators (the package ``grader/compare/``), path inside it -> source.
+    """The comparators (the package ``grader/judging/compare/``), path inside it -> source.
 
     They go into the kit as they are; each may import only the standard
     library, numpy, matplotlib, the harness and, relatively, each other.
@@ -76,7 +76,7 @@ def comparator_modules() -> dict[str, str]:
                 node.level > 1 or (node.level == 0 and (node.module or "").split(".")[0] == "grader")
             )
             if outside or (isinstance(node, ast.Import) and any(a.name.split(".")[0] == "grader" for a in node.names)):
-                raise KitError(f"grader/compare/{path.name} importiert außerhalb von grader.compare; das Kit kann es nicht mitliefern.")
+                raise KitError(f"grader/judging/compare/{path.name} importiert außerhalb von grader.judging.compare; das Kit kann es nicht mitliefern.")
         found[path.name] = source
     return found
 

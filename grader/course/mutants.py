@@ -29,13 +29,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader import assignment as assignments
-from grader.assignment import Assignment
-from grader.case_source import parse
-from grader.expected import Expected, expected_for, run_on_host
+from grader.cases import assignment as assignments
+from grader.cases.assignment import Assignment
+from grader.cases.expected import Expected, expected_for, run_on_host
+from grader.cases.source import parse
+from grader.common.status import CaseStatus
+from grader.judging.verdicts import verdict
 from grader.report.pages import render
-from grader.status import CaseStatus
-from grader.verdicts import verdict
 
 _SWAPS = {
     ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.MatMult: ast.Mult,

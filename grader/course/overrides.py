@@ -1,7 +1,7 @@
 """Hand overrides: the instructor's points or verdict after the Testat conversation, with a reason.
 
 This is the ``grader override`` command; what an override is and how a run
-puts it on its results (data the engine is given) lives in ``grader.outdir``.
+puts it on its results (data the engine is given) lives in ``grader.engine.outdir``.
 
 Kept in ``OUT/overrides.json`` apart from the graded results, so that a rerun
 or ``--regrade`` grades afresh and the override still applies on top.
@@ -16,10 +16,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader import assignment as assignments
-from grader.outdir import FILE, Override, OverrideError, apply, claim, load, load_results
+from grader.cases import assignment as assignments
+from grader.common.results import SubmissionResult, write_json_atomic
+from grader.engine.outdir import FILE, Override, OverrideError, apply, claim, load, load_results
 from grader.report import pages as report
-from grader.results import SubmissionResult, write_json_atomic
 
 
 def override(

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.common.results import RunResult, SubmissionResult
 from grader.course import roster
-from grader.outdir import load_results, results_path
+from grader.engine.outdir import load_results, results_path
 from grader.report import i18n
 from grader.report.pages import explain, render
-from grader.results import RunResult, SubmissionResult
 
 
 @dataclass

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from grader import assignment as assignments
-from grader.errors import EXIT_OUTPUT, GraderError
+from grader.cases import assignment as assignments
+from grader.common.errors import EXIT_OUTPUT, GraderError
+from grader.engine.outdir import load_results
 from grader.intake.moodle import moodle_student
-from grader.outdir import load_results
 from grader.report import i18n
 from grader.report.pages import render, submission_html
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.errors import EXIT_AMBIGUOUS, GraderError
+from grader.common.errors import EXIT_AMBIGUOUS, GraderError
 from grader.intake.moodle import moodle_student, student_key
 from grader.report.grades import csv_separator, read_worksheet
 

@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 from copydetect import CodeFingerprint, compare_files
 
-from grader import assignment as assignments
-from grader import results
+from grader.cases import assignment as assignments
+from grader.common import results
+from grader.engine.outdir import claim
 from grader.intake.download import find_submissions
 from grader.intake.submissions import NoSubmissions
-from grader.outdir import claim
 from grader.report import i18n
 from grader.report import pages as report
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.errors import EXIT_NO_SUBMISSIONS, GraderError
+from grader.common.errors import EXIT_NO_SUBMISSIONS, GraderError
 from grader.intake import archives
 from grader.intake.filenames import readable
 from grader.intake.moodle import FOLDER

@@ -32,7 +32,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.errors import EXIT_NO_SUBMISSIONS, GraderError, os_reason
+from grader.common.errors import EXIT_NO_SUBMISSIONS, GraderError, os_reason
 from grader.intake import archives, handin, moodle
 from grader.intake.filenames import fit_component, readable
 from grader.intake.moodle import submission_id

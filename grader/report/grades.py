@@ -15,10 +15,10 @@ import io
 import re
 from pathlib import Path
 
-from grader.errors import EXIT_WORKSHEET, GraderError
+from grader.common.errors import EXIT_WORKSHEET, GraderError
+from grader.common.results import RunResult, SubmissionResult, write_json_atomic
+from grader.common.status import CaseStatus, SubmissionStatus
 from grader.intake.moodle import MoodleStudent, moodle_student, student_key
-from grader.results import RunResult, SubmissionResult, write_json_atomic
-from grader.status import CaseStatus, SubmissionStatus
 
 # Moodle's importer needs "Identifier", "Grade" and "Last modified (grade)"; it reads
 # the number at the end of the identifier and feedback from the columns named

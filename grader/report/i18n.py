@@ -1,8 +1,8 @@
 """The reports' own words in German (the default) and English.
 
 Only what the report templates say themselves is translated: headings,
-labels, verdict words. The messages of the checks (``grader.compare``,
-``grader.verdicts``, an Aufgabe's ``checks.py``) stay German in both
+labels, verdict words. The messages of the checks (``grader.judging.compare``,
+``grader.judging.verdicts``, an Aufgabe's ``checks.py``) stay German in both
 languages, as the course is taught in German; the English report says so.
 """
 

@@ -18,15 +18,16 @@ from pathlib import Path
 
 import jinja2
 
-from grader import PROJECT, disclosure
-from grader.assignment import Assignment
-from grader.backends import pins
-from grader.case_source import case_code, without_notes
+from grader import PROJECT
+from grader.cases.assignment import Assignment
+from grader.cases.source import case_code, without_notes
+from grader.common import pins
+from grader.common.results import CaseResult, RunResult, SubmissionResult, typical_mistakes
+from grader.common.status import CaseStatus, SubmissionStatus
 from grader.intake.filenames import file_stem
+from grader.judging import disclosure
 from grader.report import grades, i18n
 from grader.report.formatting import cap, only_figure
-from grader.results import CaseResult, RunResult, SubmissionResult, typical_mistakes
-from grader.status import CaseStatus, SubmissionStatus
 
 TEMPLATES = PROJECT / "reports"
 STREAM_CHARS = 4000
@@ -60,7 +61,7 @@ class CaseView:
 
     result: CaseResult
     level: str
-    """How much of the case a student may see (``grader.disclosure.LEVELS``)."""
+    """How much of the case a student may see (``grader.judging.disclosure.LEVELS``)."""
     details: bool
     """Show message, code, values, output, traceback and figures."""
     code: str = ""

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.compare.figures import all_axes, images_of, points, shown_mask
-from grader.results import png_name
+from grader.common.results import png_name
+from grader.judging.compare.figures import all_axes, images_of, points, shown_mask
 from harness.checks import LabelledAxes, ShowsImage, ShowsPoints, Trajectory
 
 

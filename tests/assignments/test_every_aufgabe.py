@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from grader import PROJECT
-from grader import assignment as assignments
-from grader.grading import grade_path
+from grader.cases import assignment as assignments
+from grader.engine.batch import grade_path
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = PROJECT / "examples" / "submissions"

@@ -12,8 +12,8 @@ import textwrap
 
 import pytest
 
-from grader import assignment as assignments
-from grader.grading import grade_path
+from grader.cases import assignment as assignments
+from grader.engine.batch import grade_path
 
 # (function, argument) that the contract or the case's nature keeps untouched.
 KEEP = {

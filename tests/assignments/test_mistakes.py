@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from grader import results
-from grader.assignment import available, load
-from grader.backends.validate import CaseRun
-from grader.compare import judge
-from grader.diagnosis import (
+from grader.cases.assignment import available, load
+from grader.cases.expected import Expected, expected_for
+from grader.common import results
+from grader.common.results import CaseResult
+from grader.common.status import CaseRun
+from grader.engine.batch import grade_path, run
+from grader.judging.compare import judge
+from grader.judging.diagnosis import (
     Catalogue,
     Mistake,
     catalogue,
@@ -19,9 +22,6 @@ from grader.diagnosis import (
     diagnose,
     matches,
 )
-from grader.expected import Expected, expected_for
-from grader.grading import grade_path, run
-from grader.results import CaseResult
 
 PROJECT = Path(__file__).resolve().parents[2]
 # The lecture lies in shared/ beside the project (not part of it).

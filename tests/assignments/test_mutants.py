@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from grader.assignment import available, load
+from grader.cases.assignment import available, load
 from grader.cli import main
 from grader.course.mutants import equivalents, make_mutants
 

@@ -23,7 +23,7 @@ from grader.backends import SandboxLost
 from grader.backends.base import Job
 from grader.cluster import client as cluster
 from grader.cluster import wire as cluster_wire
-from grader.grading import run
+from grader.engine.batch import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 TRIVIAL = """

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from clustertools import ROOT
 
 from grader.cli import main
-from grader.errors import EXIT_NO_SANDBOX
+from grader.common.errors import EXIT_NO_SANDBOX
 
 
 def test_without_dask_both_commands_say_how_to_install_it(monkeypatch, tmp_path):

@@ -9,7 +9,7 @@ pytest.importorskip("distributed")
 from clustertools import ROOT, verdicts, wait_for_workers
 
 from grader.backends.docker_engine import docker_unavailable_reason
-from grader.grading import run
+from grader.engine.batch import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 REASON = docker_unavailable_reason()

@@ -13,7 +13,7 @@ from clustertools import ROOT, make_certificates, verdicts, wait_for_workers
 from distributed.security import Security
 
 from grader.cluster import client as cluster
-from grader.grading import run
+from grader.engine.batch import run
 
 EXAMPLES = ROOT / "examples" / "submissions" / "aufgabe1"
 

@@ -12,7 +12,7 @@ pytest.importorskip("distributed")
 
 from clustertools import verdicts, wait_for_workers
 
-from grader.grading import run
+from grader.engine.batch import run
 from tests.core.value_attacks import HAND_INS
 
 

@@ -89,8 +89,7 @@ def test_a_file_name_that_is_not_utf8_is_a_german_verdict_not_a_crash(tmp_path):
 
 
 def test_where_a_case_ran_out_of_time_comes_back_from_a_worker():
-    from grader.backends.validate import CaseRun
-    from grader.status import RunStatus
+    from grader.common.status import CaseRun, RunStatus
 
     runs = {name: CaseRun(name, RunStatus.TIMEOUT, seconds=1.0, stage="import") for name in JOB.timeouts}
     back = decode_run(encode_run(JobRun(runs, {}), "docker"), JOB)

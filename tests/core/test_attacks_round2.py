@@ -3,7 +3,7 @@
 Every submission here attacks the way back from the sandbox: text the host
 cannot encode, a look at the hidden cases from a public one, a case that poses
 as a sandbox failure, figures and output in bulk. All run in the real process
-sandbox; the ones that need a whole run go through ``grader.grading.run``.
+sandbox; the ones that need a whole run go through ``grader.engine.batch.run``.
 """
 
 import json
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignment as assignments
 from grader.backends.base import Job, Limits
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
-from grader.grading import run
+from grader.cases import assignment as assignments
+from grader.engine.batch import run
 from harness.api import collect
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 

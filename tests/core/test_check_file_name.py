@@ -5,7 +5,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from grader import assignment as assignments
+from grader.cases import assignment as assignments
 from grader.cli import main
 
 REFERENCE = assignments.REFERENCE / "aufgabe1" / "perceptron.py"

@@ -7,10 +7,11 @@ import inspect
 import click
 import pytest
 
-from grader import grading, outdir
 from grader.backends import image
 from grader.cli import main
 from grader.course import kit, mutants, overrides, overview, publish, similarity
+from grader.engine import batch as grading
+from grader.engine import outdir
 from grader.report import grades
 
 FUNCTIONS = {

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from grader.compare import Judgement, judge
+from grader.judging.compare import Judgement, judge
 from harness.checks import Close, Fields, Property, Trajectory
 
 
@@ -145,7 +145,7 @@ def test_steps_of_parameters_name_the_first_step_and_what_is_right_in_it():
 
 
 def test_a_training_that_never_updates_the_bias_row_is_told_so():
-    from grader.compare import training_divergence
+    from grader.judging.compare import training_divergence
 
     start = [np.zeros((3, 2)), np.zeros((3, 1))]
     right = [np.ones((3, 2)), np.ones((3, 1))]

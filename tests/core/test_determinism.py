@@ -2,8 +2,8 @@
 
 import json
 
-from grader.assignment import PROJECT
-from grader.grading import run
+from grader.cases.assignment import PROJECT
+from grader.engine.batch import run
 
 VOLATILE = {"graded_at", "seconds"}
 

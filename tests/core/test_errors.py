@@ -9,8 +9,8 @@ import click
 import pytest
 
 import grader
-from grader import errors
-from grader.errors import EXIT_FAILED, GraderError, printed
+from grader.common import errors
+from grader.common.errors import EXIT_FAILED, GraderError, printed
 
 
 def _all_subclasses(cls):

@@ -9,8 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from grader.assignment import REFERENCE
-from grader.compare import judge
+from grader.cases.assignment import REFERENCE
+from grader.judging.compare import judge
 from grader.report.pictures import difference_png
 from harness import figures as capture
 from harness.checks import DecreasingCurve, LabelledAxes, ShowsImage, ShowsPoints
@@ -170,7 +170,7 @@ def test_difference_picture_for_points():
 
 
 def test_report_shows_a_difference_picture_where_a_trajectory_fails(tmp_path):
-    from grader.grading import run
+    from grader.engine.batch import run
 
     examples = REFERENCE.parent / "examples" / "submissions" / "aufgabe5"
     outcome = run(aufgabe=5, submissions=examples, out=tmp_path, sandbox="process", log=lambda m: None)

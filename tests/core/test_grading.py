@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import assignment as assignments
 from grader.backends.process import ProcessBackend
-from grader.backends.validate import CaseRun
+from grader.cases import assignment as assignments
+from grader.cases.expected import expected_for
 from grader.cli import main
+from grader.common.status import CaseRun, RunStatus
 from grader.engine import Local, grade_submission
-from grader.expected import expected_for
-from grader.grading import grade_path, run
+from grader.engine.batch import grade_path, run
 from grader.intake.submissions import open_submission
-from grader.status import RunStatus
-from grader.verdicts import verdict
+from grader.judging.verdicts import verdict
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:click")
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from grader import assignment as assignments
 from grader import engine
+from grader.cases import assignment as assignments
 from grader.cli import main
-from grader.grading import run
+from grader.engine.batch import run
+from grader.engine.store import submission_hash
 from grader.intake import handin
 from grader.intake.submissions import discover
-from grader.store import submission_hash
 
 REFERENCE = assignments.REFERENCE / "aufgabe1" / "perceptron.py"
 WRONG = REFERENCE.read_text().replace("w = w + (t - o)", "w = w - (t - o)")

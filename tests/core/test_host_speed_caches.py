@@ -7,10 +7,10 @@ import sys
 import numpy as np
 import pytest
 
-from grader import case_source
-from grader.assignment import load
-from grader.compare import trajectories as compare
-from grader.compare.figures import share_shown, shown_mask
+from grader.cases import source as case_source
+from grader.cases.assignment import load
+from grader.judging.compare import trajectories as compare
+from grader.judging.compare.figures import share_shown, shown_mask
 from grader.report import formatting
 
 # --- case code: parsed once per Aufgabe ---------------------------------------------------------

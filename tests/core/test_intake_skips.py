@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignment as assignments
-from grader.grading import run
+from grader.cases import assignment as assignments
+from grader.engine.batch import run
 from grader.intake.download import find
 from grader.intake.submissions import LEFTOVER, LEFTOVERS, NoSubmissions
 

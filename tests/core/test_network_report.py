@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from grader import assignment as assignments
 from grader.backends import validate
-from grader.grading import run
+from grader.cases import assignment as assignments
+from grader.engine.batch import run
 from harness import protocol
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()

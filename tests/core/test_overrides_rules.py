@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from grader import grading
-from grader import outdir as overrides
+from grader.engine import batch as grading
+from grader.engine import outdir as overrides
 
 
 @pytest.mark.parametrize(
@@ -29,6 +29,6 @@ def test_a_run_on_an_out_with_a_damaged_overrides_file_grades_nothing(tmp_path, 
     def graded(*args, **kwargs):
         raise AssertionError("submissions were looked for before the overrides were read")
 
-    monkeypatch.setattr(grading, "find_submissions", graded)
+    monkeypatch.setattr(grading, "find", graded)
     with pytest.raises(overrides.OverrideError, match="beschädigt"):
         grading.run(aufgabe=1, submissions=tmp_path / "subs", out=out, jobs=1, sandbox="process", log=lambda m: None)

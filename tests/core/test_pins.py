@@ -3,12 +3,13 @@
 import tomllib
 import zipfile
 
-from grader import assignment as assignments
-from grader.backends import make_backend, pins
+from grader.backends import make_backend
+from grader.cases import assignment as assignments
+from grader.common import pins
+from grader.common.results import RunResult
 from grader.course import kit
-from grader.grading import grade_path
+from grader.engine.batch import grade_path
 from grader.report import pages as report
-from grader.results import RunResult
 
 
 def test_the_pins_agree_in_pyproject_image_and_kit(tmp_path):

@@ -21,7 +21,7 @@ from grader.backends import validate
 from grader.backends.base import Job
 from grader.backends.session import JobRun
 from grader.cluster.wire import decode_run, encode_run
-from grader.compare.judge import judge
+from grader.judging.compare.judge import judge
 from grader.report.formatting import compact
 from harness import plain
 from harness.checks import Close

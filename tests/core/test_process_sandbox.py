@@ -262,7 +262,7 @@ QUICK_CASES = CASES.replace("timeout=3", "timeout=1")
 def test_a_hang_at_import_is_one_message_not_a_timeout_per_case(tmp_path):
     import types
 
-    from grader.verdicts import import_failure
+    from grader.judging.verdicts import import_failure
 
     result = run(tmp_path, "while True:\n    pass\n\ndef f(x):\n    return x\n", QUICK_CASES)
     assert [(c.status, c.stage) for c in result.cases.values()] == [("timeout", "import")] * 2
@@ -273,7 +273,7 @@ def test_a_hang_at_import_is_one_message_not_a_timeout_per_case(tmp_path):
 def test_a_case_that_hangs_after_the_import_stays_the_cases_timeout(tmp_path):
     import types
 
-    from grader.verdicts import import_failure
+    from grader.judging.verdicts import import_failure
 
     result = run(tmp_path, "import numpy\n\ndef f(x):\n    while True:\n        pass\n", QUICK_CASES)
     assert [(c.status, c.stage) for c in result.cases.values()] == [("timeout", "case")] * 2

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.backends import validate
-from grader.compare import judge
-from grader.results import CaseResult, SubmissionResult
-from grader.store import ResultStore
+from grader.common.results import CaseResult, SubmissionResult
+from grader.engine.store import ResultStore
+from grader.judging.compare import judge
 from harness import plain, protocol
 from harness.checks import Close
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignment as assignments
+from grader.cases import assignment as assignments
 
 ORIGINALS = assignments.ASSIGNMENTS
 

@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from grader import assignment as assignments
 from grader.backends.process import ProcessBackend
-from grader.grading import run
+from grader.cases import assignment as assignments
+from grader.engine.batch import run
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 SLOW = REFERENCE.replace("def train(", "def _train(") + (

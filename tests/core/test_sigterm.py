@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from grader import assignment as assignments
+from grader.cases import assignment as assignments
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 SLOW = REFERENCE.replace("def train(", "def _train(") + (

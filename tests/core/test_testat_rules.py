@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import assignment as assignments
-from grader.causes import shared_causes
+from grader.cases import assignment as assignments
+from grader.common.results import CaseResult
+from grader.common.status import CaseStatus
 from grader.course.overview import overview
-from grader.grading import run
-from grader.results import CaseResult
-from grader.status import CaseStatus
+from grader.engine.batch import run
+from grader.judging.causes import shared_causes
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 # Output 1 at phi == 0: one mistake that makes most train cases fail too.

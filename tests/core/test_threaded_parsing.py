@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import case_source
-from grader.assignment import load
 from grader.backends import base
 from grader.backends.base import Job
+from grader.cases import source as case_source
+from grader.cases.assignment import load
 from grader.course import kit, mutants
 
 THREADS = 8

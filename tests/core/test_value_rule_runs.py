@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignment as assignments
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
+from grader.cases import assignment as assignments
 from grader.cluster.wire import decode_run, encode_run
-from grader.grading import run
+from grader.engine.batch import run
 from harness.api import collect
 from tests.core.value_attacks import DEEP, FIGURE_KEY, FORGED_DEEP, HAND_INS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from grader import assignment as assignments
+from grader.cases import assignment as assignments
 
 REFERENCE_1 = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 

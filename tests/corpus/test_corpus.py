@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.grading import grade_path
+from grader.engine.batch import grade_path
 
 HERE = Path(__file__).resolve().parent
 VERDICTS = tomllib.loads((HERE / "verdicts.toml").read_text(encoding="utf-8"))

@@ -16,10 +16,10 @@ import docker
 import pytest
 from dockertools import leftover_containers
 
-from grader import assignment as assignments
 from grader.backends.base import SandboxLost
 from grader.backends.docker import OWNER, DockerBackend
-from grader.grading import run
+from grader.cases import assignment as assignments
+from grader.engine.batch import run
 
 ENGINE = "/var/run/docker.sock"
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()

@@ -12,8 +12,9 @@ import tarfile
 import pytest
 from click.testing import CliRunner
 
-from grader.backends import image, pins
+from grader.backends import image
 from grader.cli import main
+from grader.common import pins
 
 
 def test_ensure_image_reuses_the_hashed_tag(client, sandbox_image, monkeypatch):

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from grader import assignment as assignments
-from grader.grading import grade_path, run
+from grader.cases import assignment as assignments
+from grader.engine.batch import grade_path, run
 
 
 @pytest.mark.parametrize("number", assignments.available())

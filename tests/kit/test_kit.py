@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from grader import assignment as assignments
-from grader import case_source
+from grader.cases import assignment as assignments
+from grader.cases import source as case_source
+from grader.cases.expected import expected_for
 from grader.cli import main
+from grader.common.errors import EXIT_REFERENCE
 from grader.course import kit
-from grader.errors import EXIT_REFERENCE
-from grader.expected import expected_for
-from grader.grading import grade_path
+from grader.engine.batch import grade_path
 
 REFERENCE = assignments.REFERENCE
 PUBLIC = {a: [c.name for c in assignments.load(a).cases if c.visibility == "public"] for a in (1, 4)}
@@ -97,7 +97,7 @@ def test_wrong_train_fails_with_the_graders_message(tmp_path):
     )
     done = pytest_in(folder)
     assert done.returncode == 1
-    assert "train/and: 'epochs' ist 7, erwartet 6." in done.stdout  # grader.compare's own sentence
+    assert "train/and: 'epochs' ist 7, erwartet 6." in done.stdout  # grader.judging.compare's own sentence
     assert "3 failed, 4 passed" in done.stdout  # and, or, not; xor stays 0
 
 
@@ -176,9 +176,9 @@ def secret(m, ctx):
 
 
 def test_properties_may_only_import_the_comparators_from_the_grader():
-    assert kit.kit_properties_source("from grader.compare import Judgement\n", "properties.py") == "from .compare import Judgement\n"
+    assert kit.kit_properties_source("from grader.judging.compare import Judgement\n", "properties.py") == "from .compare import Judgement\n"
     with pytest.raises(kit.KitError, match="kit_properties.py importiert"):
-        kit.kit_properties_source("from grader.compare import Judgement\nfrom grader.backends.image import x\n", "kit_properties.py")
+        kit.kit_properties_source("from grader.judging.compare import Judgement\nfrom grader.backends.image import x\n", "kit_properties.py")
 
 
 def test_a_kit_that_cannot_carry_the_properties_ends_as_a_broken_aufgabe(tmp_path, monkeypatch):

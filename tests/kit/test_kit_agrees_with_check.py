@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignment as assignments
-from grader.backends import pins
 from grader.backends.image import WHEELS, download_wheels
+from grader.cases import assignment as assignments
+from grader.common import pins
 from grader.course import kit
-from grader.grading import grade_path
+from grader.engine.batch import grade_path
 from grader.intake.submissions import open_submission
 
 EXAMPLES = assignments.PROJECT / "examples" / "submissions"

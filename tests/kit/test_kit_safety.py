@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from grader import assignment as assignments
+from grader.cases import assignment as assignments
 from grader.course import kit
 from tests.kit.test_kit import student_python, unpack
 

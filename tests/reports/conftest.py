@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from reportsamples import HIDDEN_SECRET, SCRIPT, png
 
-from grader import assignment as assignments
-from grader.results import CaseResult, RunResult, SubmissionResult
+from grader.cases import assignment as assignments
+from grader.common.results import CaseResult, RunResult, SubmissionResult
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from grader.common.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from grader.course import overview, publish, similarity
 from grader.course.cli import add_commands
 from grader.intake import moodle
 from grader.intake.download import BadDownload, open_download
 from grader.report import grades
 from grader.report import pages as report
-from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:click")
 

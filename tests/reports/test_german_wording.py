@@ -12,14 +12,13 @@ import pytest
 from click.testing import CliRunner
 from test_course import cli, moodle_run
 
-from grader import assignment as assignments
 from grader import cli as grader_cli
-from grader.backends.validate import CaseRun
-from grader.case_source import without_notes
+from grader.cases import assignment as assignments
+from grader.cases.source import without_notes
+from grader.common.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
+from grader.common.status import CaseRun, RunStatus
+from grader.judging.verdicts import dropped_figures, exception_message
 from grader.report import pages as report
-from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
-from grader.status import RunStatus
-from grader.verdicts import dropped_figures, exception_message
 
 ONE_WITH_PLURAL = re.compile(
     r"(?<![\d.,])1 (Abgaben|Testate|Abbildungen|Punkte|Zeilen|Fälle|Berichte|Paare|Schritte|Epochen|weitere)\b"

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from browsertools import chromium, colours, screenshot, validation_errors
 
+from grader.common.results import write_json_atomic
 from grader.course import overview, publish, similarity
 from grader.report import pages as report
-from grader.results import write_json_atomic
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ from datetime import date
 import numpy as np
 from reportsamples import HIDDEN_SECRET, SCRIPT
 
-from grader import PROJECT, disclosure
+from grader import PROJECT
+from grader.common.results import CaseResult
+from grader.judging import disclosure
 from grader.report import i18n
 from grader.report import pages as report
 from grader.report.formatting import compact
-from grader.results import CaseResult
 
 
 def html_of(submission, aufgabe1, figures_dir, **options):

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from grader import assignment as assignments
-from grader.grading import run
+from grader.cases import assignment as assignments
+from grader.engine.batch import run
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 WRONG = REFERENCE.replace("def train(", "def _train(") + (

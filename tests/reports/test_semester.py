@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from grader import assignment as assignments
-from grader import results
 from grader.backends import docker_engine
+from grader.cases import assignment as assignments
 from grader.cli import main
+from grader.common import results
+from grader.common.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 from grader.course import overview
-from grader.grading import run
+from grader.engine.batch import run
+from grader.engine.outdir import OutputOfAnotherAufgabe, claim
 from grader.intake.submissions import ONLINE_TEXT_IGNORED
-from grader.outdir import OutputOfAnotherAufgabe, claim
 from grader.report import grades
 from grader.report import pages as report
-from grader.results import CaseResult, RunResult, SubmissionResult, write_json_atomic
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 WRONG = REFERENCE.replace("w = w + (", "w = w - (")

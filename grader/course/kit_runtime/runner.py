@@ -79,7 +79,7 @@ def _plain(structure, npz: bytes):
 def expected(name: str) -> tuple[object, list[dict]]:
     """The reference's value and figures for the case ``name``."""
     everything = _plain(json.loads((HERE / "expected.json").read_text()), (HERE / "expected.npz").read_bytes())
-    # The grader's naming rule (grader.results.png_name), mirrored: the kit cannot import the grader.
+    # The grader's naming rule (grader.common.results.png_name), mirrored: the kit cannot import the grader.
     stem = name.replace("/", "__")
     shown = [
         {"data": data, "png": (HERE / "figures" / f"{stem}-{index}.png").read_bytes()}

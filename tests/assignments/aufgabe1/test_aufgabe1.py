@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from grader import PROJECT
-from grader.assignment import load
+from grader.cases.assignment import load
 
 
 def _reference_recording_phi(phis: list) -> types.ModuleType:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from grader import PROJECT
-from grader.assignment import load
+from grader.cases.assignment import load
 from harness.checks import Property
 
 ASSIGNMENT = load(2)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from grader import PROJECT
-from grader.assignment import load
+from grader.cases.assignment import load
 
 DATA = PROJECT / "assignments" / "aufgabe3" / "data"
 

@@ -6,7 +6,7 @@ What every Aufgabe must show (full marks, the losses of each mistake) is in test
 import numpy as np
 import pytest
 
-from grader.assignment import load
+from grader.cases.assignment import load
 
 # The property check of pool_image, on hand-made outputs.
 

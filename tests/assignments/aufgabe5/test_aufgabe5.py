@@ -11,8 +11,8 @@ import types
 import numpy as np
 import pytest
 
-from grader.assignment import load
-from grader.compare import judge
+from grader.cases.assignment import load
+from grader.judging.compare import judge
 from harness.checks import Trajectory
 
 
@@ -37,7 +37,7 @@ def test_the_plot_cases_orbit_is_what_the_reference_computes():
     """The kit carries the orbit as data, not code; the data must be the reference's, bit for bit."""
     import importlib.util
 
-    from grader.assignment import ASSIGNMENTS, REFERENCE
+    from grader.cases.assignment import ASSIGNMENTS, REFERENCE
 
     spec = importlib.util.spec_from_file_location("reference_rnn", REFERENCE / "aufgabe5" / "rnn.py")
     reference = importlib.util.module_from_spec(spec)

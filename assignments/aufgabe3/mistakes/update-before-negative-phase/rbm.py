@@ -1,4 +1,4 @@
-"""A typical mistake (see ``grader.diagnosis``): W, b and c change in two halves,
+"""A typical mistake (see ``grader.judging.diagnosis``): W, b and c change in two halves,
 and the Gibbs chain of the negative phase already runs on the half-updated
 parameters.
 """

@@ -1,4 +1,4 @@
-"""``grader``: the command line. Each command is a thin shell over ``grader.grading``."""
+"""``grader``: the command line. Each command is a thin shell over ``grader.engine.batch``."""
 
 from __future__ import annotations
 
@@ -8,23 +8,23 @@ from pathlib import Path
 
 import click
 
-from grader import click_german
+from grader.cli import click_german
 
 # Before any command module builds its click types, so that their words are German too;
 # hence the imports below it.
 # ruff: noqa: E402
 click_german.install()
 
-from grader import assignment as assignments
 from grader.backends import CHOICES, image
+from grader.cases import assignment as assignments
 from grader.cluster.client import ClusterUnavailable
+from grader.common.errors import EXIT_FAILED, handle_errors
+from grader.common.german import count
+from grader.common.status import CaseStatus, SubmissionStatus
 from grader.course.cli import add_commands, defaults
-from grader.errors import EXIT_FAILED, handle_errors
-from grader.german import count
-from grader.grading import grade_path, run
-from grader.outdir import default_out
+from grader.engine.batch import grade_path, run
+from grader.engine.outdir import default_out
 from grader.report.i18n import LANGUAGES
-from grader.status import CaseStatus, SubmissionStatus
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -3,7 +3,7 @@
 Only numpy and the harness are needed here, and the modules import each other
 relatively: the student kit carries this package as it is, so that a case
 is judged at home with the very same messages (``grader.course.kit``).
-An Aufgabe's property checks import from here (``from grader.compare import Judgement``).
+An Aufgabe's property checks import from here (``from grader.judging.compare import Judgement``).
 """
 
 from .judge import PropertyCheck, judge

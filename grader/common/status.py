@@ -1,4 +1,6 @@
-"""The status words of the grader, each vocabulary one ``StrEnum``.
+"""The status words of the grader, each vocabulary one ``StrEnum``, and ``CaseRun``, the data
+of one case run that the sandbox side produces and the judging side reads (neither imports
+the other: both import this).
 
 A member is its word (``CaseStatus.PASSED == "passed"``), so ``results.json``,
 the templates and the harness's frames keep the words the contract fixes;
@@ -7,6 +9,7 @@ in code, a typo is an ``AttributeError`` instead of a comparison that is never t
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -50,3 +53,30 @@ class SubmissionStatus(StrEnum):
 
     GRADED = "graded"
     ERROR = "error"
+
+
+@dataclass
+class CaseRun:
+    """What came back for one case, validated, before it is judged."""
+
+    name: str
+    status: RunStatus
+    value: object = None
+    figures: list = field(default_factory=list)
+    """Per figure: {"data": plotted data, "png": bytes}."""
+    stdout: str = ""
+    stderr: str = ""
+    seconds: float = 0.0
+    exit_code: int | None = None
+    message: str = ""
+    """For ``exception``: the exception text; for ``invalid``/``sandbox``: what went wrong."""
+    exception: str = ""
+    stage: str = ""
+    """Where it ended: ``import`` (the module), ``case`` or ``figures``; for an ``exception``, and for a
+    ``timeout`` (or ``oom``, ``pids``) the harness saw; "" where nobody knows."""
+    traceback: str = ""
+    figures_dropped: int = 0
+    """Figures left out: over the count per case or the bytes per figure or submission."""
+
+    def __post_init__(self) -> None:
+        self.status = RunStatus(self.status)  # the vocabulary is closed: an unknown word is our bug

@@ -22,21 +22,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from grader import diagnosis, disclosure
-from grader.assignment import Assignment
 from grader.backends import Backend, SandboxLost
 from grader.backends.base import Job
 from grader.backends.session import JobRun, run_job
-from grader.backends.validate import CaseRun
-from grader.causes import shared_causes
-from grader.expected import Expected, expected_for
+from grader.cases.assignment import Assignment
+from grader.cases.expected import Expected, expected_for
+from grader.common.results import CaseResult, SubmissionResult
+from grader.common.status import CaseRun, CaseStatus, RunStatus, SubmissionStatus
 from grader.intake.filenames import file_stem
 from grader.intake.submissions import Submission
+from grader.judging import diagnosis, disclosure
+from grader.judging.causes import shared_causes
+from grader.judging.verdicts import import_failure, not_imported, verdict
 from grader.report import pictures
 from grader.report.formatting import compact
-from grader.results import CaseResult, SubmissionResult
-from grader.status import CaseStatus, RunStatus, SubmissionStatus
-from grader.verdicts import import_failure, not_imported, verdict
 from harness.api import Case
 from harness.reaper import remove_tree
 
@@ -305,7 +304,7 @@ def _expected_text(expected: Expected, case: str) -> str:
 def _add_details(
     result: CaseResult, case: Case, run: CaseRun, expected: Expected, figures_dir: Path | None, owner: str
 ) -> None:
-    """What the report may show of a case besides its verdict (``grader.disclosure``): its
+    """What the report may show of a case besides its verdict (``grader.judging.disclosure``): its
     output, the values and, with ``figures_dir``, the figures' files under ``owner``."""
     result.stdout, result.stderr, result.traceback = run.stdout, run.stderr, run.traceback
     result.expected_text = _expected_text(expected, case.name)

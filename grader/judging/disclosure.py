@@ -7,14 +7,14 @@ code returned or raised.
 
 A hidden case shows its verdict and its points. What its code printed, raised
 or returned could carry its inputs, and its expected values are what it
-tests: its message quotes none of it (``grader.verdicts``), and its details
+tests: its message quotes none of it (``grader.judging.verdicts``), and its details
 are not even stored with the result. A hidden case with a release date is the
 exception: its details are stored (its message stays a hidden case's), and a
 report shows them once the date has passed and the instructor releases hidden
 cases (``--release-hidden``).
 
 ``case`` below is a case of the Aufgabe (``harness.api.Case``) or its result
-(``grader.results.CaseResult``): both carry ``visibility`` and ``release``.
+(``grader.common.results.CaseResult``): both carry ``visibility`` and ``release``.
 """
 
 from __future__ import annotations

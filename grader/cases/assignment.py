@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader import PROJECT
 from grader.backends.base import Job, Limits
-from grader.errors import EXIT_UNKNOWN_AUFGABE, GraderError
+from grader.common.errors import EXIT_UNKNOWN_AUFGABE, GraderError
 from harness.api import Case, collect
 from harness.checks import Fields, Property
 

@@ -10,21 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from grader import assignment as assignments
-from grader import outdir
-from grader.assignment import Assignment
 from grader.backends import Backend, SandboxLost, make_backend
 from grader.backends.tempdirs import private_temporary
+from grader.cases import assignment as assignments
+from grader.cases.assignment import Assignment
 from grader.cluster.client import connect
-from grader.engine import Engine, Local, Sandboxes
-from grader.german import count
+from grader.common.german import count
+from grader.common.results import RunResult, SubmissionResult, write_json_atomic
+from grader.common.status import SubmissionStatus
+from grader.engine import Engine, Local, Sandboxes, outdir
+from grader.engine.outdir import claim
+from grader.engine.store import ResultStore, submission_hash
 from grader.intake.download import find
 from grader.intake.submissions import NoSubmissions, open_submission
-from grader.outdir import claim
 from grader.report import pages as report
-from grader.results import RunResult, SubmissionResult, write_json_atomic
-from grader.status import SubmissionStatus
-from grader.store import ResultStore, submission_hash
 
 
 def grade_path(
@@ -68,13 +67,13 @@ def run(
     """Grade every submission in ``submissions``; write results, reports and gradebook to ``out``.
 
     Each result is stored as soon as it is graded; a rerun on the same ``out``
-    skips submissions graded under the same key (see ``grader.store``) unless
+    skips submissions graded under the same key (see ``grader.engine.store``) unless
     ``regrade``. Ctrl-C kills the running sandboxes, writes the overview of
     what was graded and raises Interrupted. ``submissions`` may also be a zip
     of the folder (Moodle's "download all submissions"). Reports are in
     ``lang``; ``release_hidden`` shows hidden cases whose release date has passed.
     ``out`` is held for the run: another Aufgabe's results or a second
-    grader writing there stop it (``grader.outdir``). ``complete`` in the
+    grader writing there stop it (``grader.engine.outdir``). ``complete`` in the
     outcome says whether every submission found has a result.
     With ``cluster`` (a Dask scheduler's address) the sandboxes run on its
     workers (``grader.cluster.client``); everything else stays here.
@@ -102,7 +101,7 @@ def _run(
     log: Callable[[str], None],
     cluster: str | None,
 ) -> RunResult:
-    """``run`` once OUT is held (see ``grader.outdir.claim``)."""
+    """``run`` once OUT is held (see ``grader.engine.outdir.claim``)."""
     hand = outdir.load(out)  # a damaged file stops the run before grading, not after
     store = ResultStore(out / "submissions")
     figures_dir = out / "reports" / "figures"

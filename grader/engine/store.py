@@ -14,10 +14,10 @@ import os
 import stat
 from pathlib import Path
 
+from grader.common.results import CaseResult, SubmissionResult, write_json_atomic
 from grader.intake import handin
 from grader.intake.filenames import file_stem
 from grader.intake.submissions import Submission
-from grader.results import CaseResult, SubmissionResult, write_json_atomic
 
 
 def submission_hash(submission: Submission) -> str:

@@ -5,7 +5,7 @@ Each Aufgabe keeps a catalogue of typical mistakes in
 mistake, and ``mistake.toml`` with a German ``title``, a ``hint`` (what to
 look at, not the fix) and the lecture ``concept`` it touches. Every mistake
 is graded once per assignment version on the host, in the same sandbox as
-the reference (``grader.expected``); the outputs of the cases it fails are
+the reference (``grader.cases.expected``); the outputs of the cases it fails are
 cached beside the expected values. A student's failed case whose output
 passes that case's check against a mistake's output is diagnosed as that
 mistake.
@@ -23,14 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from grader import disclosure
-from grader.assignment import Assignment
-from grader.backends.validate import CaseRun
-from grader.compare import judge
-from grader.expected import Expected, cache_dir, expected_for, load, run_on_host, store
-from grader.results import CaseResult
-from grader.status import CaseStatus, RunStatus
-from grader.verdicts import verdict
+from grader.cases.assignment import Assignment
+from grader.cases.expected import Expected, cache_dir, expected_for, load, run_on_host, store
+from grader.common.results import CaseResult
+from grader.common.status import CaseRun, CaseStatus, RunStatus
+from grader.judging import disclosure
+from grader.judging.compare import judge
+from grader.judging.verdicts import verdict
 from harness.checks import Trajectory
 
 

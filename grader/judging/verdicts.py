@@ -4,7 +4,7 @@
 worded differently. Every case ends with passed, failed, error or timeout.
 A hidden case's message holds no text that its code chose (an exception's
 message, a returned type's name): that code had the case's inputs in hand
-(``grader.disclosure``).
+(``grader.judging.disclosure``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import builtins
 import re
 import signal
 
-from grader import disclosure, german
-from grader.assignment import Assignment
-from grader.backends.validate import CaseRun
-from grader.compare import judge
-from grader.status import CaseStatus, RunStatus
+from grader.cases.assignment import Assignment
+from grader.common import german
+from grader.common.status import CaseRun, CaseStatus, RunStatus
+from grader.judging import disclosure
+from grader.judging.compare import judge
 from harness.api import Case
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 

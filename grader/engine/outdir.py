@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from grader import results
-from grader.errors import (
+from grader.common import results
+from grader.common.errors import (
     ANOTHER_OUT,
     EXIT_INCOMPLETE,
     EXIT_NO_SUBMISSIONS,
@@ -28,7 +28,7 @@ from grader.errors import (
     if_option,
     os_reason,
 )
-from grader.results import RunResult
+from grader.common.results import RunResult
 
 LOCK = ".lock"
 OWNER = ".aufgabe"

@@ -16,14 +16,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.assignment import Assignment
 from grader.backends import validate
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
-from grader.backends.validate import CaseRun
-from grader.errors import EXIT_REFERENCE, GraderError
-from grader.results import png_name
-from grader.status import RunStatus
+from grader.cases.assignment import Assignment
+from grader.common.errors import EXIT_REFERENCE, GraderError
+from grader.common.results import png_name
+from grader.common.status import CaseRun, RunStatus
 from harness import plain
 
 

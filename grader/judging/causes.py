@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.results import CaseResult
-from grader.status import CaseStatus
+from grader.common.results import CaseResult
+from grader.common.status import CaseStatus
 
 
 def shared_causes(cases: list[CaseResult], expected_values: dict) -> list[dict]:

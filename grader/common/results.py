@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader.status import CaseStatus, SubmissionStatus
+from grader.common.status import CaseStatus, SubmissionStatus
 
 
 @dataclass
@@ -45,7 +45,7 @@ class CaseResult:
     """ISO date from which a hidden case's details may be shown (see ``harness.api.Case``)."""
     mistake: dict | None = None
     """Failed cases only: the typical mistake whose output this is, ``{"id", "title", "hint"}``
-    (``grader.diagnosis``); the hint is empty for a hidden case."""
+    (``grader.judging.diagnosis``); the hint is empty for a hidden case."""
 
     def __post_init__(self) -> None:
         self.status = CaseStatus(self.status)  # a word read from results.json; refuses an unknown one
@@ -73,7 +73,7 @@ class SubmissionResult:
     missing_required: list[str] = field(default_factory=list)
     """Required cases (``Assignment.required``) that did not pass: without them no Testat."""
     shared_causes: list[dict] = field(default_factory=list)
-    """Functions with several failing cases, likely one mistake (``grader.causes``)."""
+    """Functions with several failing cases, likely one mistake (``grader.judging.causes``)."""
     sandbox_failed: bool = False
     """A case ended because its sandbox failed, not because of the submission's code
     (e.g. the engine restarted): such a result is reported but a rerun grades it again."""

@@ -1,0 +1,1 @@
+"""An Aufgabe: its folder, its cases' source, the reference's expected values."""
