@@ -151,6 +151,7 @@ def test_ctrl_c_keeps_what_was_graded_and_leaves_no_process(tmp_path):
     wait_for_results(out, 1)
     deadline = time.monotonic() + 60
     while not list((tmp_path / "tmp").glob("gnn-sandbox-*/scratch/case-*/slow-running")):
+        assert process.poll() is None, process.communicate()[1].decode()
         assert time.monotonic() < deadline, "no slow submission started"
         time.sleep(0.05)
     # A slow submission now runs in its sandbox: what must be gone after Ctrl-C is there.
