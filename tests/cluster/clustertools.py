@@ -84,6 +84,14 @@ def wait_for_workers(address: str, count: int, **client_options) -> dict:
         return client.scheduler_info(n_workers=-1)["workers"]
 
 
+def wait_until_processing(watcher, worker: str, seconds: float = 30) -> None:
+    """Until the scheduler says ``worker`` runs a task (``watcher``: a Client of that scheduler)."""
+    deadline = time.monotonic() + seconds
+    while not watcher.processing(workers=[worker]).get(worker):
+        assert time.monotonic() < deadline, f"{worker} ran no task for {seconds} s"
+        time.sleep(0.01)
+
+
 def verdicts(outcome) -> dict:
     """What a student sees of each submission, without times and dates."""
     return {

@@ -6,6 +6,7 @@ The attacks that could end the grader run against a grader in a child process
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -68,18 +69,32 @@ def submission(folder: Path, source: str) -> Path:
     return folder
 
 
-def grade_elsewhere(tmp_path: Path, source: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Grade ``source`` in a grader of its own, with its cache under ``tmp_path/home``."""
+def start_grading(tmp_path: Path, source: str) -> subprocess.Popen:
+    """Start grading ``source`` in a grader of its own, with its cache under ``tmp_path/home``."""
     folder = submission(tmp_path / "submission", source)
     cases = tmp_path / "cases.py"
     cases.write_text(CASES)
     home = tmp_path / "home"
     env = dict(os.environ, HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
     env.pop("GRADER_CACHE", None)
-    return subprocess.run(
+    return subprocess.Popen(
         [sys.executable, "-c", GRADER, str(folder), str(cases), MARKER],
-        capture_output=True, text=True, env=env, timeout=timeout,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
+
+
+def finish(grading: subprocess.Popen, timeout: float = 120) -> subprocess.CompletedProcess:
+    try:
+        stdout, stderr = grading.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        grading.kill()
+        grading.communicate()
+        raise
+    return subprocess.CompletedProcess(grading.args, grading.returncode, stdout, stderr)
+
+
+def grade_elsewhere(tmp_path: Path, source: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return finish(start_grading(tmp_path, source), timeout)
 
 
 def outcome(done: subprocess.CompletedProcess) -> dict:
@@ -185,44 +200,67 @@ def test_a_case_cannot_plant_files_into_waiting_sandboxes(tmp_path):
     assert got.value == {"y": ["student.py"]}
 
 
+SURVIVOR = """
+import os, signal, sys, time
+signal.signal(signal.SIGUSR1, lambda signum, frame: os.write(int(sys.argv[1]), b"seen"))
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1])
+end = time.monotonic() + 120  # bounded, should the sandbox fail to end it
+while time.monotonic() < end:
+    time.sleep(0.1)
+"""
+
+
 @needs_bwrap
 def test_no_process_of_a_case_outlives_the_grader(tmp_path):
-    target = tmp_path / "results.json"
-    target.write_text("{}")
-    token = f"gnn-survivor-{os.getpid()}"
-    done = grade_elsewhere(tmp_path, f"""
+    # A detached process of the first case that the test has seen running on this machine
+    # (the case ends its harness only then), so nobody cleans up after that case.
+    token = f"gnn-survivor-{os.getpid()}-{os.urandom(4).hex()}"
+    grading = start_grading(tmp_path, f"""
         import os, signal, sys
         def f(x):
             if x != 1:
                 return 0
+            seen, say_seen = os.pipe()
             child = os.fork()
             if child == 0:
                 os.setsid()
                 if os.fork() == 0:
-                    loop = ("import sys, time\\n"
-                            "for _ in range(80):\\n"
-                            "    time.sleep(0.1)\\n"
-                            "    try:\\n"
-                            "        open(sys.argv[1], 'a').write('overwritten')\\n"
-                            "    except OSError:\\n"
-                            "        pass\\n")
-                    os.execv(sys.executable, [sys.executable, "-c", loop, "{target}", "{token}"])
+                    os.set_inheritable(say_seen, True)
+                    # blocked until the survivor's handler is in place (the test may signal at once)
+                    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+                    os.execv(sys.executable, [sys.executable, "-c", {SURVIVOR!r}, str(say_seen), "{token}"])
                 os._exit(0)
             os.waitpid(child, 0)
-            os.kill(os.getppid(), signal.SIGKILL)  # the harness: nobody cleans up after this case
+            os.close(say_seen)
+            if os.read(seen, 4) != b"seen":
+                return -1
+            os.kill(os.getppid(), signal.SIGKILL)  # the harness
             return 1
         """)
     try:
-        outcome_ended = time.monotonic()
-        time.sleep(1.0)
-        survivors = _processes_with(token)
-        assert done.returncode == 0, done.stderr[-2000:]
-        assert survivors == []
-        assert target.read_text() == "{}"
+        deadline = time.monotonic() + 60
+        while not (found := _processes_with(token)):
+            assert grading.poll() is None, grading.stderr.read()[-2000:]
+            assert time.monotonic() < deadline, "the case's process did not start"
+            time.sleep(0.02)
+        (survivor,) = found
+        ended = os.pidfd_open(survivor)
+        try:
+            os.kill(survivor, signal.SIGUSR1)
+            got = outcome(finish(grading))
+            assert got["f/first"][0] == "ended", got  # the case saw the signal and ended its harness
+            assert got["f/second"] == ["ok", {"y": 0}]
+            # A sandbox's pid namespace ends a moment after bubblewrap's init, which the grader
+            # does not wait for; the survivor would run on for two minutes.
+            assert select.select([ended], [], [], 5)[0], "a process of a case outlived the grader"
+        finally:
+            os.close(ended)
     finally:
+        if grading.poll() is None:
+            grading.kill()
+            grading.communicate()
         for pid in _processes_with(token):
             os.kill(pid, signal.SIGKILL)
-    assert time.monotonic() - outcome_ended >= 1.0
 
 
 def _processes_with(token: str) -> list[int]:

@@ -86,26 +86,45 @@ def test_sleep_is_a_timeout_too(tmp_path):
 
 
 def test_child_ignoring_sigterm_does_not_outlive_its_case(tmp_path):
-    marker = tmp_path / "alive"
+    # The first case leaves a detached grandchild that ignores SIGTERM and says it runs;
+    # the second case, which starts only after the first one's clean-up, looks for it.
+    name = f"gnn-{os.urandom(4).hex()}"
     source = f"""
-    import os, signal, time
+    import ctypes, os, signal, time
+    NAME = {name!r}
+
+    def named():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{{pid}}/comm") as comm:
+                    if comm.read().strip() == NAME:
+                        found.append(int(pid))
+            except OSError:
+                pass
+        return found
+
     def f(x):
-        if x == 1 and os.fork() == 0:
+        if x == 2:
+            return len(named())
+        up, say_up = os.pipe()
+        if os.fork() == 0:
             os.setsid()
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
             if os.fork() == 0:
-                while True:
-                    open({str(marker)!r}, "a").write("x")
+                ctypes.CDLL(None).prctl(15, NAME.encode(), 0, 0, 0)  # PR_SET_NAME
+                os.write(say_up, b"up")
+                end = time.monotonic() + 60  # bounded, should the sandbox fail to end it
+                while time.monotonic() < end:
                     time.sleep(0.05)
             os._exit(0)
-        return x
+        os.close(say_up)
+        return os.read(up, 2).decode() + str(len(named()))
     """
     result = run(tmp_path, source)
-    assert [c.status for c in result.cases.values()] == ["ok", "ok"]
-    time.sleep(0.3)
-    size = marker.stat().st_size if marker.exists() else 0
-    time.sleep(0.3)
-    assert (marker.stat().st_size if marker.exists() else 0) == size, "a process of the case is still running"
+    first, second = result.cases.values()
+    assert (first.status, first.value) == ("ok", {"y": "up1"}), first  # it ran, and the look finds it
+    assert (second.status, second.value) == ("ok", {"y": 0}), "a process of the first case is still running"
 
 
 def test_flood_of_stdout_is_read_to_the_end_and_only_its_ends_kept(tmp_path):

@@ -14,7 +14,9 @@ from grader.engine.batch import run
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 SLOW = REFERENCE.replace("def train(", "def _train(") + (
-    "\nimport time\n\ndef train(X, T, w0, max_epochs=100):\n    if len(X) == 2:\n        time.sleep(2)\n    return _train(X, T, w0, max_epochs)\n"
+    "\nimport time\n\ndef train(X, T, w0, max_epochs=100):\n    if len(X) == 2:\n"
+    "        open('slow-running', 'w').close()  # in the case's own folder, for the test to see\n"
+    "        time.sleep(2)\n    return _train(X, T, w0, max_epochs)\n"
 )
 
 
@@ -147,7 +149,13 @@ def test_ctrl_c_keeps_what_was_graded_and_leaves_no_process(tmp_path):
     out = tmp_path / "out"
     process = grader_process(subs, out, tmp_path / "tmp")
     wait_for_results(out, 1)
-    time.sleep(0.5)  # a slow submission is now running in its sandbox
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "tmp").glob("gnn-sandbox-*/scratch/case-*/slow-running")):
+        assert process.poll() is None, process.communicate()[1].decode()
+        assert time.monotonic() < deadline, "no slow submission started"
+        time.sleep(0.05)
+    # A slow submission now runs in its sandbox: what must be gone after Ctrl-C is there.
+    assert processes_working_in(tmp_path / "tmp")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr.decode()

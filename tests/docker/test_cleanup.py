@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import docker
 import pytest
 from dockertools import leftover_containers, make_job
 
@@ -61,16 +62,32 @@ def wait_for_container(process, client) -> None:
         time.sleep(0.1)
 
 
+def wait_for_import(process, client) -> None:
+    """Until a case in a container of ``process`` imports the submission (its marker
+    ``importing`` is in the case's folder): the grader waits on that container."""
+    deadline = time.monotonic() + 60
+    while not any(_importing(client, container) for container in containers_of(client, process.pid)):
+        assert process.poll() is None, "the grader ended before the submission ran"
+        assert time.monotonic() < deadline, "no case imported the submission"
+        time.sleep(0.1)
+
+
+def _importing(client, container: str) -> bool:
+    try:
+        return client.containers.get(container).exec_run(["sh", "-c", "ls /tmp/case-*/importing"]).exit_code == 0
+    except docker.errors.APIError:  # the container ended meanwhile
+        return False
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_and_sigterm_end_the_grader_and_remove_the_container(client, sandbox_image, tmp_path, signum):
-    (tmp_path / "perceptron.py").write_text("while True:\n    pass\n")
+    (tmp_path / "perceptron.py").write_text("open('importing', 'w').close()\nwhile True:\n    pass\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "grader.cli", "check", "--aufgabe", "1", str(tmp_path), "--sandbox", "docker"],
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    wait_for_container(process, client)
-    time.sleep(1.0)  # into the case, where the grader waits on the container
+    wait_for_import(process, client)
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130 and "Abgebrochen" in stderr.decode(), stderr.decode()
