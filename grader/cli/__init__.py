@@ -21,7 +21,7 @@ from grader.cluster.client import ClusterUnavailable
 from grader.common.errors import EXIT_FAILED, handle_errors
 from grader.common.german import count
 from grader.common.status import CaseStatus, SubmissionStatus
-from grader.course.cli import add_commands, defaults
+from grader.course.cli import AUFGABE_HELP, add_commands, defaults
 from grader.engine.batch import grade_path, run
 from grader.engine.outdir import default_out
 from grader.report.i18n import LANGUAGES
@@ -36,7 +36,7 @@ def main() -> None:
 
 
 @main.command("run")
-@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.option("--aufgabe", "-a", type=int, required=True, help=AUFGABE_HELP)
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner (Standard: out/aufgabeN).")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=defaults(run)["jobs"], help="Abgaben gleichzeitig (Standard: Anzahl der Kerne).")
@@ -72,7 +72,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
 
 
 @main.command("check")
-@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.option("--aufgabe", "-a", type=int, required=True, help=AUFGABE_HELP)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--sandbox", type=click.Choice(CHOICES), default=defaults(grade_path)["sandbox"], show_default=True)
 @handle_errors

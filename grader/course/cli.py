@@ -14,12 +14,16 @@ from typing import Any
 
 import click
 
+from grader.cases.assignment import available
 from grader.common import german
 from grader.common.errors import handle_errors
 from grader.course import kit, mutants, overrides, overview, publish, similarity
 from grader.engine.outdir import default_out, load_results
 from grader.report import grades
 from grader.report.i18n import LANGUAGES
+
+AUFGABE_HELP = f"Nummer der Aufgabe ({', '.join(map(str, available()))})."
+"""Derived from assignments/: a new Aufgabe folder is named in every command's help."""
 
 
 def defaults(function: Callable) -> dict[str, Any]:
@@ -98,7 +102,7 @@ def publish_command(out: Path, target: Path, release_hidden: bool, moodle_zip: P
 
 
 @click.command("kit")
-@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.option("--aufgabe", "-a", type=int, required=True, help=AUFGABE_HELP)
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Die zu schreibende .zip-Datei.")
 @handle_errors
 def kit_command(aufgabe: int, out: Path) -> None:
@@ -108,7 +112,7 @@ def kit_command(aufgabe: int, out: Path) -> None:
 
 
 @click.command("similarity")
-@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.option("--aufgabe", "-a", type=int, required=True, help=AUFGABE_HELP)
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None, help="Ausgabeordner, derselbe wie bei `grader run` (Standard: out/aufgabeN).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=defaults(similarity.similarity)["threshold"], show_default=True, help="Ab diesem Anteil gemeinsamen Codes wird ein Paar gelistet.")
@@ -139,7 +143,7 @@ def override_command(out: Path, submission_id: str, points: float | None, passed
 
 
 @click.command("mutants")
-@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe (1–5).")
+@click.option("--aufgabe", "-a", type=int, required=True, help=AUFGABE_HELP)
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, help="Ordner für mutants.json und survivors.html.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=defaults(mutants.run)["jobs"], help="Mutanten gleichzeitig (Standard: Anzahl der Kerne).")
 @handle_errors

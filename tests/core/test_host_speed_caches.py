@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from grader.cases import source as case_source
-from grader.cases.assignment import load
+from grader.cases.assignment import available, load
 from grader.judging.compare import trajectories as compare
 from grader.judging.compare.figures import share_shown, shown_mask
 from grader.report import formatting
@@ -16,7 +16,7 @@ from grader.report import formatting
 # --- case code: parsed once per Aufgabe ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("number", available())
 def test_case_code_is_parsed_once_per_source_and_equals_the_uncached_result(number, monkeypatch):
     source = load(number).cases_source
     case_source._case_code.cache_clear()

@@ -63,6 +63,7 @@ def _random_inputs(rng: np.random.Generator, scratch: Path) -> dict[str, list[tu
         "pool_image": [(str(colour), "OUT", 2, 1, "mean")],
         "step": [(rng.normal(size=2), rng.normal(size=(2, 2)), rng.normal(size=2))],
         "simulate": [(12, rng.normal(size=2), rng.normal(size=(2, 2)), rng.normal(size=2))],
+        "plot": [(rng.normal(size=(12, 2)),)],
     }
 
 
@@ -87,6 +88,8 @@ def _observable(result, args: tuple):
         return [args[0].W, args[0].b, args[0].c]
     if hasattr(result, "W") and hasattr(result, "c"):
         return [result.W, result.b, result.c]
+    if hasattr(result, "get_axes"):  # a figure: what it plots
+        return [line.get_xydata() for axes in result.get_axes() for line in axes.get_lines()] or None
     return result
 
 
@@ -126,7 +129,9 @@ def _contract(reference, rng, scratch):
     for name, value in vars(reference).items():
         if name.startswith("_") or getattr(value, "__module__", None) != reference.__name__:
             continue
-        if inspect.isfunction(value) and name in inputs:
+        if inspect.isfunction(value):
+            # A contract function without inputs here would go unprobed: a new Aufgabe adds its inputs.
+            assert name in inputs, f"kit_probe has no inputs for {reference.__name__}.{name}: add them to _random_inputs"
             contract.append((name, value, _shortened(value, inputs[name]), None))
         elif inspect.isclass(value):
             instance = value(16, 4, np.random.default_rng(3))
@@ -134,7 +139,8 @@ def _contract(reference, rng, scratch):
                 setattr(instance, attribute, rng.normal(size=getattr(instance, attribute).shape))
             instance.W = rng.normal(size=instance.W.shape)
             for method, function in vars(value).items():
-                if inspect.isfunction(function) and method in inputs:
+                if inspect.isfunction(function) and not method.startswith("_"):
+                    assert method in inputs, f"kit_probe has no inputs for {reference.__name__}.{name}.{method}: add them to _random_inputs"
                     contract.append((f"{name}.{method}", function, _shortened(function, inputs[method]), instance))
     return contract
 
