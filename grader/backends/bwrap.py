@@ -108,6 +108,7 @@ def arguments(submission: Path, scratch_bytes: int, font_cache: list[Path], harn
         "--proc", "/proc",
         "--ro-bind", "/proc/sys", "/proc/sys",
         "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+        "--ro-bind-try", "/proc/pressure", "/proc/pressure",  # world-writable triggers
         "--dev", "/dev",
         "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
         "--mqueue", "/dev/mqueue",
