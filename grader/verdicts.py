@@ -143,12 +143,12 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
         )
     if name == "OSError" and text.startswith("[Errno 28]"):
         return (
-            f"Kein Platz mehr für Dateien (OSError: {text}) {where}: in der Sandbox haben "
+            f"Kein Platz mehr für Dateien (OSError: {text}): in der Sandbox haben "
             f"/tmp und der Arbeitsordner zusammen {assignment.limits.scratch >> 20} MB."
         )
     if name == "OSError" and text.startswith("[Errno 30]"):
         return (
-            f"Schreibgeschützt (OSError: {text}) {where}: in der Sandbox darf Ihr Code nur in "
+            f"Schreibgeschützt (OSError: {text}): in der Sandbox darf Ihr Code nur in "
             "/tmp und den Arbeitsordner schreiben."
         )
     if name == "BlockingIOError" or "Resource temporarily unavailable" in text:

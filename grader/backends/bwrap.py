@@ -47,6 +47,7 @@ hijacked, outlives it.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import platform
@@ -144,7 +145,9 @@ def holder_binary() -> str:
     cat = shutil.which("cat", path="/usr/bin:/bin")
     if cat is None:
         raise FileNotFoundError("cat")
-    copy = tempdirs.private_folder("gnn-sandbox-") / "holder"
+    folder = tempdirs.private_folder("gnn-sandbox-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    copy = folder / "holder"
     shutil.copyfile(cat, copy)
     copy.chmod(0o111)
     return str(copy)

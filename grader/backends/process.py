@@ -5,7 +5,9 @@ harness runs with a whitelisted environment in a private temporary folder
 that holds a read-only copy of the submission; each case process gets
 rlimits (address space, file size, open files, processes). Where bubblewrap
 can make namespaces, each harness runs in a sandbox of its own (see
-``bwrap``): ``process (bubblewrap)``. Elsewhere it only gives up the network
+``bwrap``): ``process (bubblewrap)``, laid out as docker's (a capped tmpfs
+at /tmp, the submission at /submission), and, where the grader is root, as
+the unprivileged ``bwrap.SANDBOX_UID``. Elsewhere it only gives up the network
 where the kernel allows that, runs as the grader's own user and can reach
 what that user can: ``process (schwach)``, said in the run and in every report.
 

@@ -4,7 +4,9 @@ Installed by a harness that joined its sandbox (``harness.namespaces``) and
 inherited by every case it forks. It refuses (EPERM) what reaches another
 process's memory (``ptrace``, ``process_vm_readv``/``writev``,
 ``pidfd_getfd``, ``perf_event_open``) and what makes or joins namespaces
-(``unshare``, ``setns``, ``clone`` with a ``CLONE_NEW*`` flag). ``clone3``
+(``unshare``, ``setns``, ``clone`` with a ``CLONE_NEW*`` flag), and the
+kernel's keyrings and log (a keyring belongs to a uid, and as root every
+sandbox is the same ``nobody``: a channel between submissions). ``clone3``
 answers ENOSYS, so that the C library falls back to ``clone``, whose flags a
 filter can read. Flatpak's sandbox (``flatpak-run.c``, ``setup_seccomp``)
 and docker's default profile refuse the same calls for the same reasons;
@@ -36,12 +38,17 @@ ARCHES = {
     # machine: (AUDIT_ARCH_*, {call: number}, has x32)
     "x86_64": (0xC000003E, {"ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311,
                             "pidfd_getfd": 438, "perf_event_open": 298, "unshare": 272,
-                            "setns": 308, "clone": 56, "clone3": 435}, True),
+                            "setns": 308, "clone": 56, "clone3": 435, "add_key": 248,
+                            "request_key": 249, "keyctl": 250, "syslog": 103}, True),
     "aarch64": (0xC00000B7, {"ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
                              "pidfd_getfd": 438, "perf_event_open": 241, "unshare": 97,
-                             "setns": 268, "clone": 220, "clone3": 435}, False),
+                             "setns": 268, "clone": 220, "clone3": 435, "add_key": 217,
+                             "request_key": 218, "keyctl": 219, "syslog": 116}, False),
 }
-DENIED = ("ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "perf_event_open", "unshare", "setns")
+DENIED = (
+    "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "perf_event_open",
+    "unshare", "setns", "add_key", "request_key", "keyctl", "syslog",
+)
 
 
 class _Instruction(ctypes.Structure):

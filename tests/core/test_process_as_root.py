@@ -39,7 +39,7 @@ def bubblewrap_runs():
         pytest.skip(why)
 
 
-def grade(tmp_path: Path, source: str, names=("f/first",), limits: Limits = Limits()) -> dict:
+def grade(tmp_path: Path, source: str, names=("f/first",), limits: Limits | None = None) -> dict:
     """Case name -> CaseRun; each case ``f/<name>`` returns ``m.<name>(ctx)``."""
     folder = tmp_path / "submission"
     folder.mkdir(exist_ok=True)
@@ -50,7 +50,7 @@ def grade(tmp_path: Path, source: str, names=("f/first",), limits: Limits = Limi
     )
     module = types.ModuleType("cases")
     exec(cases, module.__dict__)
-    job = Job(folder, "student", cases, {c.name: c.timeout for c in collect(module)}, limits=limits)
+    job = Job(folder, "student", cases, {c.name: c.timeout for c in collect(module)}, limits=limits or Limits())
     backend = ProcessBackend(isolate_network=False, bubblewrap=True)
     try:
         return run_job(backend, job).cases
@@ -179,6 +179,24 @@ def test_a_case_cannot_make_namespaces(tmp_path):
             return {"made": ",".join(made), "max": open("/proc/sys/user/max_user_namespaces").read().strip()}
     """)["f/first"])
     assert got["made"] == ""
+
+
+def test_a_case_leaves_nothing_in_a_keyring(tmp_path):
+    # A keyring belongs to a uid: as root, every sandbox is the same nobody.
+    got = value(grade(tmp_path, """
+        import ctypes, os, platform
+
+        ADD_KEY, KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}[platform.machine()]
+        USER_KEYRING, KEYCTL_UNLINK = -4, 9
+        libc = ctypes.CDLL(None, use_errno=True)
+
+        def first(ctx):
+            key = libc.syscall(ADD_KEY, b"user", b"gnn-test", b"x", 1, USER_KEYRING)
+            if key >= 0:
+                libc.syscall(KEYCTL, KEYCTL_UNLINK, key, USER_KEYRING)
+            return {"added": int(key >= 0)}
+    """)["f/first"])
+    assert got["added"] == 0
 
 
 def test_a_holder_that_ignores_its_end_is_killed_with_its_harness(tmp_path, monkeypatch):
