@@ -248,20 +248,19 @@ class ProcessBackend(Backend):
         workdir = tempdirs.private_folder("gnn-sandbox-")
         submission = workdir / "submission"
         submission.mkdir()
-        sandbox, uid = None, None
+        sandbox, uid, details = None, None, {}
         if self.weakness:
             scratch, mpl = workdir / "scratch", workdir / "matplotlib"
             for folder in (scratch, mpl):
                 folder.mkdir()
             _seed_font_cache(mpl)
-            env, cwd = environment(scratch, mpl), workdir
+            env, cwd, details = environment(scratch, mpl), workdir, {"scratch": scratch}
             options = ["--isolate-network"] if self.isolate_network else []
         else:  # the sandbox has no network: the harness need not leave it
             font_cache = sorted(_font_cache().glob("fontlist-*.json"))
             sandbox = bwrap.arguments(submission, limits.scratch, font_cache, HARNESS_PARENT)
             env, cwd = environment(Path(bwrap.SCRATCH), Path(bwrap.MPLCONFIGDIR)), Path(bwrap.SCRATCH)
             options = []
-            scratch = Path(bwrap.SCRATCH)
             if os.geteuid() == 0:
                 uid = bwrap.SANDBOX_UID
         popen: Harness
@@ -272,7 +271,8 @@ class ProcessBackend(Backend):
             command = [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options]
             if sandbox is not None:
                 confined = [sys.executable, "-I", "-c", CONFINED_BOOT, HARNESS_PARENT, str(uid or "-"), *options]
-                command = [*sandbox, *(bwrap.ROOT_CAPABILITIES if uid is not None else []), "--", *confined]
+                root = bwrap.ROOT_CAPABILITIES if uid is not None else []
+                command = [*sandbox, *root, "--as-pid-1", "--", *confined]  # no bubblewrap inside
             popen = subprocess.Popen(
                 command,
                 stdin=subprocess.PIPE,
@@ -288,7 +288,7 @@ class ProcessBackend(Backend):
             closed = self._closed
         if closed:  # close() ran while this harness started
             channel.kill()
-        return Spare(channel, submission, {"scratch": scratch})
+        return Spare(channel, submission, details)
 
     def _forget(self, channel: ProcessChannel) -> None:
         with self._lock:
