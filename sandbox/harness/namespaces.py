@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import select
 import signal
@@ -32,6 +33,8 @@ from . import reaper, seccomp
 
 NAMESPACES = ("user", "mnt", "ipc", "net", "uts", "cgroup", "pid")
 READY_SECONDS = 30.0
+NS_GET_PARENT = 0xB702
+"""ioctl on a namespace's descriptor: a descriptor of its parent (_IO(0xb7, 0x2))."""
 PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 _CAPABILITY_VERSION_3 = 0x20080522
@@ -111,6 +114,9 @@ def enter(holder: int, uid: int | None = None) -> None:  # pragma: no cover - ru
             except FileNotFoundError:
                 if name != "cgroup":  # older kernels have none
                     raise
+        if uid is None:
+            users = _user_namespaces(opened[0])
+            opened = users[:1] + opened[1:] + users[1:]
         for fd in opened:
             if libc.setns(fd, 0) != 0:
                 raise OSError(ctypes.get_errno(), "setns")
@@ -128,6 +134,26 @@ def confine(uid: int | None) -> None:  # pragma: no cover - runs in a harness bu
     """What ``enter`` does after joining, for a harness that bubblewrap started itself."""
     _drop_capabilities(ctypes.CDLL(None, use_errno=True), uid)
     seccomp.confine()
+
+
+def _user_namespaces(user: int) -> list[int]:  # pragma: no cover
+    """``user`` and the user namespaces between it and this process's, outermost first.
+
+    Without root, bubblewrap nests its holder's user namespace in the one that
+    owns the other namespaces whenever it must first be root there (``--dev``
+    mounts a devpts as root): only from that outer one can the mount namespace
+    be joined; the holder's own one is joined last."""
+    own = os.stat("/proc/self/ns/user").st_ino
+    chain = [user]
+    while True:
+        try:
+            parent = fcntl.ioctl(chain[0], NS_GET_PARENT)
+        except OSError:
+            return chain
+        if os.fstat(parent).st_ino == own:
+            os.close(parent)
+            return chain
+        chain.insert(0, parent)
 
 
 def _drop_capabilities(libc, uid: int | None) -> None:  # pragma: no cover
