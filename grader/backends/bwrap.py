@@ -38,9 +38,10 @@ Nothing outside its case is within a case's reach. The holder is pid 1
 execute-only copy of ``cat``, which the kernel makes non-dumpable: no ptrace,
 no ``/proc/1/mem``, and a pid 1 ignores the signals its namespace sends it.
 The harness is non-dumpable as well (``harness.reaper``) and installs
-``harness.seccomp``: no ptrace, no nested user namespace (Flatpak refuses
-both with seccomp too; bubblewrap's ``--disable-userns`` needs a second user
-namespace that a joining harness of an unprivileged grader cannot enter).
+``harness.seccomp``: no ptrace, no nested user namespace. Flatpak refuses
+both with seccomp too. bubblewrap's ``--disable-userns`` (a limit of user
+namespaces set inside the sandbox's own) cannot serve here: as root there is
+no user namespace of the sandbox, and ``nobody``'s limit would be the host's.
 When a harness ends, the zygote kills its bubblewrap, so no holder, however
 hijacked, outlives it.
 """
