@@ -2,12 +2,11 @@
 
 Each case tries an attack and returns what it observed. The grader runs as
 whoever runs the tests: in CI that is root, where bubblewrap used to keep
-uid 0 inside. A grader run as another user cannot be made here: the Python
-of these machines lives below /root (mode 0700), which no other user can
-reach, so that side rests on the same code path (the harness keeps its
-user, ``harness.namespaces``). Under CI a machine where bubblewrap cannot
-run fails these tests instead of skipping them.
-"""
+uid 0 inside. Every test states a property that holds for any user (only the
+uid the harness becomes differs); to run them as an ordinary user where the
+grader's Python lives below /root (0700), use a venv of /usr/bin/python3 and
+``setpriv --reuid=N --regid=N --clear-groups``. Under CI a machine where
+bubblewrap cannot run fails these tests instead of skipping them."""
 
 import dataclasses
 import os
