@@ -210,7 +210,6 @@ def test_a_holder_that_ignores_its_end_is_killed_with_its_harness(tmp_path, monk
     # A hijacked holder no longer ends when its stdin closes: the sandbox must end anyway.
     marker = "3171"
     monkeypatch.setattr(bwrap, "HOLD", [*bwrap.HOLD[:-1], f"echo; exec sleep {marker}"])
-    process._stop_zygotes()  # a fresh zygote, though the request comes from here anyway
     try:
         assert value(grade(tmp_path, "def first(ctx):\n    return {'y': 1}\n")["f/first"]) == {"y": 1}
         deadline = time.monotonic() + 5
