@@ -9,19 +9,49 @@ nothing else of the machine: not the grader's cache, not ``--out``, not the
 other sandboxes. Of that Python's packages it sees only what the sandbox
 image has (``packages_view``): a submission that imports torch fails here as
 it does in docker. It cannot signal a process outside, and it dies with its
-parent. Inside, it keeps the grader's uid (another uid would make bubblewrap
-nest a second user namespace, which a joining harness cannot enter), without
-any capability.
+parent. It has no capability.
 
 The zygote keeps the process sandbox fast: bubblewrap starts a process that
 only holds the namespaces (``HOLD``), and the harness forked by the zygote
 joins them (``harness.namespaces``), numpy already imported.
+
+The layout inside is docker's: the submission read-only at ``/submission``;
+``/tmp`` a tmpfs of the job's ``Limits.scratch`` bytes that holds the cases'
+scratch folders, HOME and matplotlib's config folder (the grader's font cache
+bound into it read-only); ``/dev/shm`` a tmpfs of ``SHM_BYTES``; ``/``,
+``/dev`` and ``/proc/sys`` read-only. What a case writes beyond that is its
+own ENOSPC or EROFS, and the harness empties every writable folder after each
+case. A tmpfs is memory outside the case's address space limit, hence capped.
+
+As root, bubblewrap maps uid 0 inside to uid 0 outside (``/proc/self/uid_map``
+reads ``0 0 1``) and keeps it: the sandbox would be the host's root for
+every check that only compares uids (host-wide sysctls, root's processes).
+So as root bubblewrap makes no user namespace (``ROOT_UNSHARE``), and the
+harness joins the others and becomes ``SANDBOX_UID`` (see
+``harness.namespaces``), the way nsjail runs as root with ``--user``/
+``--group``; bubblewrap's own ``--uid`` would only rename root inside.
+Without root, the harness keeps the grader's uid in bubblewrap's user
+namespace, as Flatpak's sandboxes do.
+
+Nothing outside its case is within a case's reach. The holder is pid 1
+(``--as-pid-1``: no bubblewrap process inside to ptrace) and runs an
+execute-only copy of ``cat``, which the kernel makes non-dumpable: no ptrace,
+no ``/proc/1/mem``, and a pid 1 ignores the signals its namespace sends it.
+The harness is non-dumpable as well (``harness.reaper``) and installs
+``harness.seccomp``: no ptrace, no nested user namespace. Flatpak refuses
+both with seccomp too. bubblewrap's ``--disable-userns`` (a limit of user
+namespaces set inside the sandbox's own) cannot serve here: as root there is
+no user namespace of the sandbox, and ``nobody``'s limit would be the host's.
+When a harness ends, the zygote kills its bubblewrap, so no holder, however
+hijacked, outlives it.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import platform
 import shutil
 import site
 import subprocess
@@ -34,30 +64,59 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from grader.backends import tempdirs
 from grader.common import pins
+from harness import seccomp
 
-HOLD = ["/bin/sh", "-c", "echo; exec cat"]
-"""What bubblewrap runs: says it is ready once the namespaces are complete, then
-holds them until its stdin closes (the zygote closes it when the harness ends)."""
+HOLDER = "/run/holder"
+"""Where the sandbox sees the execute-only copy of ``cat`` (``holder_binary``)."""
+HOLD = ["--as-pid-1", "--", "/bin/sh", "-c", "echo; exec " + HOLDER]
+"""The end of a holding bubblewrap's command line: what it runs says it is ready once
+the namespaces are complete, then holds them until its stdin closes (the zygote closes
+it when the harness ends)."""
+ROOT_CAPABILITIES = ["--cap-add", "CAP_SETPCAP", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETUID"]
+"""What a harness that bubblewrap starts itself as root needs to become SANDBOX_UID."""
+ROOT_UNSHARE = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try")
+"""``--unshare-all`` but for the user namespace."""
 ROOT_LINKS = ("bin", "lib", "lib32", "lib64", "libx32", "sbin")
+SUBMISSION = "/submission"
+SCRATCH = "/tmp"
+"""The tmpfs of scratch folders, HOME and TMPDIR, emptied after each case (docker's)."""
+MPLCONFIGDIR = SCRATCH + "/matplotlib"
+SHM_BYTES = 16 << 20
+"""docker's ``shm_size`` for the sandbox."""
+SANDBOX_UID = 65534
+"""Who a harness is on the host when the grader runs as root: ``nobody``, which
+owns no file, and whose processes a harness cannot see (own pid namespace)."""
+WIPE = ["/dev/shm", "/dev/mqueue"]
+"""The writable places besides SCRATCH; the harness empties them after each case."""
 
 
-def arguments(workdir: Path, writable: list[Path], readonly: list[Path], harness: str) -> list[str]:
-    """The ``bwrap`` command line up to (not including) ``--`` and the command."""
+def arguments(submission: Path, scratch_bytes: int, font_cache: list[Path], harness: str) -> list[str]:
+    """The ``bwrap`` command line up to (not including) ``--`` and the command:
+    ``submission`` read-only, ``font_cache`` files read-only in MPLCONFIGDIR."""
     found = shutil.which("bwrap")
     if found is None:
         raise FileNotFoundError("bwrap")
+    # As root, no user namespace: bubblewrap's would map root to root, and what its
+    # tmpfs folders hold must belong to a uid it maps (else EOVERFLOW for SANDBOX_UID).
+    unshare = ["--unshare-all"] if os.geteuid() != 0 else [*ROOT_UNSHARE]
     args = [
         found,
-        "--unshare-all",
+        *unshare,
         "--die-with-parent",
         "--new-session",
         "--cap-drop", "ALL",
         "--hostname", "sandbox",
         "--proc", "/proc",
+        "--ro-bind", "/proc/sys", "/proc/sys",
+        "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+        "--ro-bind-try", "/proc/pressure", "/proc/pressure",  # world-writable triggers
         "--dev", "/dev",
+        "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
         "--mqueue", "/dev/mqueue",
-        "--tmpfs", "/tmp",
+        "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", SCRATCH,
+        "--perms", "1777", "--dir", MPLCONFIGDIR,
     ]
     for name in ROOT_LINKS:
         host = Path("/") / name
@@ -66,14 +125,34 @@ def arguments(workdir: Path, writable: list[Path], readonly: list[Path], harness
         elif host.is_dir():
             args += ["--ro-bind", str(host), str(host)]
     runtime = _runtime(harness)
+    # bubblewrap gives the folders it makes on the way the host's modes: /root (0700)
+    # would lock SANDBOX_UID out of a Python installed below it.
+    for folder in sorted({str(a) for f in runtime for a in Path(f).parents if not _within(str(a), runtime)} - {"/"}):
+        args += ["--perms", "0755", "--dir", folder]
     for folder in runtime:
         args += ["--ro-bind", folder, folder]
     args += packages_view(runtime, harness)
-    for path in readonly:
-        args += ["--ro-bind", str(path), str(path)]
-    for path in writable:
-        args += ["--bind", str(path), str(path)]
-    return args + ["--chdir", str(workdir)]
+    args += ["--ro-bind", str(submission), SUBMISSION]
+    for cached in font_cache:
+        args += ["--ro-bind", str(cached), f"{MPLCONFIGDIR}/{cached.name}"]
+    args += ["--ro-bind", holder_binary(), HOLDER]
+    return args + ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", SCRATCH]
+
+
+@functools.cache
+def holder_binary() -> str:
+    """An execute-only copy of ``cat`` for this grader process. The kernel makes a
+    process whose program it may not read non-dumpable (``would_dump`` in
+    ``fs/exec.c``), so the holder cannot be ptraced or written through ``/proc``."""
+    cat = shutil.which("cat", path="/usr/bin:/bin")
+    if cat is None:
+        raise FileNotFoundError("cat")
+    folder = tempdirs.private_folder("gnn-sandbox-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    copy = folder / "holder"
+    shutil.copyfile(cat, copy)
+    copy.chmod(0o111)
+    return str(copy)
 
 
 def _runtime(harness: str) -> list[str]:
@@ -151,8 +230,10 @@ def unavailable_reason(harness: str) -> str | None:
     """Why bubblewrap cannot sandbox here (not installed, namespaces not allowed), or None."""
     if shutil.which("bwrap") is None:
         return "bubblewrap (bwrap) ist nicht installiert"
+    if not seccomp.supported():
+        return f"für diese Architektur ({platform.machine()}) fehlt der seccomp-Filter des Graders"
     with tempfile.TemporaryDirectory(prefix="gnn-bwrap-probe-") as folder:
-        command = arguments(Path(folder), [Path(folder)], [], harness) + ["--", "/bin/true"]
+        command = arguments(Path(folder), 1 << 20, [], harness) + ["--", "/bin/true"]
         try:
             done = subprocess.run(command, capture_output=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as exc:

@@ -5,7 +5,9 @@ harness runs with a whitelisted environment in a private temporary folder
 that holds a read-only copy of the submission; each case process gets
 rlimits (address space, file size, open files, processes). Where bubblewrap
 can make namespaces, each harness runs in a sandbox of its own (see
-``bwrap``): ``process (bubblewrap)``. Elsewhere it only gives up the network
+``bwrap``): ``process (bubblewrap)``, laid out as docker's (a capped tmpfs
+at /tmp, the submission at /submission), and, where the grader is root, as
+the unprivileged ``bwrap.SANDBOX_UID``. Elsewhere it only gives up the network
 where the kernel allows that, runs as the grader's own user and can reach
 what that user can: ``process (schwach)``, said in the run and in every report.
 
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import harness
 from grader.backends import bwrap, tempdirs
-from grader.backends.base import Backend, Channel, Job
+from grader.backends.base import Backend, Channel, Job, Limits
 from grader.backends.process_channel import Harness, ProcessChannel
 from grader.backends.spares import Spare, Spares, copy_submission
 
@@ -40,6 +42,13 @@ BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
     "from harness.runner import main; main()"
 )
+CONFINED_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from harness import namespaces; "
+    "namespaces.confine(int(sys.argv[2]) if sys.argv[2] != '-' else None); "
+    "from harness.runner import main; main(sys.argv[3:])"
+)
+"""BOOT for a harness that bubblewrap starts itself: becomes ``sys.argv[2]`` ('-': stays
+who it is), then installs ``harness.seccomp``, as a harness that joins a holder does."""
 ZYGOTE_BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
     "from harness.zygote import main; main(sys.argv[2:])"
@@ -113,9 +122,12 @@ class Zygote:
             if not message:
                 return
 
-    def spawn(self, cwd: Path, env: dict, options: list[str], sandbox: list[str] | None = None) -> ForkedHarness:
+    def spawn(
+        self, cwd: Path, env: dict, options: list[str], sandbox: list[str] | None = None, uid: int | None = None
+    ) -> ForkedHarness:
         """A fresh harness forked from the zygote, inside a bubblewrap started with
-        ``sandbox`` (its command line up to ``--``) if given; raises OSError when it cannot."""
+        ``sandbox`` (its command line up to ``--``) if given, as ``uid`` there if given
+        (``harness.namespaces.enter``); raises OSError when it cannot."""
         pipes = [os.pipe() for _ in range(3)]
         theirs = [pipes[0][0], pipes[1][1], pipes[2][1]]
         ours = [pipes[0][1], pipes[1][0], pipes[2][0]]
@@ -125,7 +137,8 @@ class Zygote:
                 number = self.requests
                 request = {"request": number, "cwd": str(cwd), "env": env, "options": options}
                 if sandbox is not None:
-                    request["bwrap"] = [*sandbox, "--", *bwrap.HOLD]
+                    request["bwrap"] = [*sandbox, *bwrap.HOLD]
+                    request["uid"] = uid
                 socket.send_fds(self.control, [json.dumps(request).encode()], theirs)
             deadline = time.monotonic() + SPAWN_SECONDS
             with self.condition:
@@ -212,10 +225,13 @@ class ProcessBackend(Backend):
         with self._lock:
             if self._closed:
                 raise RuntimeError("the sandbox is shutting down")
-        spare = self.spares.take(job.warm_pyplot) or self._start(job.warm_pyplot)
+        key = (job.limits, job.warm_pyplot)
+        spare = self.spares.take(key) or self._start(key)
         copy_submission(job.submission, spare)
-        wipe = [] if self.weakness else ["/dev/shm", "/dev/mqueue"]
-        header = job.header(cases, str(spare.details["scratch"]), str(spare.submission), wipe=wipe)
+        if self.weakness:
+            header = job.header(cases, str(spare.details["scratch"]), str(spare.submission), wipe=[])
+        else:
+            header = job.header(cases, bwrap.SCRATCH, bwrap.SUBMISSION, wipe=bwrap.WIPE)
         limits = header["limits"]
         limits["memory"] = job.limits.memory
         if os.geteuid() != 0:  # RLIMIT_NPROC counts all of a user's processes
@@ -225,28 +241,40 @@ class ProcessBackend(Backend):
     def reserve(self, count: int) -> None:
         self.spares.reserve(count)
 
-    def _start(self, warm_pyplot: bool) -> Spare:
-        """A harness that waits, warm, for its job; its submission folder is empty."""
+    def _start(self, key: tuple[Limits, bool]) -> Spare:
+        """A harness that waits, warm, for its job; its submission folder is empty.
+        ``key``: the job's limits (its scratch size) and whether to warm pyplot."""
+        limits, warm_pyplot = key
         workdir = tempdirs.private_folder("gnn-sandbox-")
-        submission, scratch, mpl = (workdir / name for name in ("submission", "scratch", "matplotlib"))
-        for folder in (submission, scratch, mpl):
-            folder.mkdir()
-        _seed_font_cache(mpl)
-        env = environment(scratch, mpl)
-        sandbox = None
+        submission = workdir / "submission"
+        submission.mkdir()
+        sandbox, uid, details = None, None, {}
         if self.weakness:
+            scratch, mpl = workdir / "scratch", workdir / "matplotlib"
+            for folder in (scratch, mpl):
+                folder.mkdir()
+            _seed_font_cache(mpl)
+            env, cwd, details = environment(scratch, mpl), workdir, {"scratch": scratch}
             options = ["--isolate-network"] if self.isolate_network else []
         else:  # the sandbox has no network: the harness need not leave it
+            font_cache = sorted(_font_cache().glob("fontlist-*.json"))
+            sandbox = bwrap.arguments(submission, limits.scratch, font_cache, HARNESS_PARENT)
+            env, cwd = environment(Path(bwrap.SCRATCH), Path(bwrap.MPLCONFIGDIR)), Path(bwrap.SCRATCH)
             options = []
-            sandbox = bwrap.arguments(workdir, [scratch, mpl], [submission], HARNESS_PARENT)
+            if os.geteuid() == 0:
+                uid = bwrap.SANDBOX_UID
         popen: Harness
         try:
-            popen = zygote_for(warm_pyplot).spawn(workdir, env, options, sandbox)
+            popen = zygote_for(warm_pyplot).spawn(cwd, env, options, sandbox, uid)
         except OSError:  # no zygote here: start the harness itself
             options += ["--warm-pyplot"] if warm_pyplot else []
             command = [sys.executable, "-I", "-c", BOOT, HARNESS_PARENT, *options]
+            if sandbox is not None:
+                confined = [sys.executable, "-I", "-c", CONFINED_BOOT, HARNESS_PARENT, str(uid or "-"), *options]
+                root = bwrap.ROOT_CAPABILITIES if uid is not None else []
+                command = [*sandbox, *root, "--as-pid-1", "--", *confined]  # no bubblewrap inside
             popen = subprocess.Popen(
-                command if sandbox is None else [*sandbox, "--", *command],
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -260,7 +288,7 @@ class ProcessBackend(Backend):
             closed = self._closed
         if closed:  # close() ran while this harness started
             channel.kill()
-        return Spare(channel, submission, {"scratch": scratch})
+        return Spare(channel, submission, details)
 
     def _forget(self, channel: ProcessChannel) -> None:
         with self._lock:

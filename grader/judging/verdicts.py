@@ -143,6 +143,16 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
             f"Import fehlgeschlagen ({text}). In der Sandbox stehen nur numpy, matplotlib "
             "und die Standardbibliothek zur Verfügung."
         )
+    if name == "OSError" and text.startswith("[Errno 28]"):
+        return (
+            f"Kein Platz mehr für Dateien (OSError: {text}): in der Sandbox haben "
+            f"/tmp und der Arbeitsordner zusammen {assignment.limits.scratch >> 20} MB."
+        )
+    if name == "OSError" and text.startswith("[Errno 30]"):
+        return (
+            f"Schreibgeschützt (OSError: {text}): in der Sandbox darf Ihr Code nur in "
+            "/tmp und den Arbeitsordner schreiben."
+        )
     if name == "BlockingIOError" or "Resource temporarily unavailable" in text:
         return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
     if missing and missing.group(1) == assignment.module:

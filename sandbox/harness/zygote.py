@@ -73,7 +73,7 @@ def _serve(control: socket.socket, own: tuple[int, int], holders: dict) -> bool:
         pid = os.fork()
     except OSError as exc:  # no sandbox, or no process for the harness (EAGAIN, ENOMEM)
         if holder is not None:
-            os.close(holder.release)  # its bubblewrap ends
+            holder.end()
         for fd in fds:
             os.close(fd)
         control.send(json.dumps({"request": request["request"], "error": str(exc)}).encode())
@@ -83,7 +83,7 @@ def _serve(control: socket.socket, own: tuple[int, int], holders: dict) -> bool:
         try:
             _become_harness(control, own, fds, request)
             if holder is not None:
-                namespaces.enter(holder.inside)
+                namespaces.enter(holder.inside, request.get("uid"))
                 os.chdir(request["cwd"])
             runner.main(request["options"])
             code = 0
@@ -134,7 +134,7 @@ def _reap(control: socket.socket, holders: dict) -> None:
             continue  # a bubblewrap: the host knows only its harness
         holder = holders.pop(pid, None)
         if holder is not None:
-            os.close(holder.release)  # its bubblewrap ends
+            holder.end()
         try:
             control.send(json.dumps({"exit": pid, "code": os.waitstatus_to_exitcode(status)}).encode())
         except OSError:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader.backends import bwrap, make_backend, process
-from grader.backends.base import Job
+from grader.backends.base import Job, Limits
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
 from harness.api import collect
@@ -322,7 +322,7 @@ DEEP = """
 @pytest.mark.parametrize("bubblewrap", [pytest.param(True, marks=needs_bwrap), False])
 def test_a_deep_tree_in_scratch_is_removed_and_blames_nobody(tmp_path, bubblewrap, monkeypatch):
     backend = ProcessBackend(bubblewrap=bubblewrap)
-    spare = backend._start(False)
+    spare = backend._start((Limits(), False))
     workdir = spare.channel.workdir
     monkeypatch.setattr(backend.spares, "take", lambda key: spare)  # to know its folder
     try:
@@ -405,6 +405,6 @@ def test_a_file_a_distribution_lists_but_lacks_does_not_stop_bubblewrap(tmp_path
     entries = bwrap._image_entries()
     folder = next(f for f, names in entries.items() if "numpy" in names)
     monkeypatch.setattr(bwrap, "_image_entries", lambda: {**entries, folder: entries[folder] | {"gone_4711"}})
-    command = [*bwrap.arguments(tmp_path, [tmp_path], [], process.HARNESS_PARENT), "--", sys.executable, "-c", "import numpy"]
+    command = [*bwrap.arguments(tmp_path, 1 << 20, [], process.HARNESS_PARENT), "--", sys.executable, "-c", "import numpy"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

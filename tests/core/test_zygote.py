@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.backends import bwrap, process
-from grader.backends.base import Job
+from grader.backends.base import Job, Limits
 from grader.backends.bwrap import unavailable_reason
 from grader.backends.process import ProcessBackend, Zygote, zygote_for
 from grader.backends.session import run_job
@@ -69,7 +69,7 @@ def test_a_harness_is_forked_from_the_zygote_with_its_own_environment(tmp_path, 
 @pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
 def test_a_harness_in_bubblewrap_is_forked_from_the_zygote_but_cannot_see_it(tmp_path):
     backend = ProcessBackend(isolate_network=False, bubblewrap=True)
-    spare = backend._start(False)
+    spare = backend._start((Limits(), False))
     with open(f"/proc/{spare.channel.popen.pid}/stat") as stat:
         assert int(stat.read().rsplit(")", 1)[1].split()[1]) == zygote_for(False).popen.pid
     spare.channel.close()
@@ -82,7 +82,7 @@ def test_a_harness_in_bubblewrap_is_forked_from_the_zygote_but_cannot_see_it(tmp
 
 def test_the_exit_of_a_forked_harness_is_reported(tmp_path):
     backend = ProcessBackend(isolate_network=False)
-    spare = backend._start(False)
+    spare = backend._start((Limits(), False))
     assert isinstance(spare.channel.popen, process.ForkedHarness)
     info = spare.channel.close()
     assert info.exit_code == -signal.SIGKILL
@@ -117,7 +117,7 @@ def test_without_a_zygote_bubblewrap_starts_the_harness_itself(tmp_path, monkeyp
     monkeypatch.setattr(process, "zygote_for", broken)
     got = value(job(tmp_path / "a"), bubblewrap=True)
     assert got["y"] == 6
-    assert got["harness_parent"] == 1  # bubblewrap's init in the sandbox's pid namespace
+    assert got["harness_parent"] == 0  # pid 1 of the sandbox: no bubblewrap inside to reach
 
 
 def test_a_zygote_ends_when_its_socket_is_closed():
@@ -131,7 +131,7 @@ def test_a_zygote_ends_when_its_socket_is_closed():
 @pytest.mark.skipif(bool(unavailable_reason(process.HARNESS_PARENT)), reason="no bubblewrap here")
 def test_a_harness_in_bubblewrap_killed_first_is_reported_as_killed(tmp_path):
     backend = ProcessBackend(isolate_network=False, bubblewrap=True)
-    spare = backend._start(False)
+    spare = backend._start((Limits(), False))
     harness = []
     for _ in range(500):  # until the relay has forked the harness inside
         harness = reaper.descendants(spare.channel.popen.pid)
@@ -154,8 +154,8 @@ def test_a_fork_that_fails_after_bubblewrap_started_ends_that_bubblewrap(tmp_pat
     monkeypatch.setattr(zygote.os, "fork", no_fork)
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     pipes = [os.pipe() for _ in range(3)]
-    sandbox = bwrap.arguments(tmp_path, [tmp_path], [], process.HARNESS_PARENT)
-    request = {"request": 1, "cwd": str(tmp_path), "env": {}, "options": [], "bwrap": [*sandbox, "--", *bwrap.HOLD]}
+    sandbox = bwrap.arguments(tmp_path, 1 << 20, [], process.HARNESS_PARENT)
+    request = {"request": 1, "cwd": str(tmp_path), "env": {}, "options": [], "bwrap": [*sandbox, *bwrap.HOLD]}
     socket.send_fds(ours, [json.dumps(request).encode()], [pipes[0][0], pipes[1][1], pipes[2][1]])
     before = set(namespaces.started)
     try:
