@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from grader.backends.base import Backend, SandboxLost, SandboxUnavailable
+import os
+
+from grader.backends.base import Backend, RootWithoutBubblewrap, SandboxLost, SandboxUnavailable
 
 __all__ = ["CHOICES", "Backend", "SandboxLost", "SandboxUnavailable", "make_backend"]
 
@@ -35,5 +37,8 @@ def make_backend(choice: str = "auto", *, log=print) -> Backend:
         log(warning)
     backend = ProcessBackend()
     if backend.weakness:
+        if os.geteuid() == 0:  # without bubblewrap, nothing would stand between student code and root
+            backend.close()
+            raise RootWithoutBubblewrap(backend.weakness)
         log(weak_warning(backend.weakness))
     return backend

@@ -135,6 +135,20 @@ class SandboxUnavailable(GraderError, RuntimeError):
         return f"Docker-Engine starten (z. B. `dockerd`){if_option(options, '--sandbox', ' oder --sandbox process wählen')}."
 
 
+class RootWithoutBubblewrap(SandboxUnavailable):
+    """The grader runs as root and bubblewrap cannot run: the weak process sandbox would run
+    student code as root, so it is refused."""
+
+    def message(self) -> str:
+        return f"Als root bewertet die process-Sandbox nur mit bubblewrap, und das läuft hier nicht: {self}"
+
+    def hint(self, options) -> str:
+        return (
+            "bubblewrap installieren (apt-get install bubblewrap), den Grader als normaler Benutzer starten"
+            f"{if_option(options, '--sandbox', ' oder --sandbox docker wählen')}."
+        )
+
+
 class ChannelTimeout(Exception):
     """No complete frame arrived before the deadline."""
 

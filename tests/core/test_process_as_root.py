@@ -329,3 +329,22 @@ def test_without_a_zygote_the_harness_is_not_root_either(tmp_path, monkeypatch):
         assert got["uid"] != 0
         assert got["uid"] == bwrap.SANDBOX_UID
     assert got["parent"] == 1  # the harness is pid 1: no bubblewrap process inside
+
+
+def test_without_bubblewrap_the_grader_as_root_refuses_the_process_sandbox(tmp_path, monkeypatch):
+    # That bubblewrap cannot run is an error path this machine cannot make real: it is told so.
+    from click.testing import CliRunner
+
+    from grader.cli import main
+    from grader.common.errors import EXIT_NO_SANDBOX
+
+    monkeypatch.setattr(bwrap, "unavailable_reason", lambda parent: "bwrap fehlt")
+    (tmp_path / "perceptron.py").write_text((assignment.REFERENCE / "aufgabe1" / "perceptron.py").read_text())
+    done = CliRunner().invoke(main, ["check", "--aufgabe", "1", str(tmp_path), "--sandbox", "process"])
+    if os.geteuid() == 0:
+        assert done.exit_code == EXIT_NO_SANDBOX, done.output
+        assert "Als root bewertet die process-Sandbox nur mit bubblewrap" in done.output
+        assert "apt-get install bubblewrap" in done.output and "--sandbox docker" in done.output
+    else:  # a normal user may grade in the weak sandbox, said out loud
+        assert done.exit_code == 0, done.output
+        assert "schwach" in done.output
