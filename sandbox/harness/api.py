@@ -35,6 +35,19 @@ __all__ = [
 ]
 
 VISIBILITIES = ("public", "hidden")
+WALL_FACTOR = 3.0
+WALL_SLACK = 2.0
+"""A case may take ``WALL_FACTOR`` times its CPU limit plus ``WALL_SLACK`` seconds on the
+wall clock. Its limit counts its own CPU time (as DOMjudge and isolate do), which a busy
+machine does not change; the wall clock is only a backstop against code that waits
+(``time.sleep``, a lock, a pipe) and must leave room for a machine whose cores are shared
+three ways and more (a timeout there is confirmed by a second run, see
+``grader.backends.session``)."""
+
+
+def wall_limit(cpu_seconds: float) -> float:
+    """The wall-clock backstop of a case whose CPU limit is ``cpu_seconds``."""
+    return WALL_FACTOR * cpu_seconds + WALL_SLACK
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,8 @@ class Case:
     """``public``: inputs, expected and got values appear in the report and the
     student kit; ``hidden``: only verdict and points."""
     timeout: float
-    """Wall-clock seconds, enforced from outside the case's process."""
+    """Seconds of CPU time the case's processes may use (enforced from outside them);
+    the wall clock stops it only at the backstop ``wall_limit(timeout)``."""
     check: Any
     """A declaration from ``harness.checks`` (or a ``Fields`` of them)."""
     about: str = ""
