@@ -1,7 +1,10 @@
 """Drive one submission's harness through a backend, whatever the harness does.
 
 The harness answers a job frame with a ``ready`` frame, then one frame per case.
-The host gives each case its time limit plus a grace on its own monotonic clock.
+A case's limit is its CPU time, which the harness watches; the host waits for its
+frame until the case's wall-clock backstop (``Job.wall``) plus a grace, on its own
+monotonic clock. A timeout that a busy machine could have caused is confirmed by a
+second run in a fresh harness before it is final (``to_confirm``).
 When a frame does not come in time, or the harness dies, the channel is closed
 (the backend kills everything) and a new harness is started for the cases that
 are left: one case that brings down its sandbox costs only that case.
@@ -73,11 +76,13 @@ def run_job(backend: Backend, job: Job) -> JobRun:
     """
     said = _Said()
     runs, restarts = _run_all(backend, job, list(job.timeouts), said)
-    rerun = to_confirm(runs, load.busy())
-    if rerun:
-        again, more = _run_all(backend, job, rerun, said)
+    rerun: list[str] = []
+    confirm = to_confirm(runs, load.busy())
+    if confirm:
+        again, more = _second_runs(backend, job, confirm, runs, said)
         runs.update(again)
         restarts += more + 1
+        rerun = list(again)
     if any(run.status in (RunStatus.SANDBOX, RunStatus.ENDED) for run in runs.values()) and not backend.healthy():
         raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
     # The least cut off harness counts; one that said nothing readable is not known to be cut off.
@@ -99,6 +104,22 @@ def to_confirm(runs: dict[str, CaseRun], busy: bool) -> list[str]:
         name for name, run in runs.items()
         if run.status == RunStatus.SANDBOX or (name in timeouts and (busy or everything))
     ]
+
+
+def _second_runs(
+    backend: Backend, job: Job, names: list[str], first: dict[str, CaseRun], said: _Said
+) -> tuple[dict[str, CaseRun], int]:
+    """The second runs of ``names``: (runs, restarts). Where each of them timed out in the
+    import of the module, which is the same code for every case, the first one's second run
+    speaks for all, unless it gets past the import: then every one runs again."""
+    at_import = all(first[name].status == RunStatus.TIMEOUT and first[name].stage == "import" for name in names)
+    if not at_import or len(names) == 1:
+        return _run_all(backend, job, names, said)
+    probe, restarts = _run_all(backend, job, names[:1], said)
+    if probe[names[0]].status == RunStatus.TIMEOUT and probe[names[0]].stage == "import":
+        return probe, restarts
+    rest, more = _run_all(backend, job, names[1:], said)
+    return probe | rest, restarts + more + 1
 
 
 def _run_all(backend: Backend, job: Job, cases: list[str], said: _Said) -> tuple[dict[str, CaseRun], int]:

@@ -202,6 +202,29 @@ def test_a_submission_whose_every_case_timed_out_is_run_again_even_on_an_idle_ma
     assert result.rerun == ["f/first", "f/second"]
 
 
+def test_a_hang_at_import_is_confirmed_by_one_case_for_all(tmp_path, idle):
+    result = run(tmp_path, "while True:\n    pass\n\ndef f(x):\n    return x\n")
+    assert [(c.status, c.stage, c.limit) for c in result.cases.values()] == [("timeout", "import", "cpu")] * 2
+    assert result.rerun == ["f/first"]
+
+
+def test_an_import_that_ends_the_second_time_runs_every_case_again(tmp_path, idle):
+    counter = tmp_path / "imports"
+    source = f"""
+    with open({str(counter)!r}, "a") as handle:
+        handle.write("x")
+    with open({str(counter)!r}) as handle:
+        while len(handle.read()) <= 2:  # the first run of both cases hangs in the import
+            pass
+    def f(x):
+        return x
+    """
+    result = run(tmp_path, source, bubblewrap=False)
+    assert [(c.status, c.value) for c in result.cases.values()] == [("ok", {"y": 1}), ("ok", {"y": 2})]
+    assert result.rerun == ["f/first", "f/second"]
+    assert counter.read_text() == "xxxx"
+
+
 def test_which_verdicts_a_second_run_must_confirm():
     def runs(*statuses: RunStatus) -> dict[str, CaseRun]:
         return {f"f/{i}": CaseRun(f"f/{i}", status) for i, status in enumerate(statuses)}
