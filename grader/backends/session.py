@@ -76,6 +76,7 @@ def run_job(backend: Backend, job: Job) -> JobRun:
     """
     said = _Said()
     runs, restarts = _run_all(backend, job, list(job.timeouts), said)
+    _stop_if_lost(backend, runs)  # a sandbox service that is gone is confirmed by no second run
     rerun: list[str] = []
     confirm = to_confirm(runs, load.busy())
     if confirm:
@@ -83,11 +84,15 @@ def run_job(backend: Backend, job: Job) -> JobRun:
         runs.update(again)
         restarts += more + 1
         rerun = list(again)
-    if any(run.status in (RunStatus.SANDBOX, RunStatus.ENDED) for run in runs.values()) and not backend.healthy():
-        raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
+        _stop_if_lost(backend, runs)
     # The least cut off harness counts; one that said nothing readable is not known to be cut off.
     network = min(said.networks, key=("shared", "", "isolated", "sandbox").index, default="")
     return JobRun({name: runs[name] for name in job.timeouts}, said.versions, restarts, network, rerun)
+
+
+def _stop_if_lost(backend: Backend, runs: dict[str, CaseRun]) -> None:
+    if any(run.status in (RunStatus.SANDBOX, RunStatus.ENDED) for run in runs.values()) and not backend.healthy():
+        raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
 
 
 def to_confirm(runs: dict[str, CaseRun], busy: bool) -> list[str]:
