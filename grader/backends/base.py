@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.cases.source import case_code, named_strings, public_cases_source
 from grader.common.errors import EXIT_NO_SANDBOX, EXIT_SANDBOX_LOST, GraderError, if_option
-from harness.api import wall_limit
+from harness.api import latest_end, wall_limit
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ class Job:
     def wall(self, name: str) -> float:
         """The wall-clock backstop of case ``name`` (``harness.api.wall_limit``)."""
         return wall_limit(self.timeouts[name])
+
+    def latest(self, name: str) -> float:
+        """The longest case ``name`` can run on the wall clock, the time it waited for a
+        CPU left out of its backstop (``harness.api.latest_end``)."""
+        return latest_end(self.wall(name))
 
     def phases(self, cases: list[str]) -> list[tuple[list[str], str, dict[str, bytes]]]:
         """``cases`` as (names, case source, data files) per job frame: the public ones

@@ -2,8 +2,8 @@
 
 The harness answers a job frame with a ``ready`` frame, then one frame per case.
 A case's limit is its CPU time, which the harness watches; the host waits for its
-frame until the case's wall-clock backstop (``Job.wall``) plus a grace, on its own
-monotonic clock. A timeout that a busy machine could have caused is confirmed by a
+frame until the latest end of the case's wall-clock backstop (``Job.latest``) plus a
+grace, on its own monotonic clock. A timeout that a busy machine could have caused is confirmed by a
 second run in a fresh harness before it is final (``to_confirm``).
 When a frame does not come in time, or the harness dies, the channel is closed
 (the backend kills everything) and a new harness is started for the cases that
@@ -43,7 +43,7 @@ from harness import protocol
 STARTUP_SECONDS = 60.0
 """How long a harness may take to import numpy and matplotlib and say ready."""
 GRACE_SECONDS = 5.0
-"""Extra time on top of a case's wall-clock backstop before the host stops waiting."""
+"""Extra time on top of a case's latest end (``Job.latest``) before the host stops waiting."""
 
 
 @dataclass
@@ -166,7 +166,7 @@ def _one_harness(
         finished = True
     except ChannelTimeout:
         if talk.current is not None:
-            runs[talk.current] = CaseRun(talk.current, RunStatus.TIMEOUT, seconds=job.wall(talk.current), limit="wall")
+            runs[talk.current] = CaseRun(talk.current, RunStatus.TIMEOUT, seconds=job.latest(talk.current), limit="wall")
     except (EOFError, protocol.ProtocolError, OSError) as exc:
         info = channel.close()
         if talk.current is not None:
@@ -210,7 +210,7 @@ class _Talk:
                 self.networks.add(validate.network(ready.get("network")))
             for name in names:
                 self.current = name
-                frame, blobs = self.frame(self.job.wall(name) + GRACE_SECONDS)
+                frame, blobs = self.frame(self.job.latest(name) + GRACE_SECONDS)
                 if frame.get("type") == "done":
                     self.current = None
                     return

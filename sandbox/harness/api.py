@@ -50,6 +50,17 @@ def wall_limit(cpu_seconds: float) -> float:
     return WALL_FACTOR * cpu_seconds + WALL_SLACK
 
 
+def latest_end(wall_seconds: float) -> float:
+    """The longest a case with the backstop ``wall_seconds`` can run on the wall clock.
+
+    The time the case process waited for a CPU (it was runnable; the machine was busy)
+    does not count against its backstop, up to twice the backstop: on a machine whose
+    cores are shared many ways, a case that computes most of its limit still ends at
+    its CPU limit, not at the wall clock.
+    """
+    return 3 * wall_seconds
+
+
 @dataclass(frozen=True)
 class Case:
     """One graded check of an Aufgabe."""

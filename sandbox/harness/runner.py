@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from . import figures, plain, protocol, reaper
-from .api import collect, wall_limit
+from .api import collect, latest_end, wall_limit
 from .case_process import IMPORTED, PARENT_IGNORES, child
 from .watch import Watch
 
@@ -208,7 +208,7 @@ def run_case(job: Job, case, cpu: float, wall: float) -> tuple[dict, list[bytes]
     for _, write_end in pipes:
         os.close(write_end)
     watch = Watch(pid, [r for r, _ in pipes], job.result_cap)
-    outcome = watch.run(cpu, start + wall)
+    outcome = watch.run(cpu, start + wall, start + latest_end(wall))
     seconds = time.monotonic() - start
     report = {
         "seconds": round(seconds, 3),

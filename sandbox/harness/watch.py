@@ -7,6 +7,8 @@ runs at a time, and the harness is their subreaper) is read from ``/proc``
 every ``POLL_SECONDS`` and, once the case process is reaped, taken from its
 rusage. The kernel holds the same limit through RLIMIT_CPU in the case
 process (``case_process.cpu_rlimit``), should the harness itself get no CPU.
+The wall clock does not count the time the case process waited for a CPU
+(``api.latest_end``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,15 @@ STREAM_TAIL = 4 * 1024
 POLL_SECONDS = 0.1
 """How often the CPU time of a running case is read: how far it may overrun its limit."""
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def waited_seconds(pid: int) -> float:
+    """How long ``pid`` was runnable but waited for a CPU (``/proc/PID/schedstat``); 0 where unknown."""
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -60,6 +71,8 @@ class Watch:
         """CPU seconds the case's processes used, as far as they were seen."""
         self.limit = ""
         """For a ``timeout``: ``cpu`` or ``wall``, the limit that ended the case."""
+        self.waited = 0.0
+        """Seconds the case process was runnable but waited for a CPU, as far as seen."""
 
     def excerpt(self, index: int) -> str:
         """What the case printed on stdout (0) or stderr (1), its middle left out."""
@@ -73,10 +86,11 @@ class Watch:
             + tail.decode("utf-8", "replace")
         )
 
-    def run(self, cpu_limit: float, deadline: float) -> str:
-        """'finished', 'timeout' (``limit`` says which) or 'overflow'; ``deadline`` is the
-        wall-clock backstop on the monotonic clock."""
-        outcome = self._watch(cpu_limit, deadline)
+    def run(self, cpu_limit: float, deadline: float, latest: float) -> str:
+        """'finished', 'timeout' (``limit`` says which) or 'overflow'. ``deadline`` is the
+        wall-clock backstop on the monotonic clock, put off by the time the case process
+        waited for a CPU, up to ``latest`` (``api.latest_end``)."""
+        outcome = self._watch(cpu_limit, deadline, latest)
         stopped_by_kernel = self.exit_status == -signal.SIGXCPU or (
             self.exit_status == -signal.SIGKILL and self.cpu >= cpu_limit  # the hard RLIMIT_CPU
         )
@@ -86,7 +100,7 @@ class Watch:
             self.limit = "cpu" if self.cpu >= cpu_limit or stopped_by_kernel else "wall"
         return outcome
 
-    def _watch(self, cpu_limit: float, deadline: float) -> str:
+    def _watch(self, cpu_limit: float, deadline: float, latest: float) -> str:
         selector = selectors.DefaultSelector()
         for index, fd in enumerate(self.fds):
             os.set_blocking(fd, False)
@@ -103,16 +117,18 @@ class Watch:
                 now = time.monotonic()
                 if exited_at is None and now >= next_poll:
                     self.cpu = max(self.cpu, cpu_seconds(reaper.descendants(os.getpid())))
+                    self.waited = max(self.waited, waited_seconds(self.pid))
                     if self.cpu >= cpu_limit:
                         self._kill()
                         return "timeout"
                     next_poll = now + POLL_SECONDS
-                if now >= deadline:
+                end = min(deadline + self.waited, latest)
+                if now >= end:
                     self._kill()
                     return "timeout"
                 if exited_at is not None and (open_fds == 0 or now - exited_at > 1.0):
                     return "finished"
-                wait = deadline - now
+                wait = end - now
                 if exited_at is None:
                     wait = min(wait, next_poll - now)
                 if pidfd is None or exited_at is not None:

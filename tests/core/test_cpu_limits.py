@@ -86,19 +86,21 @@ def run(tmp_path: Path, source: str, cases: str = CASES, **backend_options) -> J
 
 
 @contextlib.contextmanager
-def loaded_machine(per_core: int = 2):
-    """``per_core`` busy loops per core, at this process's priority, while the block runs;
-    each is killed by its own pid afterwards."""
-    loops = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(per_core * (os.cpu_count() or 1))
+def loaded_machine(loops: int = 0, core: int | None = None):
+    """Busy loops at this process's priority while the block runs, two per core or ``loops``,
+    all on ``core`` if given; each is killed by its own pid afterwards."""
+    pin = "" if core is None else f"import os; os.sched_setaffinity(0, {{{core}}})\n"
+    started = [
+        subprocess.Popen([sys.executable, "-c", pin + "while True: pass"])
+        for _ in range(loops or 2 * (os.cpu_count() or 1))
     ]
     try:
         time.sleep(0.5)  # all of them running before the grading starts
         yield
     finally:
-        for loop in loops:
+        for loop in started:
             loop.kill()
-        for loop in loops:
+        for loop in started:
             loop.wait()
 
 
@@ -166,6 +168,20 @@ def test_a_correct_submission_passes_in_full_on_a_busy_machine(tmp_path):
     with loaded_machine():
         result = run(tmp_path, WORKING, WORKING_CASES)
     assert_graded_in_full(result)
+
+
+def test_the_time_a_case_waits_for_a_cpu_does_not_count_on_the_wall_clock(tmp_path, idle, monkeypatch):
+    # A backstop as long as the CPU limit, 1 s; the case computes 0.5 s on one core that it
+    # shares with three busy loops, so it takes about 2 s: only because the time it waited
+    # for that core (``/proc/PID/schedstat``) does not count does it finish.
+    monkeypatch.setattr(api, "WALL_FACTOR", 1.0)
+    monkeypatch.setattr(api, "WALL_SLACK", 0.0)
+    core = min(os.sched_getaffinity(0))
+    source = f"import os\nos.sched_setaffinity(0, {{{core}}})\n" + WORKING.replace("< 0.7", "< 0.5")
+    with loaded_machine(loops=3, core=core):
+        result = run(tmp_path, source, WORKING_CASES)
+    assert [c.status for c in result.cases.values()] == ["ok"] * 3, result.cases
+    assert all(c.seconds > 1.0 for c in result.cases.values()), "the busy loops did not slow the cases down"
 
 
 def test_a_timeout_that_the_second_run_does_not_confirm_is_no_timeout(tmp_path, busy):
