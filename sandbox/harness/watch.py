@@ -7,8 +7,8 @@ runs at a time, and the harness is their subreaper) is read from ``/proc``
 every ``POLL_SECONDS`` and, once the case process is reaped, taken from its
 rusage. The kernel holds the same limit through RLIMIT_CPU in the case
 process (``case_process.cpu_rlimit``), should the harness itself get no CPU.
-The wall clock does not count the time the case process waited for a CPU
-(``api.latest_end``).
+The wall clock does not count the time the case's processes waited for a
+CPU (the longest of them, ``api.latest_end``).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class Watch:
         self.limit = ""
         """For a ``timeout``: ``cpu`` or ``wall``, the limit that ended the case."""
         self.waited = 0.0
-        """Seconds the case process was runnable but waited for a CPU, as far as seen."""
+        """Seconds one of the case's processes was runnable but waited for a CPU, at most."""
 
     def excerpt(self, index: int) -> str:
         """What the case printed on stdout (0) or stderr (1), its middle left out."""
@@ -116,8 +116,10 @@ class Watch:
             while True:
                 now = time.monotonic()
                 if exited_at is None and now >= next_poll:
-                    self.cpu = max(self.cpu, cpu_seconds(reaper.descendants(os.getpid())))
-                    self.waited = max(self.waited, waited_seconds(self.pid))
+                    processes = reaper.descendants(os.getpid())
+                    self.cpu = max(self.cpu, cpu_seconds(processes))
+                    # The longest any of them waited: a case that waits for its child counts the child's.
+                    self.waited = max([self.waited, *map(waited_seconds, processes)])
                     if self.cpu >= cpu_limit:
                         self._kill()
                         return "timeout"
