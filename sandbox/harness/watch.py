@@ -88,8 +88,8 @@ class Watch:
 
     def run(self, cpu_limit: float, deadline: float, latest: float) -> str:
         """'finished', 'timeout' (``limit`` says which) or 'overflow'. ``deadline`` is the
-        wall-clock backstop on the monotonic clock, put off by the time the case process
-        waited for a CPU, up to ``latest`` (``api.latest_end``)."""
+        wall-clock backstop on the monotonic clock, put off by the longest time one of the
+        case's processes waited for a CPU, up to ``latest`` (``api.latest_end``)."""
         outcome = self._watch(cpu_limit, deadline, latest)
         stopped_by_kernel = self.exit_status == -signal.SIGXCPU or (
             self.exit_status == -signal.SIGKILL and self.cpu >= cpu_limit  # the hard RLIMIT_CPU
