@@ -19,11 +19,15 @@ from pathlib import Path
 
 import pytest
 
+from grader import assignment as assignments
 from grader.backends import load
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend
 from grader.backends.session import JobRun, run_job, to_confirm
 from grader.backends.validate import CaseRun
+from grader.engine import grade_submission
+from grader.expected import expected_for
+from grader.intake.submissions import open_submission
 from grader.status import RunStatus
 from grader.verdicts import timeout_message
 from harness import api
@@ -251,3 +255,29 @@ def test_which_verdicts_a_second_run_must_confirm():
     assert to_confirm(mixed, busy=True) == ["f/1"]
     assert to_confirm(runs(RunStatus.TIMEOUT, RunStatus.TIMEOUT), busy=False) == ["f/0", "f/1"]
     assert to_confirm(runs(RunStatus.OK, RunStatus.SANDBOX), busy=False) == ["f/1"]
+
+
+def test_the_result_of_a_case_says_which_limit_ended_it(tmp_path):
+    assignment = assignments.load(1)
+    folder = tmp_path / "abgabe"
+    folder.mkdir()
+    (folder / "perceptron.py").write_text((assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text())
+
+    class Ended:
+        """Sandboxes whose first case ran out of CPU time and whose second waited too long."""
+
+        name = "test"
+
+        def execute(self, job: Job) -> JobRun:
+            limits = iter(["cpu", "wall"])
+            return JobRun(
+                {name: CaseRun(name, RunStatus.TIMEOUT, stage="case", limit=next(limits, "cpu")) for name in job.timeouts},
+                {},
+            )
+
+    submission = open_submission(folder, assignment.module, tmp_path / "work")
+    result = grade_submission(assignment, expected_for(assignment), Ended(), submission)
+    first, second = result.cases[:2]
+    assert (first.status, first.limit, second.limit) == ("timeout", "cpu", "wall")
+    assert first.message.startswith("Zeitlimit (CPU-Zeit") and second.message.startswith("Wanduhr-Limit")
+    assert result.to_json()["cases"][1]["limit"] == "wall"
