@@ -19,17 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignment as assignments
 from grader.backends import load
 from grader.backends.base import Job
 from grader.backends.process import ProcessBackend
 from grader.backends.session import JobRun, run_job, to_confirm
-from grader.backends.validate import CaseRun
+from grader.cases import assignment as assignments
+from grader.cases.expected import expected_for
+from grader.common.status import CaseRun, RunStatus
 from grader.engine import grade_submission
-from grader.expected import expected_for
 from grader.intake.submissions import open_submission
-from grader.status import RunStatus
-from grader.verdicts import timeout_message
+from grader.judging.verdicts import timeout_message
 from harness import api
 
 CASES = textwrap.dedent(
