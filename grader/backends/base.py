@@ -15,6 +15,7 @@ from pathlib import Path
 
 from grader.cases.source import case_code, named_strings, public_cases_source
 from grader.common.errors import EXIT_NO_SANDBOX, EXIT_SANDBOX_LOST, GraderError, if_option
+from harness.api import latest_end, wall_limit
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class Job:
     """Source of the Aufgabe's case module: sent over the channel, never a file, and
     never whole while a public case may run (see ``phases``)."""
     timeouts: dict[str, float]
-    """Case name -> wall-clock seconds, in the order the cases run."""
+    """Case name -> seconds of CPU time, in the order the cases run (the wall clock
+    stops a case only at ``wall``)."""
     resources: dict[str, bytes] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
 
@@ -62,12 +64,22 @@ class Job:
             "cases_source": self.cases_source,
             "cases": cases,
             "timeouts": {name: self.timeouts[name] for name in cases},
+            "walls": {name: self.wall(name) for name in cases},
             "resources": list(self.resources),
             "scratch": scratch,
             "wipe": wipe,
             "limits": self.harness_limits(),
             "result_cap": self.limits.result_cap,
         }
+
+    def wall(self, name: str) -> float:
+        """The wall-clock backstop of case ``name`` (``harness.api.wall_limit``)."""
+        return wall_limit(self.timeouts[name])
+
+    def latest(self, name: str) -> float:
+        """The longest case ``name`` can run on the wall clock, the time it waited for a
+        CPU left out of its backstop (``harness.api.latest_end``)."""
+        return latest_end(self.wall(name))
 
     def phases(self, cases: list[str]) -> list[tuple[list[str], str, dict[str, bytes]]]:
         """``cases`` as (names, case source, data files) per job frame: the public ones

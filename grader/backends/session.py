@@ -1,7 +1,10 @@
 """Drive one submission's harness through a backend, whatever the harness does.
 
 The harness answers a job frame with a ``ready`` frame, then one frame per case.
-The host gives each case its time limit plus a grace on its own monotonic clock.
+A case's limit is its CPU time, which the harness watches; the host waits for its
+frame until the latest end of the case's wall-clock backstop (``Job.latest``) plus a
+grace, on its own monotonic clock. A timeout that a busy machine could have caused is confirmed by a
+second run in a fresh harness before it is final (``to_confirm``).
 When a frame does not come in time, or the harness dies, the channel is closed
 (the backend kills everything) and a new harness is started for the cases that
 are left: one case that brings down its sandbox costs only that case.
@@ -25,7 +28,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from grader.backends import validate
+from grader.backends import load, validate
 from grader.backends.base import (
     Backend,
     Channel,
@@ -40,7 +43,7 @@ from harness import protocol
 STARTUP_SECONDS = 60.0
 """How long a harness may take to import numpy and matplotlib and say ready."""
 GRACE_SECONDS = 5.0
-"""Extra time on top of a case's limit before the host stops waiting."""
+"""Extra time on top of a case's latest end (``Job.latest``) before the host stops waiting."""
 
 
 @dataclass
@@ -51,32 +54,96 @@ class JobRun:
     network: str = ""
     """What the harnesses said of their network (``validate.NETWORKS``), the least cut off
     of them; "" where none said."""
+    rerun: list[str] = field(default_factory=list)
+    """Cases run a second time to confirm their timeout or sandbox failure (``to_confirm``)."""
+
+
+@dataclass
+class _Said:
+    """What the harnesses of one job said besides their cases' frames."""
+
+    versions: dict = field(default_factory=dict)
+    networks: set[str] = field(default_factory=set)
+    budget: validate.FigureBudget = field(default_factory=validate.FigureBudget)
+    """The figures the submission may still send, over all its harnesses."""
 
 
 def run_job(backend: Backend, job: Job) -> JobRun:
-    """Run every case of ``job``; every case ends with a CaseRun."""
+    """Run every case of ``job``; every case ends with a CaseRun.
+
+    A verdict that a busy machine could have caused is not final until a second run in
+    a fresh harness confirms it (``to_confirm``): what that run says stands.
+    """
+    said = _Said()
+    runs, restarts = _run_all(backend, job, list(job.timeouts), said)
+    _stop_if_lost(backend, runs)  # a sandbox service that is gone is confirmed by no second run
+    rerun: list[str] = []
+    confirm = to_confirm(runs, load.busy())
+    if confirm:
+        again, more = _second_runs(backend, job, confirm, runs, said)
+        runs.update(again)
+        restarts += more + 1
+        rerun = list(again)
+        _stop_if_lost(backend, runs)
+    # The least cut off harness counts; one that said nothing readable is not known to be cut off.
+    network = min(said.networks, key=("shared", "", "isolated", "sandbox").index, default="")
+    return JobRun({name: runs[name] for name in job.timeouts}, said.versions, restarts, network, rerun)
+
+
+def _stop_if_lost(backend: Backend, runs: dict[str, CaseRun]) -> None:
+    if any(run.status in (RunStatus.SANDBOX, RunStatus.ENDED) for run in runs.values()) and not backend.healthy():
+        raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
+
+
+def to_confirm(runs: dict[str, CaseRun], busy: bool) -> list[str]:
+    """The cases whose verdict needs a second run: every timeout on a busy machine,
+    every timeout where all cases timed out, and every sandbox failure.
+
+    A timeout of the CPU limit is the case's own doing on an idle machine; on a busy one
+    even CPU time grows (shared caches), and a wall-clock timeout may be the machine's.
+    A sandbox that failed under load may start the second time.
+    """
+    timeouts = [name for name, run in runs.items() if run.status == RunStatus.TIMEOUT]
+    everything = len(timeouts) == len(runs)
+    return [
+        name for name, run in runs.items()
+        if run.status == RunStatus.SANDBOX or (name in timeouts and (busy or everything))
+    ]
+
+
+def _second_runs(
+    backend: Backend, job: Job, names: list[str], first: dict[str, CaseRun], said: _Said
+) -> tuple[dict[str, CaseRun], int]:
+    """The second runs of ``names``: (runs, restarts). Where each of them timed out in the
+    import of the module, which is the same code for every case, the first one's second run
+    speaks for all, unless it gets past the import: then every one runs again."""
+    at_import = all(first[name].status == RunStatus.TIMEOUT and first[name].stage == "import" for name in names)
+    if not at_import or len(names) == 1:
+        return _run_all(backend, job, names, said)
+    probe, restarts = _run_all(backend, job, names[:1], said)
+    if probe[names[0]].status == RunStatus.TIMEOUT and probe[names[0]].stage == "import":
+        return probe, restarts
+    rest, more = _run_all(backend, job, names[1:], said)
+    return probe | rest, restarts + more + 1
+
+
+def _run_all(backend: Backend, job: Job, cases: list[str], said: _Said) -> tuple[dict[str, CaseRun], int]:
+    """Run ``cases``, a new harness for those left after one ends early: (runs, restarts)."""
     runs: dict[str, CaseRun] = {}
-    versions: dict = {}
-    networks: set[str] = set()
     restarts = -1
-    budget = validate.FigureBudget()
-    while len(runs) < len(job.timeouts):
+    while len(runs) < len(cases):
         restarts += 1
-        remaining = [name for name in job.timeouts if name not in runs]
+        remaining = [name for name in cases if name not in runs]
         before = len(runs)
-        talk = _one_harness(backend, job, remaining, runs, budget)
+        talk = _one_harness(backend, job, remaining, runs, said.budget)
         if talk is not None:
-            versions = talk.versions or versions
-            networks |= talk.networks
+            said.versions = talk.versions or said.versions
+            said.networks |= talk.networks
         if len(runs) == before:
             # Not even one case came back: the sandbox itself cannot run.
             for name in remaining:
                 runs[name] = CaseRun(name, RunStatus.SANDBOX, message="Die Sandbox ließ sich nicht starten.")
-    if any(run.status in (RunStatus.SANDBOX, RunStatus.ENDED) for run in runs.values()) and not backend.healthy():
-        raise SandboxLost("Die Sandbox ist während der Bewertung ausgefallen.")
-    # The least cut off harness counts; one that said nothing readable is not known to be cut off.
-    network = min(networks, key=("shared", "", "isolated", "sandbox").index, default="")
-    return JobRun({name: runs[name] for name in job.timeouts}, versions, restarts, network)
+    return runs, restarts
 
 
 def _one_harness(
@@ -99,7 +166,7 @@ def _one_harness(
         finished = True
     except ChannelTimeout:
         if talk.current is not None:
-            runs[talk.current] = CaseRun(talk.current, RunStatus.TIMEOUT, seconds=job.timeouts[talk.current])
+            runs[talk.current] = CaseRun(talk.current, RunStatus.TIMEOUT, seconds=job.latest(talk.current), limit="wall")
     except (EOFError, protocol.ProtocolError, OSError) as exc:
         info = channel.close()
         if talk.current is not None:
@@ -134,6 +201,7 @@ class _Talk:
             frame = dict(
                 self.header, cases=names, cases_source=source, more=more, resources=list(resources),
                 timeouts={name: self.job.timeouts[name] for name in names},
+                walls={name: self.job.wall(name) for name in names},
             )
             self.channel.send(protocol.encode(frame, list(resources.values())), last=not more)
             ready, _ = self.frame(STARTUP_SECONDS)
@@ -142,7 +210,7 @@ class _Talk:
                 self.networks.add(validate.network(ready.get("network")))
             for name in names:
                 self.current = name
-                frame, blobs = self.frame(self.job.timeouts[name] + GRACE_SECONDS)
+                frame, blobs = self.frame(self.job.latest(name) + GRACE_SECONDS)
                 if frame.get("type") == "done":
                     self.current = None
                     return

@@ -35,6 +35,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 HARNESS_STATUSES = {"timeout", "overflow", "oom", "pids", "no-result"}
 """What a harness says of a case it did not finish (``RunStatus``); "finished" carries a result."""
+LIMITS = ("cpu", "wall")
+"""Which limit ended a ``timeout``: the case's CPU time, or the wall-clock backstop."""
 RESULT_STATUSES = {RunStatus.OK, RunStatus.EXCEPTION, RunStatus.NOT_PLAIN}
 """What a finished case's result says."""
 NETWORKS = {"isolated", "shared", "sandbox"}
@@ -55,6 +57,8 @@ def case_run(name: str, frame: dict, blobs: list[bytes]) -> CaseRun:
         stdout=text(frame.get("stdout")),
         stderr=text(frame.get("stderr")),
         seconds=_number(frame.get("seconds")),
+        cpu_seconds=_number(frame.get("cpu_seconds")),
+        limit=frame["limit"] if frame.get("limit") in LIMITS and status == "timeout" else "",
         exit_code=frame.get("exit") if type(frame.get("exit")) is int else None,
         figures_dropped=_count(frame.get("figures_dropped")),
         stage=text(frame.get("stage"))[:20],

@@ -28,6 +28,9 @@ class CaseResult:
     """German, for the student; never an expected value of a hidden case."""
     about: str = ""
     seconds: float = 0.0
+    limit: str = ""
+    """For a ``timeout``: which limit ended the case, ``cpu`` (its CPU time, the case's
+    limit) or ``wall`` (the wall-clock backstop); "" otherwise and in older results."""
     stdout: str = ""
     stderr: str = ""
     traceback: str = ""

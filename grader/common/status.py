@@ -67,6 +67,12 @@ class CaseRun:
     stdout: str = ""
     stderr: str = ""
     seconds: float = 0.0
+    """Wall-clock seconds the case took."""
+    cpu_seconds: float = 0.0
+    """CPU seconds the case's processes used (what its limit counts); 0 where unknown."""
+    limit: str = ""
+    """For a ``timeout``: the limit that ended it, ``cpu`` (its CPU time) or ``wall`` (the
+    wall-clock backstop, ``harness.api.wall_limit``); "" otherwise."""
     exit_code: int | None = None
     message: str = ""
     """For ``exception``: the exception text; for ``invalid``/``sandbox``: what went wrong."""

@@ -236,6 +236,7 @@ def grade_submission(
             message=message,
             about=case.about,
             seconds=run.seconds,
+            limit=run.limit if status == CaseStatus.TIMEOUT else "",
             release=case.release,
         )
         if disclosure.keeps_details(case):

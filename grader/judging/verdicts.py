@@ -18,7 +18,7 @@ from grader.common import german
 from grader.common.status import CaseRun, CaseStatus, RunStatus
 from grader.judging import disclosure
 from grader.judging.compare import judge
-from harness.api import Case
+from harness.api import Case, wall_limit
 from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 
@@ -49,10 +49,7 @@ def verdict(
     if run.status == RunStatus.EXCEPTION:
         return CaseStatus.ERROR, exception_message(run, module, assignment, reveal=disclosure.quotes_the_code(case))
     if run.status == RunStatus.TIMEOUT:
-        return CaseStatus.TIMEOUT, (
-            f"Zeitlimit von {case.timeout:g} s überschritten und abgebrochen "
-            "(Endlosschleife, blockierender Aufruf wie input() oder plt.show(), oder zu langsam?)."
-        )
+        return CaseStatus.TIMEOUT, timeout_message(case, run)
     if run.status == RunStatus.OVERFLOW:
         return CaseStatus.ERROR, (
             f"Das Ergebnis des Falls (Arrays und Abbildungen) war größer als "
@@ -78,6 +75,25 @@ def verdict(
         detail = f": {run.message}" if run.message and disclosure.quotes_the_code(case) else "."
         return CaseStatus.ERROR, f"Die Ausgabe des Falls ist ungültig und wurde verworfen{detail}"
     return CaseStatus.ERROR, run.message or "Die Sandbox ist ausgefallen."
+
+
+def timeout_message(case: Case, run: CaseRun) -> str:
+    """Which limit ended the case: its CPU time, or the wall clock while it waited."""
+    if run.limit == "wall":
+        return (
+            f"Wanduhr-Limit von {wall_limit(case.timeout):g} s überschritten und abgebrochen, ohne dass "
+            f"das Zeitlimit von {case.timeout:g} s CPU-Zeit verbraucht war: der Code wartete "
+            "(blockierender Aufruf wie input(), time.sleep() oder plt.show()?)."
+        )
+    if run.limit == "cpu":
+        return (
+            f"Zeitlimit (CPU-Zeit {case.timeout:g} s) überschritten und abgebrochen "
+            "(Endlosschleife oder zu langsam?)."
+        )
+    return (  # which limit is not known (a worker that did not say)
+        f"Zeitlimit von {case.timeout:g} s CPU-Zeit bzw. {wall_limit(case.timeout):g} s Wanduhr überschritten "
+        "und abgebrochen (Endlosschleife, blockierender Aufruf wie input(), oder zu langsam?)."
+    )
 
 
 def dropped_figures(run: CaseRun) -> str:

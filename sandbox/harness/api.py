@@ -35,6 +35,30 @@ __all__ = [
 ]
 
 VISIBILITIES = ("public", "hidden")
+WALL_FACTOR = 3.0
+WALL_SLACK = 2.0
+"""A case may take ``WALL_FACTOR`` times its CPU limit plus ``WALL_SLACK`` seconds on the
+wall clock. Its limit counts its own CPU time (as DOMjudge and isolate do), which a busy
+machine does not change; the wall clock is only a backstop against code that waits
+(``time.sleep``, a lock, a pipe) and must leave room for a machine whose cores are shared
+three ways and more (a timeout there is confirmed by a second run, see
+``grader.backends.session``)."""
+
+
+def wall_limit(cpu_seconds: float) -> float:
+    """The wall-clock backstop of a case whose CPU limit is ``cpu_seconds``."""
+    return WALL_FACTOR * cpu_seconds + WALL_SLACK
+
+
+def latest_end(wall_seconds: float) -> float:
+    """The longest a case with the backstop ``wall_seconds`` can run on the wall clock.
+
+    The time the case process waited for a CPU (it was runnable; the machine was busy)
+    does not count against its backstop, up to twice the backstop: on a machine whose
+    cores are shared many ways, a case that computes most of its limit still ends at
+    its CPU limit, not at the wall clock.
+    """
+    return 3 * wall_seconds
 
 
 @dataclass(frozen=True)
@@ -49,7 +73,8 @@ class Case:
     """``public``: inputs, expected and got values appear in the report and the
     student kit; ``hidden``: only verdict and points."""
     timeout: float
-    """Wall-clock seconds, enforced from outside the case's process."""
+    """Seconds of CPU time the case's processes may use (enforced from outside them);
+    the wall clock stops it only at the backstop ``wall_limit(timeout)``."""
     check: Any
     """A declaration from ``harness.checks`` (or a ``Fields`` of them)."""
     about: str = ""

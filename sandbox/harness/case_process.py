@@ -9,6 +9,7 @@ The parent (``harness.runner``) watches it from outside.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import resource
 import signal
@@ -31,8 +32,9 @@ frame: a case that then runs out of time ran out in its own code, not in the
 import (a frame itself starts with ``protocol.MAGIC``)."""
 
 
-def child(job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
-    """Runs in the forked child: import the student's module, run the case, report."""
+def child(job, case, scratch: Path, fds: list[int], cpu: float) -> None:  # pragma: no cover
+    """Runs in the forked child: import the student's module, run the case in ``cpu``
+    seconds of CPU time, report."""
     stdout_fd, stderr_fd, result_fd = fds
     for sig in (*PARENT_IGNORES, signal.SIGPIPE, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
@@ -46,6 +48,7 @@ def child(job, case, scratch: Path, fds: list[int]) -> None:  # pragma: no cover
     os.closerange(3, result_fd)
     os.closerange(result_fd + 1, os.sysconf("SC_OPEN_MAX"))
     apply_limits(job.limits)
+    resource.setrlimit(resource.RLIMIT_CPU, cpu_rlimit(cpu))
     os.chdir(scratch)
     os.environ.update(HOME=str(scratch), TMPDIR=str(scratch))
     sys.dont_write_bytecode = True
@@ -129,7 +132,6 @@ def apply_limits(limits: dict) -> None:  # pragma: no cover
         "fsize": resource.RLIMIT_FSIZE,
         "nofile": resource.RLIMIT_NOFILE,
         "nproc": resource.RLIMIT_NPROC,
-        "cpu": resource.RLIMIT_CPU,
     }
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for key, which in pairs.items():
@@ -138,3 +140,12 @@ def apply_limits(limits: dict) -> None:  # pragma: no cover
     if limits.get("memory"):
         room = reaper.virtual_size() + limits["memory"]
         resource.setrlimit(resource.RLIMIT_AS, (room, room))
+
+
+def cpu_rlimit(cpu: float) -> tuple[int, int]:
+    """RLIMIT_CPU (soft, hard) of a case process with ``cpu`` seconds: the kernel's
+    own stop (SIGXCPU, then SIGKILL a second later, should the case catch it) for
+    when the harness gets no CPU to watch; a second after the harness's own stop at
+    ``cpu``, which also counts the case's other processes."""
+    soft = math.ceil(cpu) + 1
+    return soft, soft + 1

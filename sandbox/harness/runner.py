@@ -3,7 +3,8 @@
 The parent imports numpy and matplotlib once, then for every case forks a
 child that imports the student's module anew, calls the case function and
 writes its plain result into a pipe. The parent never runs student code. It
-watches each child from outside: a wall-clock deadline on a monotonic clock,
+watches each child from outside (``harness.watch``): the CPU time of the
+case's processes, a wall-clock backstop on a monotonic clock,
 caps on what the child returns (what it prints is read to the end and kept in
 part), and afterwards SIGKILL of every process the case left behind (the
 parent is a child subreaper, so orphans come back to it) and an empty scratch
@@ -19,20 +20,16 @@ from __future__ import annotations
 
 import gc
 import os
-import selectors
 import signal
 import sys
 import time
 from pathlib import Path
 
 from . import figures, plain, protocol, reaper
-from .api import collect
+from .api import collect, latest_end, wall_limit
 from .case_process import IMPORTED, PARENT_IGNORES, child
+from .watch import Watch
 
-STREAM_KEEP = 16 * 1024
-"""Bytes of the beginning of stdout/stderr kept for the report."""
-STREAM_TAIL = 4 * 1024
-"""Bytes of the end kept besides; what lies between is left out and counted."""
 png_bytes_left = figures.MAX_SUBMISSION_PNG_BYTES
 """What this harness (one submission's) may still send of figures."""
 
@@ -46,6 +43,9 @@ class Job:
         self.cases_source = header["cases_source"]
         self.case_names = header["cases"]
         self.timeouts = header["timeouts"]
+        """Case name -> CPU seconds."""
+        self.walls = header.get("walls") or {name: wall_limit(t) for name, t in self.timeouts.items()}
+        """Case name -> wall-clock seconds, the backstop."""
         self.resources = dict(zip(header["resources"], blobs, strict=True))
         self.scratch = Path(header["scratch"])
         self.wipe = [Path(p) for p in header.get("wipe", [])]
@@ -103,7 +103,7 @@ def run_phase(job: Job, channel_out, network: str) -> bool:
         {"type": "ready", "versions": versions(), "network": network},
     )
     for name in job.case_names:
-        report, blobs = run_case(job, cases[name], job.timeouts[name])
+        report, blobs = run_case(job, cases[name], job.timeouts[name], job.walls[name])
         # Cleaned before the frame goes out, so that a failure here is never
         # blamed on the next case: what cannot be removed would be seen by it,
         # so this harness takes no more and the host starts a fresh one.
@@ -187,8 +187,9 @@ def clean_up(job: Job) -> None:
         reaper.remove_ipc()
 
 
-def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
-    """Fork a child for one case and watch it; returns (report, blobs)."""
+def run_case(job: Job, case, cpu: float, wall: float) -> tuple[dict, list[bytes]]:
+    """Fork a child for one case and watch it, ``cpu`` seconds of CPU time and ``wall``
+    seconds on the clock; returns (report, blobs)."""
     scratch = job.scratch / f"case-{os.urandom(4).hex()}"
     scratch.mkdir(mode=0o700)
     pipes = [os.pipe() for _ in range(3)]  # stdout, stderr, result
@@ -201,16 +202,17 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
             os.setsid()
             for read_end, _ in pipes:
                 os.close(read_end)
-            child(job, case, scratch, [w for _, w in pipes])
+            child(job, case, scratch, [w for _, w in pipes], cpu)
         finally:
             os._exit(70)
     for _, write_end in pipes:
         os.close(write_end)
     watch = Watch(pid, [r for r, _ in pipes], job.result_cap)
-    outcome = watch.run(start + timeout)
+    outcome = watch.run(cpu, start + wall, start + latest_end(wall))
     seconds = time.monotonic() - start
     report = {
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(watch.cpu, 3),
         "stdout": watch.excerpt(0),
         "stderr": watch.excerpt(1),
         "stdout_bytes": watch.totals[0],
@@ -228,6 +230,8 @@ def run_case(job: Job, case, timeout: float) -> tuple[dict, list[bytes]]:
     imported = produced.startswith(IMPORTED)
     if outcome != "finished":
         # Where the time (or memory) ran out: "import" makes one message of every case's.
+        if outcome == "timeout":
+            report["limit"] = watch.limit
         return dict(report, status=outcome, stage="case" if imported else "import"), []
     try:
         result, blobs = protocol.read(_bytes_reader(produced[len(IMPORTED):] if imported else produced))
@@ -277,122 +281,3 @@ def _bytes_reader(data: bytes):
         return chunk
 
     return read_exactly
-
-
-class Watch:
-    """Read a child's three pipes until it ends, a deadline passes or its result is
-    over the cap. Printing is no fault: stdout and stderr are read to the end,
-    their beginning and end kept."""
-
-    def __init__(self, pid: int, fds: list[int], result_cap: int):
-        self.pid = pid
-        self.fds = fds
-        self.result_cap = result_cap
-        self.buffers = [bytearray(), bytearray(), bytearray()]
-        self.tails = [bytearray(), bytearray()]
-        self.totals = [0, 0, 0]
-        self.exit_status: int | None = None
-
-    def excerpt(self, index: int) -> str:
-        """What the case printed on stdout (0) or stderr (1), its middle left out."""
-        head, tail = bytes(self.buffers[index]), bytes(self.tails[index])
-        omitted = self.totals[index] - len(head) - len(tail)
-        if omitted <= 0:
-            return (head + tail).decode("utf-8", "replace")
-        return (
-            head.decode("utf-8", "replace")
-            + f"\n… {omitted} Bytes Ausgabe ausgelassen …\n"
-            + tail.decode("utf-8", "replace")
-        )
-
-    def run(self, deadline: float) -> str:
-        """'finished', 'timeout' or 'overflow'."""
-        selector = selectors.DefaultSelector()
-        for index, fd in enumerate(self.fds):
-            os.set_blocking(fd, False)
-            selector.register(fd, selectors.EVENT_READ, index)
-        open_fds = len(self.fds)
-        # A pidfd wakes us the moment the child ends; without one, poll.
-        pidfd = _pidfd(self.pid)
-        if pidfd is not None:
-            selector.register(pidfd, selectors.EVENT_READ, "exit")
-        exited_at = None
-        try:
-            while True:
-                now = time.monotonic()
-                if now >= deadline:
-                    self._kill()
-                    return "timeout"
-                if exited_at is not None and (open_fds == 0 or now - exited_at > 1.0):
-                    return "finished"
-                wait = deadline - now
-                if pidfd is None or exited_at is not None:
-                    wait = min(wait, 0.05)
-                for key, _ in selector.select(wait):
-                    if key.data == "exit":
-                        selector.unregister(pidfd)
-                        continue
-                    index = key.data
-                    chunk = self._read(key.fd)
-                    if chunk is None:
-                        continue
-                    if not chunk:
-                        selector.unregister(key.fd)
-                        open_fds -= 1
-                        continue
-                    self.totals[index] += len(chunk)
-                    if index == 2 and self.totals[2] > self.result_cap:
-                        self._kill()
-                        return "overflow"
-                    self._keep(index, chunk)
-                if exited_at is None and self._reaped():
-                    exited_at = time.monotonic()
-                    # Leftover processes of the case must not keep the pipes open.
-                    reaper.kill_descendants()
-        finally:
-            selector.close()
-            for fd in self.fds:
-                os.close(fd)
-            if pidfd is not None:
-                os.close(pidfd)
-            if self.exit_status is None:
-                self._kill()
-
-    def _keep(self, index: int, chunk: bytes) -> None:
-        buffer = self.buffers[index]
-        room = (self.result_cap if index == 2 else STREAM_KEEP) - len(buffer)
-        buffer += chunk[:room]
-        if index < 2 and len(chunk) > room:
-            self.tails[index] = (self.tails[index] + chunk[max(room, 0):])[-STREAM_TAIL:]
-
-    @staticmethod
-    def _read(fd: int) -> bytes | None:
-        """A chunk, b"" at end of file, None when nothing is there yet."""
-        try:
-            return os.read(fd, 1 << 16)
-        except BlockingIOError:
-            return None
-
-    def _reaped(self) -> bool:
-        pid, status = os.waitpid(self.pid, os.WNOHANG)
-        if pid == 0:
-            return False
-        self.exit_status = os.waitstatus_to_exitcode(status)
-        return True
-
-    def _kill(self) -> None:
-        reaper.kill_group(self.pid)
-        reaper.kill_descendants()
-        if self.exit_status is None:
-            try:
-                _, status = os.waitpid(self.pid, 0)
-                self.exit_status = os.waitstatus_to_exitcode(status)
-            except ChildProcessError:
-                pass
-
-
-def _pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return None
