@@ -75,7 +75,9 @@ class Cluster:
             return JobRun({name: CaseRun(name, RunStatus.REFUSED, message=message) for name in job.timeouts}, {})
         # The worker's sandbox enforces each case's limit; this bounds the whole task from here,
         # so that a worker that hangs without dying costs this submission, not the run.
-        seconds = (RETRIES + 1) * (STARTUP_SECONDS + sum(t + GRACE_SECONDS for t in job.timeouts.values())) + 60
+        # Each case to its wall-clock backstop, and once more where a timeout is confirmed (``session``).
+        one_run = STARTUP_SECONDS + sum(job.latest(name) + GRACE_SECONDS for name in job.timeouts)
+        seconds = (RETRIES + 1) * 2 * one_run + 60
         sent = 0
         while True:
             sent += 1

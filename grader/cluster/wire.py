@@ -100,6 +100,8 @@ def _frame(run: CaseRun) -> bytes:
         "message": run.message,
         "figures_dropped": run.figures_dropped,
         "stage": run.stage,
+        "cpu_seconds": run.cpu_seconds,
+        "limit": run.limit,
     }
     blobs: list[bytes] = []
     if run.status in RESULT_STATUSES:

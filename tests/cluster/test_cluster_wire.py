@@ -91,9 +91,15 @@ def test_a_file_name_that_is_not_utf8_is_a_german_verdict_not_a_crash(tmp_path):
 def test_where_a_case_ran_out_of_time_comes_back_from_a_worker():
     from grader.common.status import CaseRun, RunStatus
 
-    runs = {name: CaseRun(name, RunStatus.TIMEOUT, seconds=1.0, stage="import") for name in JOB.timeouts}
+    limits = dict(zip(JOB.timeouts, ["cpu", "wall", "cpu"], strict=True))
+    runs = {
+        name: CaseRun(name, RunStatus.TIMEOUT, seconds=1.0, stage="import", cpu_seconds=0.75, limit=limits[name])
+        for name in JOB.timeouts
+    }
     back = decode_run(encode_run(JobRun(runs, {}), "docker"), JOB)
     assert [(r.status, r.stage) for r in back.cases.values()] == [("timeout", "import")] * 3
+    # Which limit ended it reaches the host as from a local sandbox: the message names it.
+    assert [(r.limit, r.cpu_seconds) for r in back.cases.values()] == [(limits[n], 0.75) for n in JOB.timeouts]
 
 
 def test_a_name_the_worker_would_not_unpack_is_a_german_verdict_before_it_is_sent(tmp_path):

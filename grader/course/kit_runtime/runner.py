@@ -32,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 KIT = json.loads((HERE / "kit.json").read_text(encoding="utf-8"))
 SLOWER = 3
 """Your machine may be slower than the grader's: the kit allows this many times the time limit."""
+WALL_FACTOR, WALL_SLACK = 3.0, 2.0
+"""The wall-clock backstop, as the sandbox's (``harness.api.wall_limit``)."""
 
 
 class TimeLimit(Exception):
@@ -131,14 +133,19 @@ def run(name: str, scratch: Path) -> tuple[object, list[dict]]:
     case = next(c for c in collect(case_module) if c.name == name)
     resources = {p.name: p.read_bytes() for p in (HERE / "data").glob("*") if p.is_file()}
     plt.close("all")
-    alarm = hasattr(signal, "SIGALRM")  # not on Windows: there the case runs without a limit
+    alarm = hasattr(signal, "SIGPROF")  # not on Windows: there the case runs without a limit
     if alarm:
+        # As in the sandbox: the limit counts this process's CPU time (ITIMER_PROF), the wall
+        # clock is only a backstop against a case that waits (input(), plt.show()).
+        signal.signal(signal.SIGPROF, _on_alarm)
         signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, case.timeout * SLOWER)
+        signal.setitimer(signal.ITIMER_PROF, case.timeout * SLOWER)
+        signal.setitimer(signal.ITIMER_REAL, WALL_FACTOR * case.timeout * SLOWER + WALL_SLACK)
     try:
         value = case.func(_import_submission(), Context(scratch, resources))
     finally:
         if alarm:
+            signal.setitimer(signal.ITIMER_PROF, 0)
             signal.setitimer(signal.ITIMER_REAL, 0)
     captured = figures.capture(extra=[value])
     plt.close("all")
@@ -160,7 +167,7 @@ def check(name: str, scratch: Path) -> Judgement:
         got, drawn = run(name, scratch)
     except TimeLimit:
         return Judgement(False, (
-            f"Zeitlimit von {case.timeout:g} s (hier {case.timeout * SLOWER:g} s) überschritten "
+            f"Zeitlimit von {case.timeout:g} s CPU-Zeit (hier {case.timeout * SLOWER:g} s) überschritten "
             "(Endlosschleife, blockierender Aufruf wie input() oder plt.show(), oder zu langsam?)."
         ))
     except plain.NotPlain as exc:
