@@ -53,7 +53,7 @@ class Mistake:
     hint: str
     concept: str
     folder: Path
-    """The submission that makes this mistake (the reference with ``changes``)."""
+    """The submission that makes this mistake: the reference with ``changes``, written into the cache."""
     changes: tuple[Change, ...] = ()
     loses: frozenset[str] = field(default_factory=frozenset)
     """The cases that grading this mistake loses."""
@@ -88,7 +88,10 @@ def apply(reference: str, changes: tuple[Change, ...], name: str) -> str:
         found = source.count(change.before)
         if found != 1:
             where = "nicht" if found == 0 else f"{found}-mal statt einmal"
-            raise MistakeBroken(f"{name}: das „before“ einer Änderung steht {where} in der Referenz:\n{change.before}")
+            raise MistakeBroken(
+                f"{name}: das „before“ einer Änderung steht {where} in der Referenz (mit den Änderungen davor):\n"
+                f"{change.before}"
+            )
         source = source.replace(change.before, change.after, 1)
     return source
 
