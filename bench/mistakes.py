@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from grader.backends.process import ProcessBackend
 from grader.cases.assignment import available, load
 from grader.cases.expected import expected_for
+from grader.cases.mistakes import catalogue
 from grader.course import mutants
 from grader.engine import Local, grade_submission
 from grader.intake.submissions import Submission
@@ -51,7 +52,7 @@ def diagnosis_share(number: int) -> tuple[int, float, float, float]:
 
     diagnosis.diagnose = timed
     backend = ProcessBackend()
-    entries = diagnosis.catalogue(assignment)
+    entries = catalogue(assignment)
     try:
         started = time.monotonic()
         for mistake in entries:

@@ -1,9 +1,7 @@
 """Name the mistake: a failed case whose output is what a typical mistake gives.
 
-Each Aufgabe keeps a catalogue of typical mistakes in
-``assignments/aufgabeN/mistakes/<id>/``: a full submission that makes the
-mistake, and ``mistake.toml`` with a German ``title``, a ``hint`` (what to
-look at, not the fix) and the lecture ``concept`` it touches. Every mistake
+Each Aufgabe keeps a catalogue of typical mistakes (``grader.cases.mistakes``):
+the reference with one change each, with a German title and hint. Every mistake
 is graded once per assignment version on the host, in the same sandbox as
 the reference (``grader.cases.expected``); the outputs of the cases it fails are
 cached beside the expected values. A student's failed case whose output
@@ -16,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,33 +22,13 @@ import numpy as np
 
 from grader.cases.assignment import Assignment
 from grader.cases.expected import Expected, cache_dir, expected_for, load, run_on_host, store
+from grader.cases.mistakes import Mistake, catalogue
 from grader.common.results import CaseResult
 from grader.common.status import CaseRun, CaseStatus, RunStatus
 from grader.judging import disclosure
 from grader.judging.compare import judge
 from grader.judging.verdicts import verdict
 from harness.checks import Trajectory
-
-
-@dataclass(frozen=True)
-class Mistake:
-    id: str
-    title: str
-    hint: str
-    concept: str
-    folder: Path
-    """The submission that makes this mistake."""
-
-
-def catalogue(assignment: Assignment) -> list[Mistake]:
-    """The typical mistakes of ``assignment``, sorted by id (an empty list without a catalogue)."""
-    root = assignment.folder / "mistakes"
-    mistakes = []
-    for folder in sorted(root.iterdir()) if root.is_dir() else []:
-        if (folder / "mistake.toml").is_file():
-            spec = tomllib.loads((folder / "mistake.toml").read_text(encoding="utf-8"))
-            mistakes.append(Mistake(folder.name, spec["title"], spec["hint"], spec["concept"], folder))
-    return mistakes
 
 
 @dataclass

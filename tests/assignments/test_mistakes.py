@@ -9,19 +9,13 @@ import pytest
 
 from grader.cases.assignment import available, load
 from grader.cases.expected import Expected, expected_for
+from grader.cases.mistakes import Mistake, catalogue
 from grader.common import results
 from grader.common.results import CaseResult
 from grader.common.status import CaseRun
 from grader.engine.batch import grade_path, run
 from grader.judging.compare import judge
-from grader.judging.diagnosis import (
-    Catalogue,
-    Mistake,
-    catalogue,
-    catalogue_for,
-    diagnose,
-    matches,
-)
+from grader.judging.diagnosis import Catalogue, catalogue_for, diagnose, matches
 
 PROJECT = Path(__file__).resolve().parents[2]
 # The lecture lies in shared/ beside the project (not part of it).
@@ -115,8 +109,9 @@ def test_a_correct_submission_is_never_diagnosed():
 
 def test_results_reports_and_index_name_the_mistake(tmp_path):
     submissions = tmp_path / "submissions"
+    mistakes = {m.id: m for m in catalogue(load(1))}
     for student, source in (("anna", "update-sign"), ("ben", "update-sign"), ("cem", "threshold-ge")):
-        shutil.copytree(PROJECT / "assignments" / "aufgabe1" / "mistakes" / source, submissions / student)
+        shutil.copytree(mistakes[source].folder, submissions / student)
     shutil.copytree(PROJECT / "reference" / "aufgabe1", submissions / "dora")
     outcome = run(aufgabe=1, submissions=submissions, out=tmp_path / "out", sandbox="process", jobs=1, log=lambda _: None)
     stored = {s["id"]: s for s in json.loads((tmp_path / "out" / "results.json").read_text())["submissions"]}

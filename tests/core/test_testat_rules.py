@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from grader.cases import assignment as assignments
+from grader.cases.mistakes import catalogue
 from grader.common.results import CaseResult
 from grader.common.status import CaseStatus
 from grader.course.overview import overview
@@ -18,7 +19,7 @@ from grader.judging.causes import shared_causes
 
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 # Output 1 at phi == 0: one mistake that makes most train cases fail too.
-THRESHOLD_GE = (Path(__file__).parents[2] / "assignments" / "aufgabe1" / "mistakes" / "threshold-ge" / "perceptron.py").read_text()
+THRESHOLD_GE = next(m for m in catalogue(assignments.load(1)) if m.id == "threshold-ge").folder.joinpath("perceptron.py").read_text()
 
 # Ignores max_epochs: trains until an epoch is error-free, under a guard of its own so
 # that the loop ends at all. Right everywhere but on non-separable data.
