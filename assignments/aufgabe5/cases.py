@@ -93,6 +93,18 @@ def simulate_first(m, ctx):
 
 
 @case(
+    "simulate/start-value",
+    points=1,
+    visibility="public",
+    timeout=10,
+    check=Close(),
+    about="Die ersten 10 Schritte von einem anderen Startwert o0 aus: Zeile 0 ist o0, die Schritte gehen von dort aus.",
+)
+def simulate_start_value(m, ctx):
+    return m.simulate(10, o0=np.array([0.3, -0.2]))
+
+
+@case(
     "simulate/attractor",
     points=3,
     visibility="public",
