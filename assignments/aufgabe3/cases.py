@@ -15,8 +15,9 @@ from harness.api import Close, Property, case
 
 MNIST_TRAIN = "rbm_train.npz"
 MNIST_HELDOUT = "heldout.npz"
-# Summation order and ways of writing the sigmoid differ by ~1e-15, the mistakes in the tests by > 1e-3.
-EXACT = Close(rtol=1e-6, atol=1e-9)
+# Summation order and ways of writing the sigmoid differ by ~1e-15, float32 arithmetic by ~1e-6
+# (grader.float32 measures it), the mistakes in the tests by > 1e-3.
+EXACT = Close(rtol=1e-4, atol=1e-6)
 # Calibrated in the README ("Festlegungen"): the reference reaches about 0.025 and 97 %.
 RECOGNISABLE = Property("recognisable", max_mse=0.032, min_share=0.85)
 

@@ -131,6 +131,7 @@ AUFGABE3 = Losses(
     others={
         "reference": (PROJECT / "reference" / "aufgabe3", set()),
         "example-correct-loops": (EXAMPLES / "aufgabe3" / "mueller_anna", set()),
+        **{f"variant-{p.name}": (p, set()) for p in sorted((HERE / "aufgabe3" / "variants").iterdir()) if p.is_dir()},
         "example-sign-flipped": (EXAMPLES / "aufgabe3" / "schmidt_jonas", AUFGABE3_MISTAKES["sign-flipped"]),
         "example-sum-not-mean-zip": (EXAMPLES / "aufgabe3" / "weber_lena.zip", AUFGABE3_MISTAKES["sum-not-mean"]),
         "example-k-ignored-global-shuffle": (
