@@ -113,7 +113,7 @@ def simulate_start_value(m, ctx):
     visibility="public",
     timeout=20,
     check=ATTRACTOR,
-    about="1000 Schritte von (0, 0) aus: 50 Schritte genau, danach der Attraktor als Punktwolke.",
+    about="1000 Schritte von (0, 0) aus: 25 Schritte genau, danach der Attraktor als Punktwolke.",
 )
 def simulate_attractor(m, ctx):
     return m.simulate(1000)
