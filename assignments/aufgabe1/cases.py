@@ -109,7 +109,7 @@ def train_nand(m, ctx):
     return _trained(m, LOGIC_X, np.array([1, 1, 1, 0]), np.array([0.25, -0.5, 0.125]))
 
 
-@case("train/and-from-w0", points=1, visibility="hidden", timeout=10, check=WEIGHTS,
+@case("train/and-from-w0", points=1, visibility="public", timeout=10, check=WEIGHTS,
       about="AND lernen von gegebenen Startgewichten aus.")
 def train_and_from_w0(m, ctx):
     return _trained(m, LOGIC_X, np.array([0, 0, 0, 1]), np.array([0.25, -0.5, 0.125]))
@@ -133,13 +133,13 @@ def train_already_solved(m, ctx):
     return _trained(m, LOGIC_X, np.array([0, 1, 1, 1]), np.array([1.0, 1.0, -0.5]))
 
 
-@case("train/converges-in-last-epoch", points=1, visibility="hidden", timeout=10, check=WEIGHTS,
+@case("train/converges-in-last-epoch", points=1, visibility="public", timeout=10, check=WEIGHTS,
       about="AND braucht genau max_epochs Epochen: die letzte erlaubte Epoche zählt noch.")
 def train_converges_in_last_epoch(m, ctx):
     return _trained(m, LOGIC_X, np.array([0, 0, 0, 1]), np.zeros(3), max_epochs=6)
 
 
-@case("train/max-epochs-too-small", points=1, visibility="hidden", timeout=10, check=WEIGHTS,
+@case("train/max-epochs-too-small", points=1, visibility="public", timeout=10, check=WEIGHTS,
       about="AND mit einer Epoche zu wenig: epochs ist 0, w der Stand nach max_epochs Epochen.")
 def train_max_epochs_too_small(m, ctx):
     return _trained(m, LOGIC_X, np.array([0, 0, 0, 1]), np.zeros(3), max_epochs=4)
@@ -165,7 +165,7 @@ def train_w0_unchanged(m, ctx):
 # --- Cases added for the mutation tests (issue 18, `grader mutants`): each one catches
 # --- mutants of the reference that every case above let pass.
 
-@case("train/default-max-epochs", points=1, visibility="hidden", timeout=10, check=WEIGHTS,
+@case("train/default-max-epochs", points=1, visibility="public", timeout=10, check=WEIGHTS,
       about="Ohne max_epochs, nicht linear trennbar: nach den vorgegebenen 100 Epochen ist epochs 0, w der Stand danach.")
 def train_default_max_epochs(m, ctx):
     rng = np.random.default_rng(107)

@@ -138,7 +138,7 @@ def irprop_minus_matrix(m, ctx):
     return _irprop(m, grad, prev_grad, rng.uniform(0.01, 1.0, size=(5, 4)))
 
 
-@case("irprop_minus/step-limits", points=1, visibility="hidden", timeout=5, check=FLOAT,
+@case("irprop_minus/step-limits", points=1, visibility="public", timeout=5, check=FLOAT,
       about="Schrittweiten an den Grenzen step_max und step_min, mit Standard- und eigenen Grenzen.")
 def irprop_minus_step_limits(m, ctx):
     grad = np.array([1.0, -2.0, 0.5, -0.5, 3.0, -1.0])
@@ -150,7 +150,7 @@ def irprop_minus_step_limits(m, ctx):
     }
 
 
-@case("irprop_minus/custom-eta", points=1, visibility="hidden", timeout=5, check=FLOAT,
+@case("irprop_minus/custom-eta", points=1, visibility="public", timeout=5, check=FLOAT,
       about="Eigene Faktoren eta_plus und eta_minus als Schlüsselwortargumente.")
 def irprop_minus_custom_eta(m, ctx):
     return _irprop(m, *_sign_pairs(), eta_plus=1.5, eta_minus=0.25)
@@ -166,7 +166,7 @@ def train_irprop_steps_deep(m, ctx):
     return _trajectory(m, X, T, [3, 4, 2], 20, 0.05, [231, 232])
 
 
-@case("train/irprop-steps-large-step0", points=3, visibility="hidden", timeout=30,
+@case("train/irprop-steps-large-step0", points=3, visibility="public", timeout=30,
       check=Property("follows_irprop_minus"),
       about="Große Startschrittweite step0=0.5: der Fehler steigt zwischendurch, trotzdem kein Zurücknehmen.")
 def train_irprop_steps_large_step0(m, ctx):

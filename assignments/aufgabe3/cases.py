@@ -133,7 +133,7 @@ def cd_batches(m, ctx):
     return states
 
 
-@case("cd_update/sampled-mean", points=2, visibility="hidden", timeout=30,
+@case("cd_update/sampled-mean", points=2, visibility="public", timeout=30,
       check=Property("sampled_update", z=6.0),
       about="CD-1 mit rng: gleicher Seed gibt dieselbe Änderung, andere Seeds andere; "
             "im Mittel über 2000 Seeds entspricht die Änderung von W, b, c dem Erwartungswert.")

@@ -176,7 +176,7 @@ def load_rgb(m, ctx):
 @case(
     "load_grayscale/rgba-png",
     points=2,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=GRAY,
     about="Bei einem RGBA-PNG mit Transparenz wird der Alphakanal verworfen.",
@@ -226,7 +226,7 @@ def pool_image_default(m, ctx):
 @case(
     "pool_image/mean-size3-gray",
     points=2,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=Property("written_png", pooled_atol=GRAY.atol, levels=3),
     about="Ein Graustufenbild wird mit 3x3-Fenster, Stride 2 gemittelt und als PNG geschrieben.",

@@ -66,7 +66,7 @@ def step_lecture(m, ctx):
 @case(
     "step/other-weights",
     points=2,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=FLOAT,
     about="Je ein Schritt mit anderen Gewichten und Bias-Gewichten, übergeben als W= und bias=.",
@@ -134,7 +134,7 @@ def simulate_other_start(m, ctx):
 @case(
     "simulate/fixed-point",
     points=1,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=FLOAT,
     about="Mit kleinen Gewichten läuft das Netz in einen Fixpunkt.",

@@ -59,6 +59,14 @@ def test_a_broken_behaviour_fails_the_testat_by_its_required_case(number, behavi
 
 
 @pytest.mark.parametrize("number", sorted({b[0] for b in BROKEN}))
+def test_every_required_case_is_public(number):
+    """A student checks every behaviour the Testat requires with the kit before handing in; the
+    README names each required case, and the kit (which carries the README) names no hidden one."""
+    assignment = load(number)
+    assert {assignment.case(name).visibility for name in assignment.required} == {"public"}
+
+
+@pytest.mark.parametrize("number", sorted({b[0] for b in BROKEN}))
 def test_every_required_case_is_named_in_the_readme_table(number):
     """The README justifies each required case in its table "Verhalten → Pflichtfall"."""
     assignment = load(number)
