@@ -15,8 +15,9 @@ from harness.api import Close, Property, case
 
 MNIST_TRAIN = "rbm_train.npz"
 MNIST_HELDOUT = "heldout.npz"
-# Summation order and ways of writing the sigmoid differ by ~1e-15, the mistakes in the tests by > 1e-3.
-EXACT = Close(rtol=1e-6, atol=1e-9)
+# Summation order and ways of writing the sigmoid differ by ~1e-15, float32 arithmetic by ~1e-6
+# (grader.cases.float32 measures it), the mistakes in the tests by > 1e-3.
+EXACT = Close(rtol=1e-4, atol=1e-6)
 # Calibrated in the README ("Festlegungen"): the reference reaches about 0.025 and 97 %.
 RECOGNISABLE = Property("recognisable", max_mse=0.032, min_share=0.85)
 
@@ -132,7 +133,7 @@ def cd_batches(m, ctx):
     return states
 
 
-@case("cd_update/sampled-mean", points=2, visibility="hidden", timeout=30,
+@case("cd_update/sampled-mean", points=2, visibility="public", timeout=30,
       check=Property("sampled_update", z=6.0),
       about="CD-1 mit rng: gleicher Seed gibt dieselbe Änderung, andere Seeds andere; "
             "im Mittel über 2000 Seeds entspricht die Änderung von W, b, c dem Erwartungswert.")

@@ -1,4 +1,4 @@
-"""What the student kit judges of Aufgabe 3's MNIST case: the reconstructions' error.
+"""What the student kit judges of Aufgabe 3: the MNIST case's reconstruction error, the sampled CD step.
 
 Whether the reconstructions stay recognisable is measured at hand-in with a
 classifier that ``properties.py`` trains on labelled digits (``mnist5k.npz``);
@@ -35,4 +35,44 @@ def recognisable(expected, got, *, reveal, expected_figures, figures, max_mse, m
     raise AtHandIn(
         f"Der Fehler stimmt: {error}. Ob ein Klassifikator, der auf Original-Ziffern trainiert wurde, "
         f"noch mindestens {min_share:.0%} der Rekonstruktionen erkennt, wird bei der Abgabe geprüft."
+    )
+
+
+def sampled_update(expected, got, *, reveal, expected_figures, figures, z):
+    """A sampled CD-1 step: reproducible per seed, random across seeds, right on average.
+
+    The mean change of (W, b, c) over many seeds must lie within ``z`` combined
+    standard errors of the reference's mean, entry by entry.
+    """
+    if not isinstance(got, dict):
+        return Judgement(False, "Das Ergebnis des Falls ist kein dict.")
+    if got.get("gleicher_seed_gleich") is not True:
+        return Judgement(False, "cd_update mit demselben Seed im rng ergibt verschiedene Änderungen: "
+                                "alle Zufallszahlen müssen aus dem übergebenen rng kommen.")
+    if got.get("andere_seeds_anders") is not True:
+        return Judgement(False, "cd_update ergibt mit verschiedenen Seeds dieselbe Änderung: mit einem rng "
+                                "müssen die versteckten Zustände als Stichproben (0 oder 1) gezogen werden.")
+    mean, error = got.get("mittel"), got.get("standardfehler")
+    shape = expected["mittel"].shape
+    if not all(isinstance(a, np.ndarray) and a.shape == shape for a in (mean, error)):
+        return Judgement(False, f"Mittelwert und Standardfehler müssen die Form {shape} haben.")
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(error))):
+        return Judgement(False, "Die Änderungen enthalten NaN oder unendliche Werte.")
+    tolerance = z * np.sqrt(error**2 + expected["standardfehler"] ** 2) + 1e-12
+    deviation = np.abs(mean - expected["mittel"]) / tolerance
+    worst = int(np.argmax(deviation))
+    if deviation[worst] <= 1.0:
+        return Judgement(True, "Richtig: im Mittel über die Seeds stimmt die Änderung mit der Referenz überein.")
+    detail = (
+        f" Größte Abweichung bei Eintrag {worst} (Reihenfolge W zeilenweise, dann b, dann c): "
+        f"Mittel {mean[worst]:.5g}, erwartet {expected['mittel'][worst]:.5g} ± {tolerance[worst]:.2g}."
+        if reveal
+        else ""
+    )
+    return Judgement(
+        False,
+        f"Im Mittel über viele Seeds weicht die Änderung von W, b, c an "
+        f"{int(np.sum(deviation > 1.0))} von {deviation.size} Stellen mehr als {z:g} Standardfehler "
+        f"vom Erwartungswert ab: vk und hk müssen Wahrscheinlichkeiten sein, nur die versteckten "
+        f"Zustände, die eine Rekonstruktion antreiben, werden gezogen.{detail}",
     )

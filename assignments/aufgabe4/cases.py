@@ -12,7 +12,8 @@ import numpy as np
 from harness.api import Close, Property, case
 from harness.png import write_png
 
-POOLED = Close(rtol=1e-6, atol=1e-9)
+# float32 arithmetic lies about 1e-7 (relative) away (grader.cases.float32 measures it).
+POOLED = Close(rtol=1e-5, atol=1e-8)
 # Gray values read from a PNG: float32 or float64 arithmetic, or a loader that
 # rounds to 8 bits (PIL's convert("L")), may differ by up to half a gray level.
 GRAY = Close(rtol=0.0, atol=0.002)
@@ -175,7 +176,7 @@ def load_rgb(m, ctx):
 @case(
     "load_grayscale/rgba-png",
     points=2,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=GRAY,
     about="Bei einem RGBA-PNG mit Transparenz wird der Alphakanal verworfen.",
@@ -225,7 +226,7 @@ def pool_image_default(m, ctx):
 @case(
     "pool_image/mean-size3-gray",
     points=2,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=Property("written_png", pooled_atol=GRAY.atol, levels=3),
     about="Ein Graustufenbild wird mit 3x3-Fenster, Stride 2 gemittelt und als PNG geschrieben.",

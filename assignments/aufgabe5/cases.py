@@ -2,7 +2,7 @@
 
 With the lecture's weights the map is chaotic: two correct implementations
 that round differently drift apart after about 90 steps. Long runs are
-therefore judged as a Trajectory (the first 50 steps within 1e-6, then the
+therefore judged as a Trajectory (the first 25 steps within 1e-3, then the
 attractor as a point cloud); the tolerances are calibrated in
 tests/assignments/aufgabe5. Weights for which the map is not chaotic (a fixed
 point, a periodic orbit) are compared exactly.
@@ -14,7 +14,10 @@ import numpy as np
 from harness.api import Close, LabelledAxes, ShowsPoints, Trajectory, case
 
 LECTURE_W = np.array([[-4.0, 1.5], [-1.5, 0.0]])
-ATTRACTOR = Trajectory(tight_steps=50, atol=1e-6, cloud_tol=0.05, outlier_share=0.02)
+# float32 arithmetic drifts from the reference by about 1e-5 in 10 steps of the chaotic map and by
+# 4e-5 in 25, then fast (grader.cases.float32 measures it): 25 steps are compared within 1e-3.
+ATTRACTOR = Trajectory(tight_steps=25, atol=1e-3, cloud_tol=0.05, outlier_share=0.02)
+FLOAT = Close(rtol=1e-3, atol=1e-6)
 
 
 LECTURE_ORBIT = "lecture_orbit.npy"
@@ -41,7 +44,7 @@ def _states(seed, count):
     points=1,
     visibility="public",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Ein Schritt mit den Gewichten der Vorlesung von o = (0, 0) aus.",
 )
 def step_origin(m, ctx):
@@ -53,7 +56,7 @@ def step_origin(m, ctx):
     points=2,
     visibility="public",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Je ein Schritt mit den Gewichten der Vorlesung von fünf zufälligen Zuständen aus.",
 )
 def step_lecture(m, ctx):
@@ -63,9 +66,9 @@ def step_lecture(m, ctx):
 @case(
     "step/other-weights",
     points=2,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Je ein Schritt mit anderen Gewichten und Bias-Gewichten, übergeben als W= und bias=.",
 )
 def step_other(m, ctx):
@@ -85,11 +88,23 @@ def step_other(m, ctx):
     points=2,
     visibility="public",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Die ersten 10 Schritte von (0, 0) aus: Form (11, 2), Zeile 0 ist der Startwert.",
 )
 def simulate_first(m, ctx):
     return m.simulate(10)
+
+
+@case(
+    "simulate/start-value",
+    points=1,
+    visibility="public",
+    timeout=10,
+    check=FLOAT,
+    about="Die ersten 10 Schritte von einem anderen Startwert o0 aus: Zeile 0 ist o0, die Schritte gehen von dort aus.",
+)
+def simulate_start_value(m, ctx):
+    return m.simulate(10, o0=np.array([0.3, -0.2]))
 
 
 @case(
@@ -98,7 +113,7 @@ def simulate_first(m, ctx):
     visibility="public",
     timeout=20,
     check=ATTRACTOR,
-    about="1000 Schritte von (0, 0) aus: 50 Schritte genau, danach der Attraktor als Punktwolke.",
+    about="1000 Schritte von (0, 0) aus: 25 Schritte genau, danach der Attraktor als Punktwolke.",
 )
 def simulate_attractor(m, ctx):
     return m.simulate(1000)
@@ -119,9 +134,9 @@ def simulate_other_start(m, ctx):
 @case(
     "simulate/fixed-point",
     points=1,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Mit kleinen Gewichten läuft das Netz in einen Fixpunkt.",
 )
 def simulate_fixed_point(m, ctx):
@@ -134,7 +149,7 @@ def simulate_fixed_point(m, ctx):
     points=1,
     visibility="hidden",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Mit einem anderen Bias-Gewicht läuft das Netz in einen Zyklus der Länge 4.",
 )
 def simulate_periodic(m, ctx):
@@ -146,7 +161,7 @@ def simulate_periodic(m, ctx):
     points=1,
     visibility="hidden",
     timeout=10,
-    check=Close(),
+    check=FLOAT,
     about="Null Schritte: nur der Startwert, Form (1, 2).",
 )
 def simulate_zero(m, ctx):

@@ -30,6 +30,8 @@ from harness.checks import Fields, Property
 ASSIGNMENTS = PROJECT / "assignments"
 REFERENCE = PROJECT / "reference"
 HARNESS = PROJECT / "sandbox" / "harness"
+FLOAT32 = (PROJECT / "grader" / "cases" / "float32.py", PROJECT / "grader" / "cases" / "twin32.py")
+"""What decides whether the expected values allow float32 (``grader.cases.float32``): part of the fingerprint."""
 PROPERTIES = "properties.py"
 KIT_PROPERTIES = "kit_properties.py"
 
@@ -95,6 +97,8 @@ class Assignment:
                 if path.is_file() and "__pycache__" not in path.parts:
                     digest.update(str(path.relative_to(root)).encode())
                     digest.update(path.read_bytes())
+        for path in FLOAT32:
+            digest.update(path.read_bytes())
         # The cases held, not only the files: a copy with fewer cases (a test's) must not
         # leave its expected values in the cache of the whole Aufgabe.
         digest.update("\0".join(c.name for c in self.cases).encode())

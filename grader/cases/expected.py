@@ -19,6 +19,7 @@ from pathlib import Path
 from grader.backends import validate
 from grader.backends.process import ProcessBackend
 from grader.backends.session import run_job
+from grader.cases import float32
 from grader.cases.assignment import Assignment
 from grader.common.errors import EXIT_REFERENCE, GraderError
 from grader.common.results import png_name
@@ -40,6 +41,8 @@ class Expected:
     values: dict[str, object]
     figures: dict[str, list]
     """Case name -> list of {"data": ..., "png": bytes}."""
+    float32: dict[str, float] = field(default_factory=dict)
+    """Case name -> the share of its tolerance the reference's float32 twin uses (``grader.cases.float32``)."""
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Case name -> the text of its value as the report shows it, made once by the engine
     (``grader.engine``): the same for every submission."""
@@ -77,10 +80,23 @@ def compute(assignment: Assignment) -> Expected:
             f"Die Referenz von Aufgabe {assignment.number} besteht ihre eigenen Fälle nicht:\n"
             + "\n".join(broken)
         )
-    return Expected(
-        values={name: run.value for name, run in runs.items()},
-        figures={name: run.figures for name, run in runs.items()},
-    )
+    values = {name: run.value for name, run in runs.items()}
+    figures = {name: run.figures for name, run in runs.items()}
+    return Expected(values=values, figures=figures, float32=float32_needs(assignment, values, figures))
+
+
+def float32_needs(assignment: Assignment, values: dict, figures: dict) -> dict[str, float]:
+    """Run the reference's float32 twin on every case: a correct float32 solution must pass each
+    with ``float32.SAFETY`` times its deviation to spare (the contract allows float32)."""
+    with tempfile.TemporaryDirectory(prefix="gnn-float32-") as work:
+        twin = float32.write_twin(assignment.reference, assignment.module, Path(work) / "twin")
+        needs, problems = float32.problems(assignment, values, figures, run_on_host(assignment, twin))
+    if problems:
+        raise ReferenceBroken(
+            f"Aufgabe {assignment.number}: Fälle, die eine richtige Lösung in float32 nicht sicher "
+            "bestehen (Toleranz im cases.py erweitern):\n" + "\n".join(problems)
+        )
+    return needs
 
 
 def store(folder: Path, expected: Expected) -> None:
@@ -88,6 +104,7 @@ def store(folder: Path, expected: Expected) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
     everything = {
+        "float32": expected.float32,
         "values": expected.values,
         "figures": {name: [f["data"] for f in figs] for name, figs in expected.figures.items()},
     }
@@ -111,4 +128,4 @@ def load(folder: Path) -> Expected:
         ]
         for name, datas in everything["figures"].items()
     }
-    return Expected(values=everything["values"], figures=figures)
+    return Expected(values=everything["values"], figures=figures, float32=everything.get("float32", {}))

@@ -138,8 +138,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_submission": ("keine Abgabe", "no submission"),
     # issue 15: required cases and errors that share a cause
     "missing_required": (
-        "Nicht bestandene Pflichtfälle (ohne sie kein Testat, wie viele Punkte es auch sind): {cases}",
-        "Required cases not passed (no Testat without them, whatever the points): {cases}",
+        "Zuerst beheben – nicht bestandene Pflichtfälle (ohne sie kein Testat, wie viele Punkte es auch sind): {cases}",
+        "Fix these first – required cases not passed (no Testat without them, whatever the points): {cases}",
     ),
     "required_short": ("Pflichtfall fehlt: {cases}", "required case missing: {cases}"),
     "same_cause": (

@@ -72,9 +72,12 @@ def test_enough_points_without_a_required_case_is_no_testat(graded):
     failed = {c.name for c in s.cases if c.status != "passed"}
     assert "train/xor" in failed and s.status == "graded"
     assert s.score >= a.threshold * s.max_score  # the points alone would pass
-    assert not s.passed and s.missing_required == ["train/xor"]
+    assert not s.passed and s.missing_required == ["train/xor", "train/max-epochs-too-small", "train/default-max-epochs"]
     report = (out / s.report).read_text()
     assert "Pflichtfälle" in report and "train/xor" in report.split("Pflichtfälle", 1)[1].split("</p>", 1)[0]
+    # The first problem the report states, before any case (AUFGABEN.md, "Testat").
+    first_problem = report.split('<p class="problem">', 1)[1].split("</p>", 1)[0]
+    assert first_problem.startswith("Zuerst beheben") and "train/xor" in first_problem
     assert "Pflichtfall fehlt: train/xor" in (out / "index.html").read_text()
     course = out.parent / (out.name + "-course")
     overview(results_paths=[out], out=course)
