@@ -96,8 +96,8 @@ def test_several_matches_name_the_mistake_that_explains_most_failed_cases():
     cases = [_failed("output/single"), _failed("output/batch", "hidden"), CaseResult("output/phi-zero", "public", "passed", 1.0, 1.0, "")]
     runs = {c.name: CaseRun(c.name, "ok", value=value) for c in cases}
     diagnose(assignment, cases, runs, known)
-    assert cases[0].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": "Hinweis b-explains-two"}
-    assert cases[1].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": ""}
+    assert cases[0].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": "Hinweis b-explains-two", "certain": True}
+    assert cases[1].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": "", "certain": True}
     assert cases[2].mistake is None
 
 
