@@ -53,6 +53,20 @@ def test_written_png_names_what_is_wrong(got, words):
     assert words in judgement.message
 
 
+@pytest.mark.parametrize(
+    "pooled",
+    [POOLED // 1, (POOLED - 0.1) / 0.8, np.round(POOLED * 2) / 2],
+    ids=["floor-division", "stretched-values", "other-values"],
+)
+def test_written_png_blames_the_values_not_the_saving_when_the_png_holds_them(pooled):
+    """issue 24: floor division returned (almost) zeros and saved them right; it was told that
+    the saving forgot the factor 255."""
+    judgement = written_png({"pooled": pooled, "png": np.round(pooled * 255) / 255})
+    assert not judgement.passed
+    assert "255 skaliert" not in judgement.message and "vmin=0" not in judgement.message
+    assert "gibt Ihren Rückgabewert richtig wieder" in judgement.message
+
+
 def test_written_png_hides_expected_values_of_hidden_cases():
     judgement = written_png({"pooled": POOLED, "png": POOLED + 4 / 255}, reveal=False)
     assert not judgement.passed
