@@ -126,6 +126,33 @@ def test_sampled_update_names_what_is_wrong(changes, words):
     assert words in judgement.message
 
 
+SAMPLING_HINT = "vk und hk müssen Wahrscheinlichkeiten sein"
+HALF_FLIPPED = np.where(np.arange(27) < 18, -1.0, 1.0) * SAMPLED["mittel"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"mittel": np.where(np.arange(27) < 18, SAMPLED["mittel"], 0.0),
+          "standardfehler": np.where(np.arange(27) < 18, 0.01, 0.0)}, "Einträge ändern sich nie"),
+        ({"mittel": HALF_FLIPPED}, "streuen über die Seeds wie bei der Referenz"),
+        ({"mittel": -SAMPLED["mittel"]}, "mit umgekehrtem Vorzeichen"),
+        ({"mittel": 4 * SAMPLED["mittel"], "standardfehler": np.full(27, 0.04)}, "dasselbe Vielfache"),
+    ],
+    ids=["biases-not-updated", "sign-of-a-term", "sign-of-all", "sum-not-mean"],
+)
+def test_sampled_update_gives_the_sampling_hint_only_where_the_spread_fits_it(changes, words):
+    """issue 24: missing bias updates and a sign flip were sent after the sampling."""
+    judgement = sampled_update(dict(SAMPLED, **changes), reveal=False)
+    assert not judgement.passed
+    assert words in judgement.message and SAMPLING_HINT not in judgement.message, judgement.message
+
+
+def test_sampled_update_gives_the_sampling_hint_where_the_changes_spread_more():
+    got = dict(SAMPLED, mittel=SAMPLED["mittel"] * 0.8, standardfehler=np.full(27, 0.03))
+    assert SAMPLING_HINT in sampled_update(got, reveal=False).message
+
+
 def test_sampled_update_hides_expected_values_of_hidden_cases():
     got = dict(SAMPLED, mittel=SAMPLED["mittel"] + 0.09)
     assert "erwartet" in sampled_update(got, reveal=True).message
