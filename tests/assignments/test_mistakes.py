@@ -49,6 +49,8 @@ def test_loses_cases_and_is_diagnosed_as_itself(number, mistake):
     assert lost and result.score < result.max_score
     named = {c.name: c.mistake["id"] for c in result.cases if c.mistake}
     assert set(named) <= lost
+    # Its whole signature holds: named for certain, never "könnte … sein" (issue 24).
+    assert all(c.mistake["certain"] for c in result.cases if c.mistake), named
     # Every case it fails on a value that a plain comparison judges is diagnosed.
     assignment, known = load(number), catalogue_for(load(number))
     compared = {c.name for c in assignment.cases if type(c.check).__name__ in ("Close", "Trajectory")}
