@@ -10,6 +10,8 @@ import pytest
 
 from grader import PROJECT
 from grader.cases.assignment import load
+from grader.cases.expected import expected_for
+from grader.judging.diagnosis import catalogue_for
 
 DATA = PROJECT / "assignments" / "aufgabe3" / "data"
 
@@ -157,3 +159,17 @@ def test_sampled_update_hides_expected_values_of_hidden_cases():
     got = dict(SAMPLED, mittel=SAMPLED["mittel"] + 0.09)
     assert "erwartet" in sampled_update(got, reveal=True).message
     assert "erwartet" not in sampled_update(got, reveal=False).message
+
+
+@pytest.mark.parametrize(
+    ("mistake", "hinted"),
+    [("biases-not-updated", False), ("sign-flipped", False), ("samples-visible", True)],
+)
+def test_the_catalogues_mistakes_get_the_sampling_hint_only_where_they_sample(mistake, hinted):
+    """issue 24: missing bias updates and a sign flip got the sampling hint of sampled-mean."""
+    assignment = load(3)
+    got = catalogue_for(assignment).outputs[mistake].values["cd_update/sampled-mean"]
+    expected = expected_for(assignment).values["cd_update/sampled-mean"]
+    judgement = CHECKS["sampled_update"](expected, got, reveal=False, expected_figures=[], figures=[], z=6.0)
+    assert not judgement.passed
+    assert (SAMPLING_HINT in judgement.message) == hinted, judgement.message
