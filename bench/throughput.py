@@ -29,17 +29,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
 import importlib.util
 import io
 import itertools
 import os
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,36 @@ def bare_container_cpu(samples: int = 5) -> float:
     return sum(found) / len(found) / 1e9
 
 
+def daemons_cpu() -> float:
+    """CPU seconds that dockerd and containerd used so far (0 where they cannot be read)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            if text[text.index("(") + 1 : text.rindex(")")] in ("dockerd", "containerd"):
+                fields = text[text.rindex(")") + 2 :].split()
+                total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class Spent:
+    """Wall seconds, this process's CPU (its threads; its waited children: the docker CLI) and the daemons'."""
+
+    def __enter__(self):
+        self.start = (time.monotonic(), *self._cpu())
+        return self
+
+    @staticmethod
+    def _cpu() -> tuple[float, float, float]:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, daemons_cpu()
+
+    def __exit__(self, *exc):
+        self.wall, self.own, self.children, self.daemons = (
+            end - start for end, start in zip((time.monotonic(), *self._cpu()), self.start, strict=True)
+        )
+
+
 def against_bare_containers(number: int, count: int, jobs: int, show_phases: bool) -> None:
     """The docker batch of ``count`` copies of the reference against bare containers, before and after."""
     a = assignments.load(number)
@@ -108,19 +139,26 @@ def against_bare_containers(number: int, count: int, jobs: int, show_phases: boo
         for index in range(count):
             shutil.copytree(a.reference, root / f"student{index:03d}")
         expected_for(a)
-        before = bare_containers(count, jobs)
-        with phases.instrumented() as timeline:
-            start = time.monotonic()
+        with Spent() as before:
+            bare_containers(count, jobs)
+        timed = phases.instrumented() if show_phases else contextlib.nullcontext()
+        with timed as timeline, Spent() as grader:
             run(aufgabe=number, submissions=root, out=Path(work) / "out", sandbox=make_backend("docker"),
                 jobs=jobs, log=lambda m: None)
-            wall = time.monotonic() - start
-        after = bare_containers(count, jobs)
-    floor = (before + after) / 2
+        with Spent() as after:
+            bare_containers(count, jobs)
+    floor = (before.wall + after.wall) / 2
     load = os.getloadavg()
     print(f"Aufgabe {number}, {count} x reference, --jobs {jobs}, load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     print(f"{'grader s':>9} {'floor s':>8} {'before':>7} {'after':>7} {'ratio':>6} {'beyond s/sub':>13}")
-    print(f"{wall:>9.1f} {floor:>8.1f} {before:>7.1f} {after:>7.1f} {wall / floor:>6.2f} {(wall - floor) / count:>13.3f}")
-    if show_phases:
+    print(f"{grader.wall:>9.1f} {floor:>8.1f} {before.wall:>7.1f} {after.wall:>7.1f} {grader.wall / floor:>6.2f} "
+          f"{(grader.wall - floor) / count:>13.3f}")
+    print("CPU ms per submission (grader) or container (floor): this process / its children (docker CLI) / "
+          "dockerd+containerd")
+    for name, spent in (("floor before", before), ("grader", grader), ("floor after", after)):
+        print(f"  {name:<13} {1000 * spent.own / count:6.0f} {1000 * spent.children / count:6.0f} "
+              f"{1000 * spent.daemons / count:6.0f}")
+    if timeline is not None:
         print(phases.table({"docker": timeline}, count))
         print(f"docker: CPU inside a bare container {1000 * bare_container_cpu():.0f} ms (mean of 5)")
 
