@@ -28,6 +28,7 @@ CASES = textwrap.dedent(
             # (not naming the library: cases that name it count as drawing)
             "pyplot": any(name.endswith(".pyplot") for name in sys.modules),
             "frozen": gc.get_freeze_count(),
+            "metadata": "importlib.metadata" in sys.modules,
         }
     """
 )
@@ -209,3 +210,13 @@ def test_the_warm_up_loads_mathtext_and_skips_docstring_tables_without_changing_
         capture_output=True, text=True, check=True, cwd=tmp_path,
     )
     assert warm["png"] == plain.stdout.strip()
+
+
+def test_the_versions_are_read_without_importlib_metadata(backend, tmp_path):
+    # importlib.metadata (and the email package it imports) cost a harness ~20 ms of CPU per
+    # submission, and every case process forked after it a larger, partly unfrozen parent.
+    from importlib import metadata
+
+    run = run_job(backend, job(tmp_path / "a", "def f(x):\n    return x\n"))
+    assert run.cases["f/one"].value["metadata"] is False
+    assert run.versions["matplotlib"] == metadata.version("matplotlib")
