@@ -23,6 +23,7 @@ from grader.errors import EXIT_FAILED, handle_errors
 from grader.grading import grade_path, run
 from grader.outdir import default_out
 from grader.report.i18n import LANGUAGES
+from grader.service.cli import add_service_commands
 from grader.status import CaseStatus, SubmissionStatus
 
 
@@ -158,6 +159,7 @@ def list_command() -> None:
 
 
 add_commands(main)
+add_service_commands(main)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+"""What the API and the pages read: a student's own hand-ins, their Aufgaben, the class's results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader import assignment as assignments
+from grader.results import CaseResult, RunResult, SubmissionResult
+from grader.service.models import Aufgabe, Grading, Handin, Student
+from grader.service.visible import shown
+
+
+def latest_grading(db: Session, handin_id: int) -> Grading | None:
+    return db.scalar(select(Grading).where(Grading.handin_id == handin_id).order_by(Grading.id.desc()).limit(1))
+
+
+def own_handin(db: Session, student: Student, handin_id: int, at: datetime) -> dict | None:
+    """The hand-in as ``student`` sees it; None when it is not theirs (or does not exist): both 404."""
+    handin = db.get(Handin, handin_id)
+    if handin is None or handin.student_id != student.id:
+        return None
+    aufgabe = db.get(Aufgabe, handin.aufgabe)
+    assert aufgabe is not None
+    return shown(handin, aufgabe, latest_grading(db, handin.id), at)
+
+
+@dataclass
+class AufgabeView:
+    number: int
+    title: str
+    module: str
+    row: Aufgabe
+    handins: list[dict]
+    attempts_left: int | None
+    """None: unlimited."""
+    open: bool
+    """Whether a hand-in is accepted now (opened, and the deadline not passed or late accepted)."""
+
+
+def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView]:
+    views = []
+    for row in db.scalars(select(Aufgabe).order_by(Aufgabe.number)):
+        assignment = assignments.load(row.number)
+        handins = db.scalars(
+            select(Handin).where(Handin.student_id == student.id, Handin.aufgabe == row.number).order_by(Handin.seq.desc())
+        ).all()
+        used = sum(h.state != "error" for h in handins)
+        left = None if row.attempts is None else max(0, row.attempts - used)
+        is_open = at >= row.opens and (row.deadline is None or at <= row.deadline or row.late == "accept")
+        views.append(AufgabeView(
+            row.number, assignment.title, assignment.module, row,
+            [shown(h, row, latest_grading(db, h.id), at) for h in handins], left, is_open and left != 0,
+        ))
+    return views
+
+
+def counted(db: Session, aufgabe: Aufgabe) -> list[SubmissionResult]:
+    """Each student's counted result of ``aufgabe`` (the last graded attempt, or the best)."""
+    best: dict[int, tuple[Handin, SubmissionResult]] = {}
+    rows = db.execute(
+        select(Handin, Grading).join(Grading, Grading.handin_id == Handin.id)
+        .where(Handin.aufgabe == aufgabe.number, Handin.state == "graded", Grading.state == "done")
+        .order_by(Handin.seq, Grading.id)
+    ).all()
+    for handin, grading in rows:
+        data = json.loads(grading.result or "{}")
+        result = SubmissionResult(**{**data, "cases": [CaseResult(**c) for c in data["cases"]]})
+        kept = best.get(handin.student_id)
+        if kept is None or aufgabe.counts == "last" or result.score > kept[1].score:
+            best[handin.student_id] = (handin, result)
+    return [result for _, result in sorted(best.values(), key=lambda pair: pair[1].id)]
+
+
+def results_json(db: Session, aufgabe: Aufgabe) -> dict:
+    """``results.json`` of the counted attempts, as ``grader run`` writes it."""
+    assignment = assignments.load(aufgabe.number)
+    submissions = counted(db, aufgabe)
+    run = RunResult(aufgabe.number, assignment.title, assignment.threshold, submissions, sandbox=submissions[0].sandbox if submissions else "")
+    return run.to_json()
