@@ -73,13 +73,16 @@ def init(
     data.mkdir(parents=True, exist_ok=True)
     course = policy.Course(policies={n: policy.default_policy(n) for n in numbers}, database=database)
     opened = Opened(data, course, make_engine(database or default_url(data)))
-    migrate(opened.engine)
     token = new_token()
-    with opened.session() as session, session.begin():
-        session.add(Student(name="Lehrende", key=INSTRUCTOR_KEY, token_hash=token_hash(token), instructor=True))
-        for c in contacts:
-            session.add(Student(name=c.person.name, key=c.person.key, email=c.email, id_number=c.id_number))
-        sync_aufgaben(session, course)
+    try:
+        migrate(opened.engine)
+        with opened.session() as session, session.begin():
+            session.add(Student(name="Lehrende", key=INSTRUCTOR_KEY, token_hash=token_hash(token), instructor=True))
+            for c in contacts:
+                session.add(Student(name=c.person.name, key=c.person.key, email=c.email, id_number=c.id_number))
+            sync_aufgaben(session, course)
+    finally:
+        opened.engine.dispose()
     policy.write(data / "course.toml", course)
     return token
 
@@ -115,16 +118,24 @@ def write_tokens(*, data: Path, out: Path, url: str = "http://127.0.0.1:8000") -
     Tokens are stored hashed, so an old one cannot be written again: this hands out new ones.
     """
     opened = open_course(data)
+    try:
+        rows = _new_tokens(opened, url)
+    finally:
+        opened.engine.dispose()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["name", "email", "id_number", "token", "link"])
+        writer.writerows(rows)
+    return len(rows)
+
+
+def _new_tokens(opened: Opened, url: str) -> list[list[str]]:
     rows = []
     with opened.session() as session, session.begin():
         for student in session.scalars(select(Student).where(Student.instructor.is_(False)).order_by(Student.name)):
             token = new_token()
             student.token_hash = token_hash(token)
             rows.append([student.name, student.email, student.id_number, token, f"{url.rstrip('/')}/anmelden#{token}"])
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", newline="", encoding="utf-8-sig") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["name", "email", "id_number", "token", "link"])
-            writer.writerows(rows)
-    return len(rows)
+    return rows
