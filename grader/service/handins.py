@@ -95,7 +95,7 @@ def accept(
 
 def _check_with_intake(name: str, content: bytes, module: str) -> None:
     """The batch's checks (links, names, archives, the module file) on the upload, or Refused."""
-    with private_temporary("gnn-upload-") as work:
+    with private_temporary("gnn-unpack-") as work:
         entry = work / "upload" / name
         entry.parent.mkdir()
         entry.write_bytes(content)

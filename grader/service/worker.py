@@ -122,7 +122,7 @@ class Worker:
             student = session.get(Student, handin.student_id)
             assert student is not None
         engine = self._engine(handin.aufgabe)
-        with private_temporary("gnn-service-") as work:
+        with private_temporary("gnn-unpack-") as work:
             entry = work / "handin" / handin.filename
             entry.parent.mkdir()
             shutil.copyfile(blob_path(self.opened.files, handin.sha256), entry)
