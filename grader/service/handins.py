@@ -77,7 +77,7 @@ def accept(
         assert row.deadline is not None
         raise Refused(f"Die Abgabefrist von Aufgabe {aufgabe} ist am {moment(row.deadline)} abgelaufen.", 403)
     if len(content) > opened.course.max_upload_bytes:
-        raise Refused(f"Die Datei ist größer als {opened.course.max_upload_bytes // 1000} kB.", 413)
+        raise Refused(f"Die Datei ist zu groß (höchstens {opened.course.max_upload_bytes // 1000} kB).", 413)
     if not content:
         raise Refused("Die hochgeladene Datei ist leer.")
     module = assignments.load(aufgabe).module
