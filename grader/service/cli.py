@@ -1,7 +1,8 @@
 """The service's commands: ``grader service init|tokens`` and ``grader serve``.
 
 Flask, SQLAlchemy and waitress are the ``service`` extra: they are imported
-when a command runs, so the grader works without them.
+when a command runs, so the grader works without them; hence the options'
+defaults repeat the functions' (tests/core/test_cli_defaults.py holds them equal).
 """
 
 from __future__ import annotations
@@ -33,16 +34,16 @@ def service_group() -> None:
 @service_group.command("init")
 @click.argument("data", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--roster", "roster_paths", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Moodles Teilnehmerliste (CSV mit E-Mail-Adresse oder ID-Nummer).")
-@click.option("--aufgaben", default="", help="Nummern der Aufgaben, z. B. 1,2,3 (Standard: alle).")
+@click.option("--aufgaben", default=None, help="Nummern der Aufgaben, z. B. 1,2,3 (Standard: alle).")
 @click.option("--database", default="", metavar="URL", help="postgresql://… statt der eingebetteten SQLite-Datenbank.")
 @handle_errors
-def init_command(data: Path, roster_paths: tuple[Path, ...], aufgaben: str, database: str) -> None:
+def init_command(data: Path, roster_paths: tuple[Path, ...], aufgaben: str | None, database: str) -> None:
     """Einen Kursordner DATA anlegen: course.toml mit Standardregeln, Datenbank, Studierende aus der Liste."""
     _needs_service_extra()
     from grader.service.course import init
 
     try:
-        numbers = [int(n) for n in aufgaben.split(",") if n.strip()] or None
+        numbers = [int(n) for n in (aufgaben or "").split(",") if n.strip()] or None
     except ValueError:
         raise click.BadParameter("Nummern mit Komma getrennt, z. B. 1,2,3.", param_hint="--aufgaben") from None
     token = init(data=data, roster_paths=roster_paths, aufgaben=numbers, database=database)
@@ -73,7 +74,7 @@ def tokens_command(data: Path, out: Path, url: str) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True, help="Abgaben gleichzeitig.")
 @click.option("--cluster", envvar="GRADER_CLUSTER", default=None, metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten.")
 @click.option("--lease", "lease_seconds", type=click.FloatRange(3), default=60.0, show_default=True, help="Sekunden, nach denen ein abgebrochenes Bewerten neu beginnt.")
-@click.option("--insecure-cookies", is_flag=True, help="Cookies auch ohne HTTPS senden (nur zum Ausprobieren auf einem anderen Rechner als 127.0.0.1).")
+@click.option("--insecure-cookies", is_flag=True, help="Sitzungs-Cookies auch über HTTP senden (nur zum Ausprobieren; im Betrieb gehört HTTPS davor).")
 @handle_errors
 def serve_command(data: Path, host: str, port: int, sandbox: str, jobs: int, cluster: str | None, lease_seconds: float, insecure_cookies: bool) -> None:
     """Den Grading-Dienst für den Kursordner DATA starten (Strg-C oder SIGTERM beendet ihn)."""
