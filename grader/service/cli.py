@@ -13,6 +13,7 @@ import click
 
 from grader.backends import CHOICES
 from grader.errors import EXIT_USAGE, GraderError, handle_errors
+from grader.report.i18n import LANGUAGES
 
 MISSING = "Für den Grading-Dienst fehlen Pakete. Installieren mit: pip install 'gnn-grader[service]'"
 
@@ -64,6 +65,23 @@ def tokens_command(data: Path, out: Path, url: str) -> None:
 
     count = write_tokens(data=data, out=out, url=url)
     click.echo(f"{count} Tokens in {out} (Spalten name, email, id_number, token, link); frühere Tokens gelten nicht mehr.")
+
+
+@service_group.command("export")
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--aufgabe", "-a", type=int, required=True, help="Nummer der Aufgabe.")
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Ausgabeordner wie bei `grader run`.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="de", show_default=True, help="Sprache der Berichte.")
+@click.option("--release-hidden", is_flag=True, help="Verdeckte Fälle nach ihrem Freigabedatum im Bericht zeigen.")
+@handle_errors
+def export_command(data: Path, aufgabe: int, out: Path, lang: str, release_hidden: bool) -> None:
+    """Die zählenden Versuche einer Aufgabe nach OUT schreiben, wie `grader run` es tut (results.json, Berichte, index.html, Notenlisten)."""
+    _needs_service_extra()
+    from grader.service.export import export
+
+    run = export(data=data, aufgabe=aufgabe, out=out, lang=lang, release_hidden=release_hidden)
+    state = "" if run.complete else " (unvollständig: Abgaben warten noch auf ihre Bewertung)"
+    click.echo(f"{len(run.submissions)} Abgaben nach {out} geschrieben{state}. Übersicht: {out / 'index.html'}")
 
 
 @click.command("serve")

@@ -29,11 +29,13 @@ FUNCTIONS = {
     "override": [overrides.override],
     "service init": [],  # the service extra is optional: see functions_of
     "service tokens": [],
+    "service export": [],
     "serve": [],
 }
 SERVICE = {
     "service init": ("grader.service.course", "init"),
     "service tokens": ("grader.service.course", "write_tokens"),
+    "service export": ("grader.service.export", "export"),
     "serve": ("grader.service.server", "serve"),
 }
 RENAMED = {
