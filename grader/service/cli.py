@@ -85,7 +85,7 @@ def export_command(data: Path, aufgabe: int, out: Path, lang: str, release_hidde
 
 
 @click.command("serve")
-@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("data", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--sandbox", type=click.Choice(CHOICES), default="auto", show_default=True)
@@ -93,16 +93,37 @@ def export_command(data: Path, aufgabe: int, out: Path, lang: str, release_hidde
 @click.option("--cluster", envvar="GRADER_CLUSTER", default=None, metavar="ADRESSE", help="Auf den Workern dieses Dask-Schedulers bewerten.")
 @click.option("--lease", "lease_seconds", type=click.FloatRange(3), default=60.0, show_default=True, help="Sekunden, nach denen ein abgebrochenes Bewerten neu beginnt.")
 @click.option("--insecure-cookies", is_flag=True, help="Sitzungs-Cookies auch über HTTP senden (nur zum Ausprobieren; im Betrieb gehört HTTPS davor).")
+@click.option("--demo", is_flag=True, help="Ohne DATA: ein Wegwerf-Kurs mit den mitgelieferten Beispielabgaben.")
 @handle_errors
-def serve_command(data: Path, host: str, port: int, sandbox: str, jobs: int, cluster: str | None, lease_seconds: float, insecure_cookies: bool) -> None:
+def serve_command(data: Path | None, host: str, port: int, sandbox: str, jobs: int, cluster: str | None, lease_seconds: float, insecure_cookies: bool, demo: bool) -> None:
     """Den Grading-Dienst für den Kursordner DATA starten (Strg-C oder SIGTERM beendet ihn)."""
     _needs_service_extra()
     from grader.service.server import serve
 
-    serve(
-        data=data, host=host, port=port, sandbox=sandbox, jobs=jobs, cluster=cluster, lease_seconds=lease_seconds,
-        secure_cookies=not insecure_cookies, log=lambda m: click.echo(m, err=True),
-    )
+    if (data is None) == (not demo):
+        raise click.UsageError("Entweder einen Kursordner DATA angeben oder --demo.")
+
+    def run(folder: Path) -> None:
+        serve(
+            data=folder, host=host, port=port, sandbox=sandbox, jobs=jobs, cluster=cluster, lease_seconds=lease_seconds,
+            secure_cookies=not insecure_cookies, log=lambda m: click.echo(m, err=True),
+        )
+
+    if data is not None:
+        run(data)
+        return
+    import tempfile
+
+    from grader.service.demo import make_demo
+
+    with tempfile.TemporaryDirectory(prefix="gnn-demo-") as folder:
+        course, instructor, links = make_demo(Path(folder), f"http://{host}:{port}")
+        click.echo("Demo-Kurs (wird beim Beenden gelöscht). Als Studierende anmelden:")
+        for name, link in links.items():
+            click.echo(f"  {name}: {link}")
+        click.echo(f"Token der Lehrenden (API): {instructor}")
+        click.echo(f"  curl -H 'Authorization: Bearer {instructor}' 'http://{host}:{port}/api/v1/results?aufgabe=1'")
+        run(course)
 
 
 def add_service_commands(main: click.Group) -> None:

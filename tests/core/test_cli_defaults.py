@@ -49,9 +49,10 @@ DERIVED = {
     ("run", "out"): "out/aufgabeN (outdir.default_out)",
     ("similarity", "out"): "out/aufgabeN (outdir.default_out)",
     ("publish", "moodle_zip"): "no Moodle zip at all",
+    ("serve", "data"): "a throw-away course (--demo)",
 }
 """Left out, these options make the command decide what the function needs given."""
-CLI_ONLY = {("moodle-grades", "target"), ("serve", "insecure_cookies")}
+CLI_ONLY = {("moodle-grades", "target"), ("serve", "insecure_cookies"), ("serve", "demo")}
 """The command writes what the functions return (or turns a flag round: ``secure_cookies``)."""
 
 
