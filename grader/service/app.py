@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from grader.service import api, pages, security
+from grader.service import api, instructor, pages, security
 from grader.service.course import Opened
 
 MESSAGES = {
@@ -58,6 +58,7 @@ def create_app(
     app.extensions["limits"] = {"login": security.RateLimit(*login_limit), "upload": security.RateLimit(*upload_limit)}
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(instructor.blueprint)
     app.after_request(security.headers)
     app.jinja_env.globals["csrf_token"] = security.csrf_token
 

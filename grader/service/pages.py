@@ -46,7 +46,7 @@ def login():
         return render_template("anmelden.html", error="Dieser Token ist unbekannt. Bitte den Link aus der E-Mail verwenden."), 401
     session.clear()
     session["student_id"] = student.id
-    return redirect(url_for("pages.aufgaben"))
+    return redirect(url_for("instructor.overview" if student.instructor else "pages.aufgaben"))
 
 
 @blueprint.post("/abmelden")
@@ -60,6 +60,8 @@ def logout():
 def aufgaben():
     with current_app.extensions["course"].session() as db:
         student = logged_in(db)
+        if student.instructor:
+            return redirect(url_for("instructor.overview"))
         views = reads.aufgaben_of(db, student, now())
     return render_template("aufgaben.html", student=student, aufgaben=views)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from grader.service.models import Grading, Handin, now
@@ -100,7 +100,13 @@ def give_back(session: Session, lease: Lease, *, failed: bool, result_json: str 
     return "queued"
 
 
+def regrade(session: Session, handin_id: int) -> None:
+    """Queue a new grading of a hand-in; the earlier ones stay as its history."""
+    with session.begin():
+        session.add(Grading(handin_id=handin_id, state="queued", created_at=now()))
+        session.execute(update(Handin).where(Handin.id == handin_id).values(state="queued"))
+
+
 def depth(session: Session) -> int:
     """Gradings waiting or running."""
-    with session.begin():
-        return len(session.scalars(select(Grading.id).where(Grading.state.in_(("queued", "running")))).all())
+    return session.scalar(select(func.count()).select_from(Grading).where(Grading.state.in_(("queued", "running")))) or 0

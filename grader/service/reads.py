@@ -13,6 +13,7 @@ from grader import assignment as assignments
 from grader.results import CaseResult, RunResult, SubmissionResult
 from grader.service.models import Aufgabe, Grading, Handin, Student
 from grader.service.visible import shown
+from grader.service.worker import submission_id
 
 
 def latest_grading(db: Session, handin_id: int) -> Grading | None:
@@ -82,3 +83,31 @@ def results_json(db: Session, aufgabe: Aufgabe) -> dict:
     submissions = counted(db, aufgabe)
     run = RunResult(aufgabe.number, assignment.title, assignment.threshold, submissions, sandbox=submissions[0].sandbox if submissions else "")
     return run.to_json()
+
+
+@dataclass
+class Cell:
+    """One student's standing in one Aufgabe, for the instructor's overview."""
+
+    handins: int = 0
+    state: str = ""
+    """The latest hand-in's state; "" when there is none."""
+    latest: int | None = None
+    result: SubmissionResult | None = None
+    """The counted result, None before one is graded."""
+
+
+def class_overview(db: Session) -> tuple[list[Student], list[Aufgabe], dict[tuple[int, int], Cell]]:
+    """Students × Aufgaben: each cell's hand-ins, latest state and counted result."""
+    students = db.scalars(select(Student).where(Student.instructor.is_(False)).order_by(Student.name)).all()
+    aufgaben = db.scalars(select(Aufgabe).order_by(Aufgabe.number)).all()
+    cells: dict[tuple[int, int], Cell] = {}
+    for handin in db.scalars(select(Handin).order_by(Handin.seq)):
+        cell = cells.setdefault((handin.student_id, handin.aufgabe), Cell())
+        cell.handins, cell.state, cell.latest = cell.handins + 1, handin.state, handin.id
+    labels = {submission_id(s): s.id for s in students}
+    for aufgabe in aufgaben:
+        for result in counted(db, aufgabe):
+            if result.id in labels:
+                cells.setdefault((labels[result.id], aufgabe.number), Cell()).result = result
+    return list(students), list(aufgaben), cells

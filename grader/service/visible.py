@@ -32,8 +32,9 @@ def hidden_level(aufgabe: Aufgabe, at: datetime) -> str:
     return aufgabe.hidden_before_deadline
 
 
-def shown(handin: Handin, aufgabe: Aufgabe, grading: Grading | None, at: datetime) -> dict:
-    """The hand-in as its student may see it at ``at`` (the API's JSON)."""
+def shown(handin: Handin, aufgabe: Aufgabe, grading: Grading | None, at: datetime, level: str = "") -> dict:
+    """The hand-in as its student may see it at ``at`` (the API's JSON); ``level`` (a key of
+    HIDDEN_FIELDS) instead of the policy's: the instructor's pages show ``report``."""
     data: dict = {
         "id": handin.id,
         "aufgabe": handin.aufgabe,
@@ -53,7 +54,7 @@ def shown(handin: Handin, aufgabe: Aufgabe, grading: Grading | None, at: datetim
     if handin.state != "graded" or grading is None or grading.result is None:
         return data
     result = json.loads(grading.result)
-    level = hidden_level(aufgabe, at)
+    level = level or hidden_level(aufgabe, at)
     cases = []
     for case in result["cases"]:
         fields = PUBLIC_FIELDS if case["visibility"] == "public" else HIDDEN_FIELDS[level]
