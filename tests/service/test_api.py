@@ -67,7 +67,7 @@ def test_another_students_hand_in_is_not_found(course, client):
 
 def _zip(*members: tuple[str, bytes], link: str = "") -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in members:
             archive.writestr(name, content)
         if link:
@@ -83,6 +83,7 @@ def _zip(*members: tuple[str, bytes], link: str = "") -> bytes:
     (_zip(("perceptron.py", REFERENCE), link="helper.py"), "abgabe.zip", "nicht entpackt"),
     (_zip(("other.py", REFERENCE)), "abgabe.zip", "perceptron.py wurde nicht gefunden"),
     (b"PK\x03\x04 broken", "abgabe.zip", "beschädigt"),
+    (_zip(("perceptron.py", REFERENCE), ("data.npy", bytes(60_000_000))), "abgabe.zip", "nicht entpackt"),
     (b"", "perceptron.py", "leer"),
 ])
 def test_what_is_no_hand_in_of_the_aufgabe_is_refused_and_not_kept(course, client, content, filename, words):
@@ -120,6 +121,13 @@ def test_past_the_attempts_and_within_the_cooldown_a_hand_in_is_refused(course, 
     waiting = post(client, course.tokens["1002"])
     assert waiting.status_code == 429 and "Minute" in waiting.json["error"]
     assert handins(course) == 3
+
+
+def test_uploads_are_rate_limited_per_student(course):
+    client = create_app(course.opened, upload_limit=(2, 60.0)).test_client()
+    assert [post(client, course.tokens["1001"]).status_code for _ in range(3)] == [201, 201, 429]
+    assert "Zu viele Abgaben" in post(client, course.tokens["1001"]).json["error"]
+    assert post(client, course.tokens["1002"]).status_code == 201
 
 
 def test_bad_fields_get_a_german_sentence(course, client):
