@@ -9,6 +9,7 @@ hand-ins and their gradings; ``DATA/files`` holds the handed-in files.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,13 @@ class CourseError(GraderError):
 
     def __init__(self, text: str, hint: str, exit_code: int = EXIT_USAGE):
         super().__init__(text, hint, exit_code)
+
+
+@functools.cache
+def module_and_title(number: int) -> tuple[str, str]:
+    """The module file's name and the title of Aufgabe ``number`` (loading one runs its cases.py: once)."""
+    assignment = assignments.load(number)
+    return assignment.module, assignment.title
 
 
 @dataclass

@@ -16,11 +16,10 @@ from pathlib import Path, PurePath
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from grader import assignment as assignments
 from grader.backends.tempdirs import private_temporary
 from grader.intake import archives
 from grader.intake.submissions import open_submission
-from grader.service.course import Opened
+from grader.service.course import Opened, module_and_title
 from grader.service.models import Aufgabe, Grading, Handin, now
 
 
@@ -80,7 +79,7 @@ def accept(
         raise Refused(f"Die Datei ist zu groß (höchstens {opened.course.max_upload_bytes // 1000} kB).", 413)
     if not content:
         raise Refused("Die hochgeladene Datei ist leer.")
-    module = assignments.load(aufgabe).module
+    module, _ = module_and_title(aufgabe)
     name = stored_name(filename, module)
     _check_with_intake(name, content, module)
     sha256 = hashlib.sha256(content).hexdigest()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from grader import assignment as assignments
 from grader.results import CaseResult, RunResult, SubmissionResult
+from grader.service.course import module_and_title
 from grader.service.models import Aufgabe, Grading, Handin, Student
 from grader.service.visible import shown
 from grader.service.worker import submission_id
@@ -46,7 +47,7 @@ class AufgabeView:
 def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView]:
     views = []
     for row in db.scalars(select(Aufgabe).order_by(Aufgabe.number)):
-        assignment = assignments.load(row.number)
+        module, title = module_and_title(row.number)
         handins = db.scalars(
             select(Handin).where(Handin.student_id == student.id, Handin.aufgabe == row.number).order_by(Handin.seq.desc())
         ).all()
@@ -54,7 +55,7 @@ def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView
         left = None if row.attempts is None else max(0, row.attempts - used)
         is_open = at >= row.opens and (row.deadline is None or at <= row.deadline or row.late == "accept")
         views.append(AufgabeView(
-            row.number, assignment.title, assignment.module, row,
+            row.number, title, module, row,
             [shown(h, row, latest_grading(db, h.id), at) for h in handins], left, is_open and left != 0,
         ))
     return views
