@@ -86,7 +86,10 @@ class Worker:
             if lease is None:
                 self._stopping.wait(self.poll_seconds)
                 continue
-            self._grade(lease)
+            try:
+                self._grade(lease)
+            except Exception as exc:  # the result could not be stored: the lease runs out, it is graded again
+                self.log(f"Abgabe {lease.handin_id}: Ergebnis nicht gespeichert ({type(exc).__name__}: {exc!r:.200}).")
 
     def _grade(self, lease: queue.Lease) -> None:
         renewing = threading.Event()
