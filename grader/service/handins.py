@@ -20,6 +20,7 @@ from grader.backends.tempdirs import private_temporary
 from grader.intake import archives
 from grader.intake.submissions import open_submission
 from grader.service.course import Opened, module_and_title
+from grader.service.extensions import extended
 from grader.service.models import Aufgabe, Grading, Handin, now
 
 
@@ -67,14 +68,15 @@ def accept(
     at = at or now()
     with opened.session() as session:
         row = session.get(Aufgabe, aufgabe)
+        deadline = (extended(session, student_id, aufgabe) or row.deadline) if row else None
     if row is None:
         raise Refused(f"Aufgabe {aufgabe} gibt es in diesem Kurs nicht.", 404)
     if at < row.opens:
         raise Refused(f"Aufgabe {aufgabe} ist erst ab {moment(row.opens)} geöffnet.", 403)
-    late = row.deadline is not None and at > row.deadline
+    late = deadline is not None and at > deadline
     if late and row.late == "refuse":
-        assert row.deadline is not None
-        raise Refused(f"Die Abgabefrist von Aufgabe {aufgabe} ist am {moment(row.deadline)} abgelaufen.", 403)
+        assert deadline is not None
+        raise Refused(f"Die Abgabefrist von Aufgabe {aufgabe} ist am {moment(deadline)} abgelaufen.", 403)
     if len(content) > opened.course.max_upload_bytes:
         raise Refused(f"Die Datei ist zu groß (höchstens {opened.course.max_upload_bytes // 1000} kB).", 413)
     if not content:

@@ -104,3 +104,16 @@ class Grading(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
     """The ``SubmissionResult`` as JSON (``results.json``'s entry), unfiltered: pages filter it."""
+
+
+class Extension(Base):
+    """A later deadline for one student in one Aufgabe, granted by the instructor."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (UniqueConstraint("student_id", "aufgabe", name="uq_extensions_student_aufgabe"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    aufgabe: Mapped[int] = mapped_column(ForeignKey("aufgaben.number"))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

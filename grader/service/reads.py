@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from grader import assignment as assignments
 from grader.results import CaseResult, RunResult, SubmissionResult
 from grader.service.course import module_and_title
+from grader.service.extensions import extended
 from grader.service.models import Aufgabe, Grading, Handin, Student
 from grader.service.visible import shown
 from grader.service.worker import submission_id
@@ -28,7 +29,7 @@ def own_handin(db: Session, student: Student, handin_id: int, at: datetime) -> d
         return None
     aufgabe = db.get(Aufgabe, handin.aufgabe)
     assert aufgabe is not None
-    return shown(handin, aufgabe, latest_grading(db, handin.id), at)
+    return shown(handin, aufgabe, latest_grading(db, handin.id), at, extended=extended(db, student.id, aufgabe.number))
 
 
 @dataclass
@@ -42,6 +43,8 @@ class AufgabeView:
     """None: unlimited."""
     open: bool
     """Whether a hand-in is accepted now (opened, and the deadline not passed or late accepted)."""
+    deadline: datetime | None
+    """The student's deadline: the Aufgabe's, or a later one given to them."""
 
 
 def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView]:
@@ -53,10 +56,13 @@ def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView
         ).all()
         used = sum(h.state != "error" for h in handins)
         left = None if row.attempts is None else max(0, row.attempts - used)
-        is_open = at >= row.opens and (row.deadline is None or at <= row.deadline or row.late == "accept")
+        own = extended(db, student.id, row.number)
+        deadline = own or row.deadline
+        is_open = at >= row.opens and (deadline is None or at <= deadline or row.late == "accept")
         views.append(AufgabeView(
             row.number, title, module, row,
-            [shown(h, row, latest_grading(db, h.id), at) for h in handins], left, is_open and left != 0,
+            [shown(h, row, latest_grading(db, h.id), at, extended=own) for h in handins], left, is_open and left != 0,
+            deadline,
         ))
     return views
 

@@ -25,14 +25,18 @@ FAILED_BY_GRADER = (
 )
 
 
-def hidden_level(aufgabe: Aufgabe, at: datetime) -> str:
-    """How much of the hidden cases students see at ``at`` (a key of HIDDEN_FIELDS)."""
-    if aufgabe.deadline is not None and at > aufgabe.deadline:
+def hidden_level(aufgabe: Aufgabe, at: datetime, extended: datetime | None = None) -> str:
+    """How much of the hidden cases a student sees at ``at`` (a key of HIDDEN_FIELDS);
+    ``extended``: the student's own, later deadline (``grader.service.extensions``)."""
+    deadline = extended or aufgabe.deadline
+    if deadline is not None and at > deadline:
         return "report"
     return aufgabe.hidden_before_deadline
 
 
-def shown(handin: Handin, aufgabe: Aufgabe, grading: Grading | None, at: datetime, level: str = "") -> dict:
+def shown(
+    handin: Handin, aufgabe: Aufgabe, grading: Grading | None, at: datetime, level: str = "", extended: datetime | None = None
+) -> dict:
     """The hand-in as its student may see it at ``at`` (the API's JSON); ``level`` (a key of
     HIDDEN_FIELDS) instead of the policy's: the instructor's pages show ``report``."""
     data: dict = {
@@ -54,7 +58,7 @@ def shown(handin: Handin, aufgabe: Aufgabe, grading: Grading | None, at: datetim
     if handin.state != "graded" or grading is None or grading.result is None:
         return data
     result = json.loads(grading.result)
-    level = level or hidden_level(aufgabe, at)
+    level = level or hidden_level(aufgabe, at, extended)
     cases = []
     for case in result["cases"]:
         fields = PUBLIC_FIELDS if case["visibility"] == "public" else HIDDEN_FIELDS[level]

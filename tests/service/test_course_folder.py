@@ -79,3 +79,24 @@ def test_an_edited_course_toml_reaches_the_database_at_the_next_start(course):
         row = db.get(Aufgabe, 1)
     assert row is not None and row.attempts == 3
     assert row.deadline is not None and row.deadline.isoformat() == "2026-12-24T22:59:00+00:00"
+
+
+def test_a_database_of_the_first_schema_is_migrated_up_with_its_rows(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    from grader.service.database import MIGRATIONS, migrate
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("INSERT INTO students (name, email, id_number, key, instructor) VALUES ('A', '', '', 'k', 0)"))
+    migrate(engine)
+    with engine.connect() as connection:
+        assert "extensions" in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT key FROM students")).scalar() == "k"
+    engine.dispose()

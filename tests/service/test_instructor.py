@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from grader.backends import make_backend
@@ -41,3 +42,28 @@ def test_the_instructor_sees_the_class_and_regrades_with_history_kept(sqlite_cou
     assert student.get("/lehrende/").status_code == 403
     assert student.post(f"/lehrende/abgaben/{right.id}/neu-bewerten", data={"csrf_token": csrf(student.get("/aufgaben").get_data(as_text=True))}).status_code == 403
     assert client.post(f"/lehrende/abgaben/{right.id}/neu-bewerten").status_code == 400  # no CSRF token
+
+
+def test_an_extension_lets_one_student_hand_in_after_the_deadline(sqlite_course):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from grader.service.handins import Refused
+    from grader.service.models import Aufgabe, now
+
+    course = sqlite_course
+    with course.opened.session() as db, db.begin():
+        db.execute(update(Aufgabe).values(deadline=now() - timedelta(hours=1)))
+    client = browser(create_app(course.opened))
+    log_in(client, course.instructor)
+    form = client.get("/lehrende/").get_data(as_text=True)
+    later = (now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post("/lehrende/verlaengerungen", data={"csrf_token": csrf(form), "student": "1001", "aufgabe": "1", "deadline": later})
+    assert refused.status_code == 400 and "Begründung" in refused.get_data(as_text=True)
+    granted = client.post("/lehrende/verlaengerungen", data={"csrf_token": csrf(form), "student": "1001", "aufgabe": "1", "deadline": later, "note": "krank"})
+    assert granted.status_code == 302
+    assert "Anna Müller, Aufgabe 1: bis" in client.get("/lehrende/").get_data(as_text=True)
+    assert hand_in(course, "1001").late is False
+    with pytest.raises(Refused, match="Abgabefrist"):
+        hand_in(course, "1002")
