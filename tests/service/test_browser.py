@@ -69,3 +69,36 @@ def test_a_student_hands_in_and_sees_the_report_without_reloading(driver, sqlite
         assert "Bisherige Abgaben" in driver.page_source and "bewertet" in driver.page_source
     finally:
         server.stop()
+
+
+def test_the_instructor_watches_the_class_and_regrades(driver, sqlite_course, tmp_path):
+    import requests
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    server = Server(sqlite_course.data, tmp_path / "server.log", "--jobs", "1").start()
+    try:
+        answer = requests.post(
+            f"{server.url}/api/v1/submissions", headers={"Authorization": f"Bearer {sqlite_course.tokens['1002']}"},
+            data={"aufgabe": "1"}, files={"file": ("perceptron.py", REFERENCE)}, timeout=30,
+        )
+        assert answer.status_code == 201
+        driver.get(f"{server.url}/anmelden")
+        driver.find_element(By.ID, "token").send_keys(sqlite_course.instructor)
+        driver.find_element(By.CSS_SELECTOR, "#login button").click()
+        WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith("/lehrende/"))
+        assert "noch nicht abgegeben: Anna Müller, Lena Weber" in driver.page_source
+
+        def graded(d):
+            d.refresh()
+            return "bestanden" in d.find_element(By.CSS_SELECTOR, "table.class").text
+
+        WebDriverWait(driver, 180, poll_frequency=1).until(graded)
+        driver.find_element(By.PARTIAL_LINK_TEXT, "bestanden").click()
+        assert "Jonas Schmidt: Aufgabe 1, Versuch 1" in driver.page_source
+        driver.find_element(By.XPATH, "//button[text()='Neu bewerten']").click()
+        assert "Neue Bewertung eingereiht" in driver.page_source
+        rows = driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
+        assert len(rows) == 2
+    finally:
+        server.stop()
