@@ -30,9 +30,9 @@ def test_leases_go_oldest_first_and_each_once(course):
 
 def test_an_expired_lease_is_taken_again_and_the_first_holder_stores_nothing(course):
     receipt = hand_in(course)
-    first = take(course, "killed", seconds=0.05)
+    first = take(course, "killed", seconds=3.0)
     assert take(course, "other") is None  # still held
-    time.sleep(0.2)
+    time.sleep(3.2)
     second = take(course, "restarted")
     assert second is not None and (second.grading_id, second.tries) == (first.grading_id, 2)
     with course.opened.session() as db:
