@@ -93,3 +93,21 @@ def test_a_refused_upload_in_the_browser_is_a_german_page_without_traceback(app,
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "Erwartet wird die Datei perceptron.py" in page
     assert "Traceback" not in page
+
+
+def test_an_internal_failure_is_a_german_sentence_never_a_traceback(app, sqlite_course, monkeypatch):
+    from grader.service import reads
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail of the grader")
+
+    monkeypatch.setattr(reads, "aufgaben_of", broken)
+    monkeypatch.setattr(reads, "own_handin", broken)
+    client = browser(app)
+    log_in(client, sqlite_course.tokens["1001"])
+    page = client.get("/aufgaben")
+    api = client.get("/api/v1/submissions/1", headers={"Authorization": f"Bearer {sqlite_course.tokens['1001']}"})
+    assert page.status_code == 500 and "interner Fehler" in page.get_data(as_text=True)
+    assert api.status_code == 500 and api.json == {"error": "Ein interner Fehler ist aufgetreten; die Lehrenden sind informiert."}
+    for answer in (page, api):
+        assert "secret detail" not in answer.get_data(as_text=True) and "Traceback" not in answer.get_data(as_text=True)
