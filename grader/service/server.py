@@ -7,6 +7,7 @@ takes again once they run out.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,10 +43,13 @@ def serve(
         sandboxes = Local(make_backend(sandbox, log=log))
     worker = Worker(opened, sandboxes, jobs=jobs, lease_seconds=lease_seconds, log=log)
     app = create_app(opened, secure_cookies=secure_cookies)
+    logging.basicConfig()  # waitress's warnings (e.g. a long request queue) reach stderr
+    # Bound before the line below says so: whoever reads it can connect at once.
+    server = waitress.create_server(app, host=host, port=port, threads=8, ident="grader", clear_untrusted_proxy_headers=True)
     worker.start()
     log(f"Grading-Dienst für {data} auf http://{host}:{port}/ ({sandboxes.name}-Sandbox, {jobs} gleichzeitig).")
     try:
-        waitress.serve(app, host=host, port=port, threads=8, ident="grader", clear_untrusted_proxy_headers=True)
+        server.run()  # ends on SIGTERM and Ctrl-C (KeyboardInterrupt), closing the server
     finally:
         worker.stop()
         opened.engine.dispose()
