@@ -73,6 +73,42 @@ def sampled_update(expected, got, *, reveal, expected_figures, figures, z):
         False,
         f"Im Mittel über viele Seeds weicht die Änderung von W, b, c an "
         f"{int(np.sum(deviation > 1.0))} von {deviation.size} Stellen mehr als {z:g} Standardfehler "
-        f"vom Erwartungswert ab: vk und hk müssen Wahrscheinlichkeiten sein, nur die versteckten "
-        f"Zustände, die eine Rekonstruktion antreiben, werden gezogen.{detail}",
+        f"vom Erwartungswert ab{_cause(expected, mean, error, z)}{detail}",
+    )
+
+
+def _cause(expected, mean, error, z):
+    """What the deviation looks like, ": …." in words a student recognises; a cause is named only
+    where the output fits it (issue 24: missing bias updates were sent after the sampling).
+
+    The spread over the seeds tells the sampling apart from the formula: extra
+    sampling spreads the changes more than the reference's; the same spread
+    with another mean is the update itself.
+    """
+    reference, spread = expected["mittel"], expected["standardfehler"]
+    moving = (np.abs(reference) > z * spread) & (spread > 0)
+    if np.any(moving & (mean == 0) & (error == 0)):
+        return (
+            f": {int(np.sum(moving & (mean == 0) & (error == 0)))} Einträge ändern sich nie, obwohl sie es "
+            "sollten (werden alle Gewichte und beide Bias-Vektoren angepasst?)."
+        )
+    ratio = np.median(error[spread > 0] / spread[spread > 0]) if np.any(spread > 0) else 1.0
+    for sign in (1.0, -1.0):
+        if abs(sign * ratio - 1.0) > 0.1 and np.all(
+            np.abs(mean - sign * ratio * reference) <= z * np.sqrt(error**2 + (ratio * spread) ** 2) + 1e-12
+        ):
+            return (
+                ": sie ist überall dasselbe Vielfache der richtigen Änderung"
+                + (" mit umgekehrtem Vorzeichen" if sign < 0 else "")
+                + " (Lernrate, Mittelung über den Mini-Batch, Vorzeichen?)."
+            )
+    if ratio >= 1.5:
+        return (
+            ": die Änderungen streuen über die Seeds stärker als bei der Referenz. vk und hk müssen "
+            "Wahrscheinlichkeiten sein, nur die versteckten Zustände, die eine Rekonstruktion antreiben, "
+            "werden gezogen."
+        )
+    return (
+        ": die Änderungen streuen über die Seeds wie bei der Referenz, gezogen wird also wohl richtig; "
+        "abweichend ist die Änderung selbst (Formel, Vorzeichen eines Terms, Bias-Terme?)."
     )

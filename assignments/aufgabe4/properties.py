@@ -21,13 +21,13 @@ def written_png(expected, got, *, reveal, expected_figures, figures, pooled_atol
     if got["png"] is None:
         problems.append("pool_image hat keine Datei unter out_path geschrieben.")
     else:
-        problems += _png_problems(expected["pooled"], got["png"], levels, reveal)
+        problems += _png_problems(expected["pooled"], got["png"], levels, reveal, got["pooled"])
     if problems:
         return Judgement(False, " ".join(problems))
     return Judgement(True, "Richtig: Rückgabewert und geschriebenes Graustufen-PNG stimmen.")
 
 
-def _png_problems(pooled, png, levels, reveal):
+def _png_problems(pooled, png, levels, reveal, returned):
     if png.ndim == 3 and png.shape[2] in (3, 4):
         if np.ptp(png[:, :, :3], axis=2).max() > CHANNEL_TOL:
             return [
@@ -59,12 +59,24 @@ def _png_problems(pooled, png, levels, reveal):
             f"; die größte Abweichung bei Pixel ({r}, {c}): erwartet Grauwert "
             f"{pooled[r, c] * 255:.1f} von 255, gespeichert {png[r, c] * 255:.0f}"
         )
-    return [message + "." + _hint(pooled, png)]
+    return [message + "." + _hint(pooled, png, levels, returned)]
 
 
-def _hint(pooled, png):
-    """A likely cause of a wrong PNG, in words a student recognises."""
-    if png.max() <= 1 / 255:
+def _hint(pooled, png, levels, returned):
+    """A likely cause of a wrong PNG, in words a student recognises; stated only where the PNG fits it.
+
+    A PNG that holds the returned values, as they are, was saved right: what
+    differs are the pooled values themselves (issue 24: floor division gave
+    an almost black PNG, and was told that the saving forgot to scale).
+    """
+    returned = _values(returned)
+    if returned is not None and returned.shape == png.shape and np.all(np.abs(png - returned) * 255 <= levels):
+        return (
+            " Das PNG gibt Ihren Rückgabewert richtig wieder: falsch sind schon die gepoolten Werte, "
+            "nicht das Speichern."
+        )
+    # Saved without the factor 255: the PNG's gray levels 0..255 hold the values in [0, 1] themselves.
+    if np.all(np.abs(png * 255 - pooled) <= 1):
         return " Wurden die Werte in [0, 1] vor dem Speichern nicht mit 255 skaliert?"
     if png.min() == 0.0 and png.max() == 1.0 and (pooled.min() > 1 / 255 or pooled.max() < 254 / 255):
         return (
@@ -72,3 +84,11 @@ def _hint(pooled, png):
             "ohne vmin=0, vmax=1 auf diesen Bereich."
         )
     return ""
+
+
+def _values(returned):
+    """The returned pooled values as a float array, or None where they are no numbers."""
+    try:
+        return np.asarray(returned, dtype=float)
+    except (TypeError, ValueError):
+        return None

@@ -9,6 +9,9 @@ while other submissions ran, not in between (no idle gaps).
 A spare never held any submission before: it is as fresh as a sandbox started
 on demand. Spares are kept for one kind of job at a time (same limits, same
 warm-up); those of another kind are discarded, and so are all at the end.
+A lower count starts no more, but the spares already started stay for the next
+jobs: the engine lowers it for its last hand-ins just before each one takes the
+spare started for it (throwing that away would start one on demand instead).
 """
 
 from __future__ import annotations
@@ -63,13 +66,9 @@ class Spares(Generic[Key]):
         self._pool: ThreadPoolExecutor | None = None
 
     def reserve(self, count: int) -> None:
-        """How many spares to keep ahead (0: none, every harness starts on demand)."""
+        """How many spares to keep ahead (0: none started any more); those ready stay for ``take``."""
         with self._lock:
             self._count = max(0, count)
-            surplus = self._ready[self._count :]
-            del self._ready[self._count :]
-        for spare in surplus:
-            self._discard(spare)
 
     def waiting(self) -> list[Spare]:
         """The spares ready now (a copy of the list)."""
@@ -79,7 +78,7 @@ class Spares(Generic[Key]):
     def take(self, key: Key) -> Spare | None:
         """A ready spare of ``key`` (None if there is none yet); starts replacements."""
         with self._lock:
-            if self._closed or not self._count:
+            if self._closed or not (self._count or self._ready):
                 return None
             stale = []
             if key != self._key:

@@ -25,6 +25,7 @@ from grader.course.cli import AUFGABE_HELP, add_commands, defaults
 from grader.engine.batch import grade_path, run
 from grader.engine.outdir import default_out
 from grader.report.i18n import LANGUAGES
+from grader.service.cli import add_service_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,6 +160,7 @@ def list_command() -> None:
 
 
 add_commands(main)
+add_service_commands(main)
 
 
 if __name__ == "__main__":

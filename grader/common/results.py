@@ -47,8 +47,9 @@ class CaseResult:
     release: str = ""
     """ISO date from which a hidden case's details may be shown (see ``harness.api.Case``)."""
     mistake: dict | None = None
-    """Failed cases only: the typical mistake whose output this is, ``{"id", "title", "hint"}``
-    (``grader.judging.diagnosis``); the hint is empty for a hidden case."""
+    """Failed cases only: the typical mistake whose output this is, ``{"id", "title", "hint", "certain"}``
+    (``grader.judging.diagnosis``); the hint is empty for a hidden case; ``certain`` is False where the
+    mistake's signature holds on only some of its cases (results written before it lack the key: certain)."""
 
     def __post_init__(self) -> None:
         self.status = CaseStatus(self.status)  # a word read from results.json; refuses an unknown one
@@ -171,11 +172,14 @@ def png_name(case: str, index: int) -> str:
 
 
 def typical_mistakes(run: RunResult) -> list[dict]:
-    """Per typical mistake of the run: its title and how many students make it, most frequent first."""
+    """Per typical mistake of the run: its title and how many students make it, most frequent first.
+
+    A mistake named only as possible (``"certain": False``) is not counted: it may not be the one made.
+    """
     rows: dict[str, dict] = {}
     for submission in run.submissions:
         for case in submission.cases:
-            if case.mistake:
+            if case.mistake and case.mistake.get("certain", True):
                 row = rows.setdefault(case.mistake["id"], {"id": case.mistake["id"], "title": case.mistake["title"], "students": set()})
                 row["students"].add(submission.id)
     return sorted(

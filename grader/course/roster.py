@@ -59,9 +59,23 @@ class Person:
         return f"{self.name} ({self.key})"
 
 
+@dataclass(frozen=True)
+class Contact:
+    """One row of a roster as the service keeps it: who, and how to write to them."""
+
+    person: Person
+    email: str
+    id_number: str
+
+
 def load(paths: Sequence[Path]) -> list[Person]:
     """The people in the roster files ``paths`` (CSV, comma or semicolon, UTF-8 or cp1252)."""
-    people = []
+    return [contact.person for contact in contacts(paths)]
+
+
+def contacts(paths: Sequence[Path]) -> list[Contact]:
+    """``load``, with each person's e-mail address and ID number as the roster gives them."""
+    found = []
     for path in paths:
         text = read_worksheet(Path(path).read_bytes())
         for row in csv.DictReader(io.StringIO(text), delimiter=csv_separator(text)):
@@ -71,8 +85,8 @@ def load(paths: Sequence[Path]) -> list[Person]:
             if key and name:
                 identifier = _first(row, _IDENTIFIER)
                 participant = identifier.split()[-1] if identifier and identifier.split()[-1].isdigit() else ""
-                people.append(Person(name, key, participant))
-    return people
+                found.append(Contact(Person(name, key, participant), _first(row, _EMAIL), _first(row, _ID_NUMBER)))
+    return found
 
 
 def _first(row: dict[str, str], names: tuple[str, ...]) -> str:

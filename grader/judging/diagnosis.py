@@ -5,8 +5,9 @@ the reference with one change each, with a German title and hint. Every mistake
 is graded once per assignment version on the host, in the same sandbox as
 the reference (``grader.cases.expected``); the outputs of the cases it fails are
 cached beside the expected values. A student's failed case whose output
-passes that case's check against a mistake's output is diagnosed as that
-mistake.
+passes that case's check against a mistake's output fits that mistake; the
+mistake is named when its signature holds on every case it predicts, and
+named as possible where it holds on some (``diagnose``).
 """
 
 from __future__ import annotations
@@ -130,20 +131,45 @@ def diagnose(
 ) -> None:
     """Set ``mistake`` on every failed case of one submission that a typical mistake explains.
 
-    Where several mistakes match a case, the one that explains the most failed
-    cases of this submission is named (ties: the first id). ``known`` is the
-    Aufgabe's catalogue (``catalogue_for``) unless given.
+    A mistake predicts its signature: the outputs of the cases it fails with a
+    value (``Catalogue.outputs``), and the loss of every case it ``loses``. Of
+    the cases this submission ran, the mistake is named with certainty
+    (``"certain": True``) when the submission failed each of its signature's
+    cases with that very output and passed none of the cases it loses. Where
+    the output fits on two or more of those cases but not on all, it is named
+    as possible (``"certain": False``, "könnte … sein"). One fitting case
+    among several predicted ones is a coincidence (a shuffled training that
+    happens to end one epoch off) and names nothing.
+
+    Of several mistakes named for a case, a certain one comes before a
+    possible one, then the one that explains the most failed cases of this
+    submission (ties: the first id). ``known`` is the Aufgabe's catalogue
+    (``catalogue_for``) unless given.
     """
     failed = [c for c in cases if c.status == CaseStatus.FAILED and runs[c.name].status == RunStatus.OK]
     if not failed:
         return
     known = known or catalogue_for(assignment)
     found = {c.name: matches(assignment, known, c.name, runs[c.name]) for c in failed}
-    explained = {m: sum(m in ids for ids in found.values()) for m in known.mistakes}
+    strength = {m: s for m in set().union(*found.values()) if (s := _strength(known, m, cases, found)) is not None}
     for case in failed:
-        if found[case.name]:
-            best = min(found[case.name], key=lambda m: (-explained[m], m))
+        named = [m for m in found[case.name] if m in strength]
+        if named:
+            best = min(named, key=lambda m: (not strength[m][0], -strength[m][1], m))
             mistake = known.mistakes[best]
             # A hidden case names the mistake only: its hint could point at what the case tries.
             hint = mistake.hint if disclosure.keeps_details(case) else ""
-            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint}
+            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint, "certain": strength[best][0]}
+
+
+def _strength(
+    known: Catalogue, mistake_id: str, cases: list[CaseResult], found: dict[str, set[str]]
+) -> tuple[bool, int] | None:
+    """(certain, fitting cases) of one mistake for one submission, or None where it names nothing."""
+    predicted = [c.name for c in cases if c.name in known.outputs[mistake_id].values]
+    fitting = sum(mistake_id in found.get(name, ()) for name in predicted)
+    lost = known.mistakes[mistake_id].loses
+    contradicted = any(c.status == CaseStatus.PASSED for c in cases if c.name in lost)
+    if fitting == len(predicted) and not contradicted:
+        return True, fitting
+    return (False, fitting) if fitting >= 2 else None

@@ -104,6 +104,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sort_hint": ("Spaltenköpfe sortieren die Tabelle.", "Click a column head to sort."),
     "mistakes": ("Typische Fehler", "Typical mistakes"),
     "mistake": ("Fehler", "Mistake"),
+    # issue 24: a mistake whose signature holds on every case it predicts, or on some of them
+    "mistake_is": ("Das entspricht dem typischen Fehler „{title}“", "This is the typical mistake “{title}”"),
+    "mistake_could_be": ("Das könnte der typische Fehler „{title}“ sein", "This could be the typical mistake “{title}”"),
+    "mistake_hint": ("Hinweis: {hint}", "Hint: {hint}"),
     "similar": ("Ähnliche Abgaben", "Similar submissions"),
     "similar_none": (
         "Kein Paar über der Schwelle von {threshold} %.",

@@ -49,6 +49,8 @@ def test_loses_cases_and_is_diagnosed_as_itself(number, mistake):
     assert lost and result.score < result.max_score
     named = {c.name: c.mistake["id"] for c in result.cases if c.mistake}
     assert set(named) <= lost
+    # Its whole signature holds: named for certain, never "könnte … sein" (issue 24).
+    assert all(c.mistake["certain"] for c in result.cases if c.mistake), named
     # Every case it fails on a value that a plain comparison judges is diagnosed.
     assignment, known = load(number), catalogue_for(load(number))
     compared = {c.name for c in assignment.cases if type(c.check).__name__ in ("Close", "Trajectory")}
@@ -96,8 +98,8 @@ def test_several_matches_name_the_mistake_that_explains_most_failed_cases():
     cases = [_failed("output/single"), _failed("output/batch", "hidden"), CaseResult("output/phi-zero", "public", "passed", 1.0, 1.0, "")]
     runs = {c.name: CaseRun(c.name, "ok", value=value) for c in cases}
     diagnose(assignment, cases, runs, known)
-    assert cases[0].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": "Hinweis b-explains-two"}
-    assert cases[1].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": ""}
+    assert cases[0].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": "Hinweis b-explains-two", "certain": True}
+    assert cases[1].mistake == {"id": "b-explains-two", "title": "Titel b-explains-two", "hint": "", "certain": True}
     assert cases[2].mistake is None
 
 

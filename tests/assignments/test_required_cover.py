@@ -14,7 +14,7 @@ from grader.engine.batch import grade_path
 
 # (Aufgabe, the catalogue mistake that breaks a behaviour of the contract, the required case that shows it)
 BROKEN = [
-    (1, "one-epoch-short", "train/converges-in-last-epoch"),
+    (1, "epochs-one-short", "train/converges-in-last-epoch"),
     (1, "output-single-only", "output/batch"),
     (2, "forward-without-input", "forward/xor-net"),
     (3, "k-ignored", "cd_update/cdk-mean-field"),

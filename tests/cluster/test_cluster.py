@@ -50,7 +50,7 @@ def test_cluster_verdicts_equal_a_local_run(processes, tmp_path, local):
     outcome = run(aufgabe=1, submissions=EXAMPLES, out=tmp_path / "out", sandbox="process", cluster=address, log=said.append)
     assert verdicts(outcome) == local
     assert outcome.sandbox.startswith("process (")  # named with its strength, as a local run
-    assert any("2 process-Sandboxen" in line for line in said), said
+    assert any("2 Sandboxen (process)" in line for line in said), said
     # Passed and failed Testate both: equal verdicts are not equal by being all the same.
     assert {s[2] for s in local.values()} == {True, False}
     assert "" not in {s[4] for s in local.values() if s[0] == "graded"}  # known, and the cluster sent back the same (above)

@@ -28,6 +28,16 @@ FUNCTIONS = {
     "kit": [kit.build],
     "similarity": [similarity.similarity],
     "override": [overrides.override],
+    "service init": [],  # the service extra is optional: see functions_of
+    "service tokens": [],
+    "service export": [],
+    "serve": [],
+}
+SERVICE = {
+    "service init": ("grader.service.course", "init"),
+    "service tokens": ("grader.service.course", "write_tokens"),
+    "service export": ("grader.service.export", "export"),
+    "serve": ("grader.service.server", "serve"),
 }
 RENAMED = {
     ("overview", "runs"): "results_paths",
@@ -40,10 +50,11 @@ DERIVED = {
     ("run", "out"): "out/aufgabeN (outdir.default_out)",
     ("similarity", "out"): "out/aufgabeN (outdir.default_out)",
     ("publish", "moodle_zip"): "no Moodle zip at all",
+    ("serve", "data"): "a throw-away course (--demo)",
 }
 """Left out, these options make the command decide what the function needs given."""
-CLI_ONLY = {("moodle-grades", "target")}
-"""The command writes what the functions return."""
+CLI_ONLY = {("moodle-grades", "target"), ("serve", "insecure_cookies"), ("serve", "demo")}
+"""The command writes what the functions return (or turns a flag round: ``secure_cookies``)."""
 
 
 def commands(group: click.Group, prefix: str = ""):
@@ -57,6 +68,9 @@ def commands(group: click.Group, prefix: str = ""):
 def functions_of(name: str) -> list:
     if name == "worker":
         return [pytest.importorskip("grader.cluster.worker", reason="the cluster extra (Dask) is missing").start]
+    if name in SERVICE:
+        module, function = SERVICE[name]
+        return [getattr(pytest.importorskip(module, reason="the service extra is missing"), function)]
     return FUNCTIONS[name]
 
 

@@ -15,7 +15,7 @@ from grader.engine.batch import run
 REFERENCE = (assignments.REFERENCE / "aufgabe1" / "perceptron.py").read_text()
 SLOW = REFERENCE.replace("def train(", "def _train(") + (
     "\nimport time\n\ndef train(X, T, w0, max_epochs=100):\n    if len(X) == 2:\n"
-    "        open('slow-running', 'w').close()  # in the case's own folder, for the test to see\n"
+    "        open('slow-running', 'w').close()  # in the case's own folder: its cwd names it\n"
     "        time.sleep(2)\n    return _train(X, T, w0, max_epochs)\n"
 )
 
@@ -109,15 +109,39 @@ def grader_process(subs: Path, out: Path, tmp: Path | None = None) -> subprocess
     )
 
 
-def processes_working_in(folder: Path) -> list[int]:
-    found = []
+def _stat(pid: int) -> tuple[int, str] | None:
+    """(parent pid, start time) of ``pid``; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), fields[19]
+
+
+def descendants(root: int) -> dict[int, str]:
+    """Every process below ``root``: pid -> start time (so that a reused pid is not taken for it)."""
+    children: dict[int, list[tuple[int, str]]] = {}
     for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            if Path(os.readlink(entry / "cwd")).is_relative_to(folder):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+        found = _stat(int(entry.name))
+        if found is not None:
+            children.setdefault(found[0], []).append((int(entry.name), found[1]))
+    below, todo = {}, [root]
+    while todo:
+        for pid, start in children.get(todo.pop(), []):
+            below[pid] = start
+            todo.append(pid)
+    return below
+
+
+def in_a_case(pid: int) -> bool:
+    try:
+        return Path(os.readlink(f"/proc/{pid}/cwd")).name.startswith("case-")
+    except OSError:
+        return False
+
+
+def alive(processes: dict[int, str]) -> list[int]:
+    return [pid for pid, start in processes.items() if (found := _stat(pid)) is not None and found[1] == start]
 
 
 def wait_for_results(out: Path, count: int, limit: float = 60) -> None:
@@ -148,19 +172,23 @@ def test_ctrl_c_keeps_what_was_graded_and_leaves_no_process(tmp_path):
     subs = make_class(tmp_path / "subs", slow=3, good=1)
     out = tmp_path / "out"
     process = grader_process(subs, out, tmp_path / "tmp")
-    wait_for_results(out, 1)
+    wait_for_results(out, 1)  # good0 is graded: with --jobs 1 every case running from now on is a slow one's
     deadline = time.monotonic() + 60
-    while not list((tmp_path / "tmp").glob("gnn-sandbox-*/scratch/case-*/slow-running")):
+    # The sandbox's folders are its own (a tmpfs in its mount namespace): a case is seen by its cwd.
+    while not (running := {pid: start for pid, start in descendants(process.pid).items() if in_a_case(pid)}):
         assert process.poll() is None, process.communicate()[1].decode()
         assert time.monotonic() < deadline, "no slow submission started"
         time.sleep(0.05)
-    # A slow submission now runs in its sandbox: what must be gone after Ctrl-C is there.
-    assert processes_working_in(tmp_path / "tmp")
+    started = descendants(process.pid)  # the sandboxes and the case running in one
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr.decode()
     assert "Abgebrochen" in stderr.decode()
-    assert not processes_working_in(tmp_path / "tmp")
+    # A sandbox's holder (pid 1 of its namespace) ends a moment after its bubblewrap was killed.
+    deadline = time.monotonic() + 5
+    while alive(started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running and not alive(started), "a process of the grader outlived Ctrl-C"
     assert not list((tmp_path / "tmp").glob("gnn-sandbox-*")), "a sandbox folder was left behind"
     data = json.loads((out / "results.json").read_text())
     assert 1 <= len(data["submissions"]) < 4

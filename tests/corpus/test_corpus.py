@@ -44,7 +44,8 @@ def test_corpus_verdict(label):
     lost = {c.name for c in result.cases if c.status != "passed"}
     # What a student reads of a failed case: the message and the typical mistake it matches.
     messages = {
-        c.name: " ".join([c.message, *(c.mistake or {}).values()]) for c in result.cases if c.status != "passed"
+        c.name: " ".join([c.message, *(v for v in (c.mistake or {}).values() if isinstance(v, str))])
+        for c in result.cases if c.status != "passed"
     }
     assert result.status == "graded"
     assert lost == failing, messages

@@ -175,3 +175,16 @@ def test_ids_that_differ_only_in_replaced_characters_get_their_own_report():
     names = {report_name(i) for i in ("Anna Müller", "Anna_Müller", "Anna_M_ller", "anna")}
     assert len(names) == 4 and "reports/anna.html" in names
     assert all("/" not in n.removeprefix("reports/") and ".." not in n for n in names)
+
+
+def test_a_possible_mistake_says_could_be_and_is_not_counted_in_the_overview(submission, aufgabe1, figures_dir, run):
+    """issue 24: a mistake whose signature holds on only some of its cases is named as possible."""
+    submission.cases[1].mistake = {"id": "m", "title": "Titel", "hint": "Hinweis", "certain": False}
+    assert "Das könnte der typische Fehler „Titel“ sein — Hinweis: Hinweis" in html_of(submission, aufgabe1, figures_dir)
+    english = html_of(submission, aufgabe1, figures_dir, lang="en")
+    assert "This could be the typical mistake “Titel” — Hint: Hinweis" in english
+    assert "entspricht" not in html_of(submission, aufgabe1, figures_dir)
+    submission.cases[1].mistake["certain"] = True
+    assert "Das entspricht dem typischen Fehler „Titel“ — Hinweis: Hinweis" in html_of(submission, aufgabe1, figures_dir)
+    run.submissions[0].cases[1].mistake = {"id": "update-sign", "title": "Vorzeichen vertauscht", "hint": "h", "certain": False}
+    assert "Vorzeichen vertauscht" not in report.index_html(run)

@@ -10,6 +10,8 @@ import pytest
 
 from grader import PROJECT
 from grader.cases.assignment import load
+from grader.cases.expected import expected_for
+from grader.judging.diagnosis import catalogue_for
 
 DATA = PROJECT / "assignments" / "aufgabe3" / "data"
 
@@ -126,7 +128,48 @@ def test_sampled_update_names_what_is_wrong(changes, words):
     assert words in judgement.message
 
 
+SAMPLING_HINT = "vk und hk müssen Wahrscheinlichkeiten sein"
+HALF_FLIPPED = np.where(np.arange(27) < 18, -1.0, 1.0) * SAMPLED["mittel"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"mittel": np.where(np.arange(27) < 18, SAMPLED["mittel"], 0.0),
+          "standardfehler": np.where(np.arange(27) < 18, 0.01, 0.0)}, "Einträge ändern sich nie"),
+        ({"mittel": HALF_FLIPPED}, "streuen über die Seeds wie bei der Referenz"),
+        ({"mittel": -SAMPLED["mittel"]}, "mit umgekehrtem Vorzeichen"),
+        ({"mittel": 4 * SAMPLED["mittel"], "standardfehler": np.full(27, 0.04)}, "dasselbe Vielfache"),
+    ],
+    ids=["biases-not-updated", "sign-of-a-term", "sign-of-all", "sum-not-mean"],
+)
+def test_sampled_update_gives_the_sampling_hint_only_where_the_spread_fits_it(changes, words):
+    """issue 24: missing bias updates and a sign flip were sent after the sampling."""
+    judgement = sampled_update(dict(SAMPLED, **changes), reveal=False)
+    assert not judgement.passed
+    assert words in judgement.message and SAMPLING_HINT not in judgement.message, judgement.message
+
+
+def test_sampled_update_gives_the_sampling_hint_where_the_changes_spread_more():
+    got = dict(SAMPLED, mittel=SAMPLED["mittel"] * 0.8, standardfehler=np.full(27, 0.03))
+    assert SAMPLING_HINT in sampled_update(got, reveal=False).message
+
+
 def test_sampled_update_hides_expected_values_of_hidden_cases():
     got = dict(SAMPLED, mittel=SAMPLED["mittel"] + 0.09)
     assert "erwartet" in sampled_update(got, reveal=True).message
     assert "erwartet" not in sampled_update(got, reveal=False).message
+
+
+@pytest.mark.parametrize(
+    ("mistake", "hinted"),
+    [("biases-not-updated", False), ("sign-flipped", False), ("samples-visible", True)],
+)
+def test_the_catalogues_mistakes_get_the_sampling_hint_only_where_they_sample(mistake, hinted):
+    """issue 24: missing bias updates and a sign flip got the sampling hint of sampled-mean."""
+    assignment = load(3)
+    got = catalogue_for(assignment).outputs[mistake].values["cd_update/sampled-mean"]
+    expected = expected_for(assignment).values["cd_update/sampled-mean"]
+    judgement = CHECKS["sampled_update"](expected, got, reveal=False, expected_figures=[], figures=[], z=6.0)
+    assert not judgement.passed
+    assert (SAMPLING_HINT in judgement.message) == hinted, judgement.message

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from grader.cases.assignment import load
+from grader.cases.mistakes import catalogue
+from grader.engine.batch import grade_path
 
 # The property check of pool_image, on hand-made outputs.
 
@@ -53,8 +55,30 @@ def test_written_png_names_what_is_wrong(got, words):
     assert words in judgement.message
 
 
+@pytest.mark.parametrize(
+    "pooled",
+    [POOLED // 1, (POOLED - 0.1) / 0.8, np.round(POOLED * 2) / 2],
+    ids=["floor-division", "stretched-values", "other-values"],
+)
+def test_written_png_blames_the_values_not_the_saving_when_the_png_holds_them(pooled):
+    """issue 24: floor division returned (almost) zeros and saved them right; it was told that
+    the saving forgot the factor 255."""
+    judgement = written_png({"pooled": pooled, "png": np.round(pooled * 255) / 255})
+    assert not judgement.passed
+    assert "255 skaliert" not in judgement.message and "vmin=0" not in judgement.message
+    assert "gibt Ihren Rückgabewert richtig wieder" in judgement.message
+
+
 def test_written_png_hides_expected_values_of_hidden_cases():
     judgement = written_png({"pooled": POOLED, "png": POOLED + 4 / 255}, reveal=False)
     assert not judgement.passed
     assert "erwartet Grauwert" not in judgement.message
     assert "Pixel (" not in judgement.message
+
+
+def test_floor_division_is_told_its_values_are_wrong_not_its_saving():
+    """issue 24: the catalogue's `//` in average pooling wrote its (almost black) values right."""
+    mistake = next(m for m in catalogue(load(4)) if m.id == "mean-floor-division")
+    result = grade_path(aufgabe=4, path=mistake.folder, sandbox="process", public_only=False, log=lambda _: None)
+    message = next(c.message for c in result.cases if c.name == "pool_image/mean-size3-gray")
+    assert "255 skaliert" not in message and "gibt Ihren Rückgabewert richtig wieder" in message, message

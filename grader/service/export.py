@@ -1,0 +1,56 @@
+"""``grader service export``: the service's counted attempts written as ``grader run`` writes a run.
+
+``results.json``, the reports, ``index.html`` and the gradebooks land in OUT
+through the batch's own writers, so ``overview``, ``publish``, ``moodle-grades``,
+``override`` and ``similarity`` work on them unchanged. Hand-ins still queued or
+running make the run incomplete (``"complete": false``), as Ctrl-C does for ``grader run``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from grader.cases import assignment as assignments
+from grader.common.errors import EXIT_UNKNOWN_AUFGABE
+from grader.common.results import RunResult, write_json_atomic
+from grader.course import overrides
+from grader.engine.outdir import claim
+from grader.report import pages as report
+from grader.service.course import CourseError, open_course
+from grader.service.models import Aufgabe, Handin
+from grader.service.reads import counted
+
+
+def export(*, data: Path, aufgabe: int, out: Path, lang: str = "de", release_hidden: bool = False) -> RunResult:
+    """Write the counted attempts of ``aufgabe`` to ``out``; the run written."""
+    opened = open_course(data)
+    try:
+        with opened.session() as db:
+            row = db.get(Aufgabe, aufgabe)
+            if row is None:
+                raise CourseError(f"Aufgabe {aufgabe} gibt es in diesem Kurs nicht.", "die Aufgaben stehen in course.toml.", EXIT_UNKNOWN_AUFGABE)
+            submissions = counted(db, row)
+            students = func.count(func.distinct(Handin.student_id))
+            waiting = db.scalar(select(students).where(Handin.aufgabe == aufgabe, Handin.state.in_(("queued", "running"))))
+            total = db.scalar(select(students).where(Handin.aufgabe == aufgabe, Handin.state != "error"))
+    finally:
+        opened.engine.dispose()
+    assignment = assignments.load(aufgabe)
+    with claim(Path(out), aufgabe):
+        run = RunResult(
+            aufgabe=aufgabe,
+            title=assignment.title,
+            threshold=assignment.threshold,
+            submissions=submissions,
+            sandbox=submissions[0].sandbox if submissions else "",
+            complete=not waiting,
+            total=total or 0,
+            lang=lang,
+            release_hidden=release_hidden,
+        )
+        overrides.apply(run, overrides.load(Path(out)))
+        report.write_all(run, assignment, Path(out), lang=lang, release_hidden=release_hidden)
+        write_json_atomic(Path(out) / "results.json", run.to_json())
+    return run

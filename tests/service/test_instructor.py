@@ -1,0 +1,69 @@
+"""The instructor's pages: the class live, any hand-in's whole report, a regrade with history; not for students."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from grader.backends import make_backend
+from grader.engine import Local
+from grader.service.app import create_app
+from grader.service.models import Grading
+
+from .helpers import REFERENCE, WRONG, hand_in
+from .test_pages import browser, csrf, log_in
+from .test_worker import drain
+
+
+def test_the_instructor_sees_the_class_and_regrades_with_history_kept(sqlite_course):
+    course = sqlite_course
+    right = hand_in(course, "1001", REFERENCE)
+    wrong = hand_in(course, "1002", WRONG)
+    drain(course, Local(make_backend("process")))
+    app = create_app(course.opened)
+    client = browser(app)
+    assert log_in(client, course.instructor).headers["Location"].endswith("/lehrende/")
+    page = client.get("/lehrende/").get_data(as_text=True)
+    assert re.search(r"Anna Müller</td>\s*<td><a [^>]*>\d+/\d+ bestanden", page), page
+    assert re.search(r"Jonas Schmidt</td>\s*<td><a [^>]*>\d+/\d+ nicht bestanden", page)
+    assert "Aufgabe 1 noch nicht abgegeben: Lena Weber." in page and "Warteschlange: 0" in page
+    detail = client.get(f"/lehrende/abgaben/{wrong.id}").get_data(as_text=True)
+    assert "Jonas Schmidt: Aufgabe 1, Versuch 1" in detail and "(verdeckt)" in detail
+    answer = client.post(f"/lehrende/abgaben/{right.id}/neu-bewerten", data={"csrf_token": csrf(detail)})
+    assert answer.status_code == 302
+    drain(course, Local(make_backend("process")))
+    with course.opened.session() as db:
+        assert db.scalars(select(Grading.state).where(Grading.handin_id == right.id)).all() == ["done", "done"]
+
+    student = browser(app)
+    log_in(student, course.tokens["1001"])
+    assert student.get("/lehrende/").status_code == 403
+    assert student.post(f"/lehrende/abgaben/{right.id}/neu-bewerten", data={"csrf_token": csrf(student.get("/aufgaben").get_data(as_text=True))}).status_code == 403
+    assert client.post(f"/lehrende/abgaben/{right.id}/neu-bewerten").status_code == 400  # no CSRF token
+
+
+def test_an_extension_lets_one_student_hand_in_after_the_deadline(sqlite_course):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from grader.service.handins import Refused
+    from grader.service.models import Aufgabe, now
+
+    course = sqlite_course
+    with course.opened.session() as db, db.begin():
+        db.execute(update(Aufgabe).values(deadline=now() - timedelta(hours=1)))
+    client = browser(create_app(course.opened))
+    log_in(client, course.instructor)
+    form = client.get("/lehrende/").get_data(as_text=True)
+    later = (now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post("/lehrende/verlaengerungen", data={"csrf_token": csrf(form), "student": "1001", "aufgabe": "1", "deadline": later})
+    assert refused.status_code == 400 and "Begründung" in refused.get_data(as_text=True)
+    granted = client.post("/lehrende/verlaengerungen", data={"csrf_token": csrf(form), "student": "1001", "aufgabe": "1", "deadline": later, "note": "krank"})
+    assert granted.status_code == 302
+    assert "Anna Müller, Aufgabe 1: bis" in client.get("/lehrende/").get_data(as_text=True)
+    assert hand_in(course, "1001").late is False
+    with pytest.raises(Refused, match="Abgabefrist"):
+        hand_in(course, "1002")
