@@ -13,7 +13,6 @@ import errno
 import functools
 import sys
 from collections.abc import Callable, Container
-from typing import ClassVar
 
 import click
 
@@ -34,7 +33,8 @@ EXIT_INTERRUPTED = 130
 class GraderError(Exception):
     """An error the user can fix: one German line, a hint, a fixed exit code."""
 
-    exit_code: ClassVar[int] = EXIT_FAILED
+    exit_code: int = EXIT_FAILED
+    """The class's exit code; an error whose code depends on the case sets its own."""
 
     def message(self) -> str:
         """What went wrong (German); by default the exception's own text."""

@@ -18,13 +18,25 @@ from grader.report.i18n import LANGUAGES
 MISSING = "Für den Grading-Dienst fehlen Pakete. Installieren mit: pip install 'gnn-grader[service]'"
 
 
+class MissingServiceExtra(GraderError):
+    """The ``service`` extra is not installed."""
+
+    exit_code = EXIT_USAGE
+
+    def message(self) -> str:
+        return MISSING
+
+    def hint(self, options) -> str:
+        return f"es fehlt {self}."
+
+
 def _needs_service_extra() -> None:
     try:
         import flask  # noqa: F401
         import sqlalchemy  # noqa: F401
         import waitress  # noqa: F401
     except ImportError as exc:
-        raise GraderError(MISSING, f"es fehlt {exc.name}.", EXIT_USAGE) from None
+        raise MissingServiceExtra(exc.name) from None
 
 
 @click.group("service")

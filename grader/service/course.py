@@ -31,8 +31,14 @@ INSTRUCTOR_KEY = "lehrende"
 class CourseError(GraderError):
     """The course folder cannot be made or used; the message says why (German)."""
 
+    exit_code = EXIT_USAGE
+
     def __init__(self, text: str, hint: str, exit_code: int = EXIT_USAGE):
-        super().__init__(text, hint, exit_code)
+        super().__init__(text)
+        self.what_to_do, self.exit_code = hint, exit_code
+
+    def hint(self, options) -> str:
+        return self.what_to_do
 
 
 @functools.cache

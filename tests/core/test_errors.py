@@ -22,7 +22,7 @@ def _all_subclasses(cls):
 def _grader_errors() -> list[type[GraderError]]:
     for module in pkgutil.walk_packages(grader.__path__, "grader."):
         # kit_runtime is the student kit's own code (it runs inside the kit, not the grader).
-        if not module.name.startswith(("grader.service", "grader.course.kit_runtime")):
+        if not module.name.startswith(("grader.service.migrations", "grader.course.kit_runtime")):
             importlib.import_module(module.name)
     return sorted(set(_all_subclasses(GraderError)), key=lambda c: c.__qualname__)
 
