@@ -94,7 +94,9 @@ def loaded_machine(loops: int = 0, core: int | None = None):
     all on ``core`` if given; each is killed by its own pid afterwards."""
     pin = "" if core is None else f"import os; os.sched_setaffinity(0, {{{core}}})\n"
     started = [
-        subprocess.Popen([sys.executable, "-c", pin + "while True: pass"])
+        # Each in a session of its own, as the sandbox is (bwrap --new-session): with the kernel's
+        # autogroups, loops sharing the test's session would share one session's CPU.
+        subprocess.Popen([sys.executable, "-c", pin + "while True: pass"], start_new_session=True)
         for _ in range(loops or 2 * (os.cpu_count() or 1))
     ]
     try:
