@@ -1,8 +1,7 @@
 """The expected values: every case run once against the reference, cached on disk.
 
 The reference of Aufgabe N (``reference/aufgabeN/``) is graded like a
-submission, through the same harness, on the host (``process`` sandbox: it is
-our own code). Its outputs are stored under the cache folder, keyed by the
+submission on the host (``grader.cases.on_host``). Its outputs are stored under the cache folder, keyed by the
 fingerprint of the Aufgabe, the reference and the harness, so they are
 computed once per assignment version. The cache never goes into a sandbox.
 """
@@ -17,13 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.backends import validate
-from grader.backends.process import ProcessBackend
-from grader.backends.session import run_job
 from grader.cases import float32
 from grader.cases.assignment import Assignment
+from grader.cases.on_host import run_on_host
 from grader.common.errors import EXIT_REFERENCE, GraderError
 from grader.common.results import png_name
-from grader.common.status import CaseRun, RunStatus
+from grader.common.status import RunStatus
 from harness import plain
 
 
@@ -63,13 +61,6 @@ def expected_for(assignment: Assignment) -> Expected:
     expected = compute(assignment)
     store(folder, expected)
     return expected
-
-
-def run_on_host(assignment: Assignment, folder: Path, timeouts: dict[str, float] | None = None) -> dict[str, CaseRun]:
-    """The cases of ``assignment`` (all, with their own limits, unless ``timeouts`` names some) run
-    on instructor code in ``folder`` (the reference, a catalogue mistake, a mutant), here in the
-    process sandbox."""
-    return run_job(ProcessBackend(isolate_network=False), assignment.job(folder, timeouts)).cases
 
 
 def compute(assignment: Assignment) -> Expected:

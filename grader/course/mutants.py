@@ -31,7 +31,8 @@ from pathlib import Path
 
 from grader.cases import assignment as assignments
 from grader.cases.assignment import Assignment
-from grader.cases.expected import Expected, expected_for, run_on_host
+from grader.cases.expected import Expected, expected_for
+from grader.cases.on_host import run_on_host
 from grader.cases.source import parse
 from grader.common.status import CaseStatus
 from grader.judging.verdicts import verdict

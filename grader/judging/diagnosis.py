@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from grader.cases.assignment import Assignment
-from grader.cases.expected import Expected, cache_dir, expected_for, load, run_on_host, store
+from grader.cases.expected import Expected, cache_dir, expected_for, load, store
 from grader.cases.mistakes import Mistake, catalogue
+from grader.cases.on_host import run_on_host
 from grader.common.results import CaseResult
 from grader.common.status import CaseRun, CaseStatus, RunStatus
 from grader.judging import disclosure
