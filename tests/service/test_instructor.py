@@ -58,6 +58,8 @@ def test_an_extension_lets_one_student_hand_in_after_the_deadline(sqlite_course)
     client = browser(create_app(course.opened))
     log_in(client, course.instructor)
     form = client.get("/lehrende/").get_data(as_text=True)
+    # The form stands once, in the page; the title is only the page's name.
+    assert form.count('id="ext-student"') == 1 and "<title>Kurs — Grundlagen Neuronale Netze</title>" in form
     later = (now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     refused = client.post("/lehrende/verlaengerungen", data={"csrf_token": csrf(form), "student": "1001", "aufgabe": "1", "deadline": later})
     assert refused.status_code == 400 and "Begründung" in refused.get_data(as_text=True)
