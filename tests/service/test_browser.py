@@ -97,7 +97,8 @@ def test_the_instructor_watches_the_class_and_regrades(driver, sqlite_course, tm
         driver.find_element(By.PARTIAL_LINK_TEXT, "bestanden").click()
         assert "Jonas Schmidt: Aufgabe 1, Versuch 1" in driver.page_source
         driver.find_element(By.XPATH, "//button[text()='Neu bewerten']").click()
-        assert "Neue Bewertung eingereiht" in driver.page_source
+        # The click submits a form: the answer is the next page, not the one still shown.
+        WebDriverWait(driver, 30).until(lambda d: "Neue Bewertung eingereiht" in d.page_source)
         rows = driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
         assert len(rows) == 2
     finally:
