@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from grader.service import api, instructor, pages, security
+from grader.service import api, instructor, lti_admin, lti_launch, pages, security
 from grader.service.course import Opened
 
 MESSAGES = {
@@ -53,12 +53,15 @@ def create_app(
         # The file plus the form's other fields; the file's own limit is checked with its message.
         MAX_CONTENT_LENGTH=opened.course.max_upload_bytes + 64_000,
         MAX_FORM_PARTS=20,
+        PREFERRED_URL_SCHEME="https" if secure_cookies else "http",
     )
     app.extensions["course"] = opened
     app.extensions["limits"] = {"login": security.RateLimit(*login_limit), "upload": security.RateLimit(*upload_limit)}
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(instructor.blueprint)
+    app.register_blueprint(lti_launch.blueprint)
+    app.register_blueprint(lti_admin.blueprint)
     app.after_request(security.headers)
     app.jinja_env.globals["csrf_token"] = security.csrf_token
 

@@ -98,6 +98,9 @@ def init(
     finally:
         opened.engine.dispose()
     policy.write(data / "course.toml", course)
+    from grader.service.lti import tool_keys
+
+    tool_keys(data)  # the LTI key pair, made once; its private half never leaves DATA/lti
     return token
 
 

@@ -69,7 +69,12 @@ def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView
 
 def counted(db: Session, aufgabe: Aufgabe) -> list[SubmissionResult]:
     """Each student's counted result of ``aufgabe`` (the last graded attempt, or the best)."""
-    best: dict[int, tuple[Handin, SubmissionResult]] = {}
+    return sorted(counted_by_student(db, aufgabe).values(), key=lambda result: result.id)
+
+
+def counted_by_student(db: Session, aufgabe: Aufgabe) -> dict[int, SubmissionResult]:
+    """The counted result of ``aufgabe`` by student id."""
+    best: dict[int, SubmissionResult] = {}
     rows = db.execute(
         select(Handin, Grading).join(Grading, Grading.handin_id == Handin.id)
         .where(Handin.aufgabe == aufgabe.number, Handin.state == "graded", Grading.state == "done")
@@ -79,9 +84,9 @@ def counted(db: Session, aufgabe: Aufgabe) -> list[SubmissionResult]:
         data = json.loads(grading.result or "{}")
         result = SubmissionResult(**{**data, "cases": [CaseResult(**c) for c in data["cases"]]})
         kept = best.get(handin.student_id)
-        if kept is None or aufgabe.counts == "last" or result.score > kept[1].score:
-            best[handin.student_id] = (handin, result)
-    return [result for _, result in sorted(best.values(), key=lambda pair: pair[1].id)]
+        if kept is None or aufgabe.counts == "last" or result.score > kept.score:
+            best[handin.student_id] = result
+    return best
 
 
 def results_json(db: Session, aufgabe: Aufgabe) -> dict:

@@ -47,8 +47,9 @@ class Worker:
         lease_seconds: float = 60.0,
         poll_seconds: float = 0.5,
         log: Callable[[str], None] = print,
+        on_graded: Callable[[], None] = lambda: None,
     ):
-        self.opened, self.sandboxes, self.jobs = opened, sandboxes, jobs
+        self.opened, self.sandboxes, self.jobs, self.on_graded = opened, sandboxes, jobs, on_graded
         self.lease_seconds, self.poll_seconds, self.log = lease_seconds, poll_seconds, log
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stopping = threading.Event()
@@ -117,6 +118,8 @@ class Worker:
                 self.log(f"Abgabe {lease.handin_id}: nach {queue.MAX_TRIES} Ausfällen nicht bewertet (Zustand error).")
         elif not queue.finish(session, lease, json.dumps(result.to_json(), ensure_ascii=False)):
             self.log(f"Abgabe {lease.handin_id}: Lease verloren, ein anderer Worker bewertet sie.")
+        else:
+            self.on_graded()
 
     def _judge(self, lease: queue.Lease) -> SubmissionResult:
         with self.opened.session() as session:
