@@ -30,7 +30,7 @@ from pathlib import Path
 
 from grader.cases import assignment as assignments
 from grader.common.errors import EXIT_OUTPUT, GraderError
-from grader.engine.outdir import load_results
+from grader.engine.outdir import load_results, outside_run
 from grader.intake.moodle import moodle_student
 from grader.report import i18n
 from grader.report.pages import render, submission_html
@@ -38,6 +38,7 @@ from grader.report.pages import render, submission_html
 KEY_FILE = "publish.key"
 INSTRUCTOR = "\0instructor"
 """Stands in for a submission id to name the instructor's folder; no folder or zip can be called so."""
+MOODLE_ZIP_EXAMPLE = "--moodle-zip feedback.zip"
 
 
 class PublishIntoRun(GraderError, ValueError):
@@ -111,6 +112,7 @@ def moodle_feedback_zip(
 ) -> int:
     """Write the reports of the Moodle submissions in ``out`` as Moodle's feedback-file zip; returns their number."""
     out = Path(out)
+    outside_run(target, out, MOODLE_ZIP_EXAMPLE)
     run = load_results(out, allow_incomplete=allow_incomplete)
     assignment = assignments.load(run.aufgabe)
     figures_dir = out / "reports" / "figures"

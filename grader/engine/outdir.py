@@ -103,6 +103,30 @@ class IncompleteRun(GraderError, RuntimeError):
         return "denselben `grader run` erneut starten (er setzt fort) oder --allow-incomplete angeben."
 
 
+class WritesIntoRun(GraderError, ValueError):
+    """A command other than the run would write into the run's output folder."""
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, target: Path, out: Path, example: str):
+        super().__init__(target, out)
+        self.target, self.out, self.example = target, out, example
+
+    def message(self) -> str:
+        return (f"{self.target} liegt im Ausgabeordner des Laufs ({self.out}); dessen Dateien schreibt nur "
+                "`grader run`.")
+
+    def hint(self, options) -> str:
+        return f"ein Ziel außerhalb des Ausgabeordners wählen, z. B. {self.example}."
+
+
+def outside_run(target: Path, run: Path, example: str) -> None:
+    """Refuse ``target`` inside the output folder of the run ``run`` (its OUT or its results.json)."""
+    folder = results_path(Path(run)).parent.resolve()
+    if Path(target).resolve().is_relative_to(folder):
+        raise WritesIntoRun(Path(target), results_path(Path(run)).parent, example)
+
+
 def results_path(path: Path) -> Path:
     """``path`` itself, or the ``results.json`` inside an output folder."""
     return path / "results.json" if path.is_dir() else path

@@ -184,6 +184,22 @@ def test_publish_refuses_a_target_inside_the_run_or_around_it(interrupted, where
     assert (out / "index.html").read_bytes() == index and not (out / "pub").exists()
 
 
+@pytest.mark.parametrize("command", ["moodle-grades", "moodle-zip"])
+def test_no_course_command_writes_into_the_runs_own_files(tmp_path, command):
+    out = results_of(tmp_path / "sem" / "a1", [moodle_result("Anna Müller (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade\nParticipant 101,Anna Müller,\n", encoding="utf-8")
+    before = (out / "results.json").read_bytes()
+    args = {
+        "moodle-grades": ["moodle-grades", out, "--worksheet", sheet, "--to", out / "results.json"],
+        "moodle-zip": ["publish", out, "--to", tmp_path / "bundle", "--moodle-zip", out / "results.json"],
+    }[command]
+    done = grader(*args)
+    assert done.exit_code == 7 and "Ausgabeordner des Laufs" in done.output and "außerhalb" in done.output, done.output
+    assert (out / "results.json").read_bytes() == before
+    assert grader("override", out, "--id", "Anna Müller (101)", "--points", "20", "--note", "Gespräch").exit_code == 0
+
+
 def results_of(folder: Path, submissions: list[SubmissionResult]) -> Path:
     outcome = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=submissions, sandbox="process", total=len(submissions))
     write_json_atomic(folder / "results.json", outcome.to_json())
