@@ -347,6 +347,21 @@ def test_a_roster_of_worksheets_keys_students_across_aufgaben(tmp_path):
     assert rows["Anna Schmidt (anna.schmidt2@uni.de)"]["aufgabe1"] == "nein"
 
 
+def test_with_a_roster_who_never_handed_in_has_a_row_too(tmp_path):
+    first = results_of(tmp_path / "a1", [moodle_result("Anna Müller (101)", 24)])
+    sheet = tmp_path / "sheet1.csv"
+    sheet.write_text("Identifier,Full name,Email address,Status,Grade\n"
+                     "Participant 101,Anna Müller,am@uni.de,Submitted for grading,\n"
+                     "Participant 102,Carla Neu,cn@uni.de,No submission,\n", encoding="utf-8")
+    done = grader("overview", first, "--out", tmp_path / "course", "--roster", sheet)
+    assert done.exit_code == 0 and "2 Studierende" in done.output, done.output
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "course" / "overview.csv").read_text()))}
+    assert rows["Carla Neu (cn@uni.de)"]["aufgabe1"] == "" and rows["Carla Neu (cn@uni.de)"]["bestanden"] == "0"
+    page = (tmp_path / "course" / "overview.html").read_text()
+    carla = page[page.index("Carla Neu"):].split("</tr>")[0]
+    assert "–" in carla
+
+
 def test_a_participants_list_with_one_of_each_name_keys_by_address(tmp_path):
     first = results_of(tmp_path / "a1", [moodle_result("Jürgen Groß (101)", 24)])
     participants = tmp_path / "participants.csv"
