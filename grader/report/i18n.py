@@ -119,6 +119,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Pairs whose code is more than {threshold} % alike (skeleton left out). "
         "Similarity is a reason to look, not a proof.",
     ),
+    "similar_only": (
+        "{n} Abgaben verglichen. In diesem Ordner liegt kein Lauf: `grader run` mit demselben --out "
+        "zeigt die Paare mit den Bewertungen in index.html.",
+        "{n} submissions compared. This folder holds no run: `grader run` with the same --out "
+        "lists the pairs with the grades in index.html.",
+    ),
     "similarity": ("Ähnlichkeit", "Similarity"),
     "compare": ("vergleichen", "compare"),
     "similar_marked": (

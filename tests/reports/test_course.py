@@ -226,6 +226,20 @@ def test_similarity_writes_pairs_views_and_lists_them_in_the_overview(run_out, t
     assert 'href="similarity/pair-001.html"' in (run_out / "index.html").read_text()
 
 
+def test_similarity_into_a_folder_without_a_run_writes_an_index_the_pair_pages_link_to(tmp_path):
+    submissions = tmp_path / "subs"
+    for sid, code in {"anna": LOOPS, "zoe-42": RENAMED}.items():
+        (submissions / sid).mkdir(parents=True)
+        (submissions / sid / "perceptron.py").write_text(code)
+    out = tmp_path / "sem" / "sim1"
+    done = CliRunner().invoke(cli(), ["similarity", "--aufgabe", "1", str(submissions), "--out", str(out), "--threshold", "0.5"])
+    assert done.exit_code == 0, done.output
+    index = (out / "index.html").read_text()
+    assert 'href="similarity/pair-001.html"' in index and "anna" in index and "2 Abgaben verglichen" in index
+    view = out / "similarity" / "pair-001.html"
+    assert 'href="../index.html"' in view.read_text() and (view.parent / "../index.html").resolve().is_file()
+
+
 def cli() -> click.Group:
     group = click.Group()
     add_commands(group)
