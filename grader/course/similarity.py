@@ -23,7 +23,7 @@ from grader.cases import assignment as assignments
 from grader.common import results
 from grader.engine.outdir import claim
 from grader.intake.download import find_submissions
-from grader.intake.submissions import NoSubmissions
+from grader.intake.submissions import NoSubmissions, module_somewhere
 from grader.report import i18n
 from grader.report import pages as report
 
@@ -87,6 +87,7 @@ def similarity(
         handed_in = find_submissions(Path(submissions), assignment.module, Path(work))
         if not handed_in:
             raise NoSubmissions(submissions)
+        module_somewhere(handed_in, assignment.module)
         sources = {}
         for submission in handed_in:
             if submission.folder is not None and not submission.error:

@@ -185,9 +185,20 @@ def claim(out: Path, aufgabe: int | None) -> Iterator[None]:
             raise OutputOfAnotherAufgabe(out, found)
         if aufgabe is not None and found is None:
             (out / OWNER).write_text(json.dumps({"aufgabe": aufgabe}), encoding="utf-8")
-        yield
+        try:
+            yield
+        except BaseException:
+            if aufgabe is not None and found is None and not _holds_results(out):
+                # Refused before anything was stored (wrong --aufgabe): OUT stays free for the right one.
+                (out / OWNER).unlink(missing_ok=True)
+            raise
     finally:
         os.close(descriptor)
+
+
+def _holds_results(out: Path) -> bool:
+    stored = out / "submissions"
+    return (out / "results.json").exists() or (stored.is_dir() and any(stored.iterdir()))
 
 
 # --- hand overrides (``grader override``), kept in OUT apart from the results ---

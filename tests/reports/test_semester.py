@@ -371,6 +371,30 @@ def test_a_participants_list_with_one_of_each_name_keys_by_address(tmp_path):
     assert "Jürgen Groß (4711)" in (tmp_path / "course" / "overview.csv").read_text()
 
 
+@pytest.mark.parametrize("hand_ins", ["aufgabe4", "moodle_zips"])
+def test_a_run_where_no_hand_in_holds_the_aufgabes_file_asks_for_the_right_aufgabe(tmp_path, hand_ins):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for n in range(3):
+        if hand_ins == "aufgabe4":
+            (subs / f"student{n}").mkdir()
+            (subs / f"student{n}" / "pooling.py").write_text("x = 1\n")
+        else:
+            with zipfile.ZipFile(subs / f"A1-Gruppe{n}.zip", "w") as zf:
+                zf.writestr(f"Anna Nr{n}_10{n}_assignsubmission_file_/perceptron.py", REFERENCE)
+                zf.writestr(f"Ben Nr{n}_20{n}_assignsubmission_file_/perceptron.py", REFERENCE)
+    out = tmp_path / "sem" / "a1"
+    done = grader("run", "--aufgabe", "1", subs, "--out", out, "--sandbox", "process")
+    no_traceback(done, 4, "Keine der 3 Abgaben enthält perceptron.py", "falsche Aufgabe?", "Hinweis:")
+    assert ("pooling.py (3-mal)" if hand_ins == "aufgabe4" else "Ordner von Studierenden aus Moodle in 3 Abgaben") in done.output
+    assert not (out / "results.json").exists()
+    # The refusal left nothing behind that would keep the right Aufgabe out of the folder.
+    (subs / "student0").mkdir(exist_ok=True)
+    (subs / "student0" / "pooling.py").write_text("x = 1\n")
+    assert grader("run", "--aufgabe", "4", subs, "--out", out, "--sandbox", "process").exit_code in (0, 4)
+    assert "Ergebnisse von Aufgabe 1" not in grader("run", "--aufgabe", "4", subs, "--out", out, "--sandbox", "process").output
+
+
 def test_an_ungradeable_submission_says_why_once_and_the_index_says_it_too(tmp_path):
     subs = make_class(tmp_path / "subs", count=1)
     (subs / "leer").mkdir()
