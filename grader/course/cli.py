@@ -79,10 +79,21 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
     """
     outside_run(target, run, "--to moodle-upload.csv")
     outcome = load_results(run, allow_incomplete=allow_incomplete)
-    filled, unmatched = grades.fill_worksheet(grades.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
+    text = grades.read_worksheet(worksheet.read_bytes())
+    filled, unmatched = grades.fill_worksheet(text, outcome, excel=excel)
     # The BOM makes Excel read UTF-8; Moodle's CSV reader drops it.
     target.write_text(filled, encoding="utf-8-sig")
     click.echo(f"{target} geschrieben; {german.count(len(unmatched), 'Zeile', 'Zeilen')} ohne Abgabe unverändert.")
+    # Another assignment's worksheet can share a few participant numbers with this run by chance.
+    missing = [row for row in grades.submitted(text) if row in unmatched]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        click.echo(
+            f"Warnung: {german.count(len(missing), 'Zeile ist', 'Zeilen sind')} in Moodle „Zur Bewertung abgegeben“, "
+            f"haben in diesem Lauf aber keine Abgabe ({shown}). Ist es die Tabelle von Aufgabe {outcome.aufgabe}, "
+            "und wurde der Download aller Abgaben vollständig bewertet?",
+            err=True,
+        )
 
 
 @click.command("publish")

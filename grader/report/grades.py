@@ -149,6 +149,19 @@ def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tu
     return buffer.getvalue(), unmatched
 
 
+_SUBMITTED = ("submitted for grading", "zur bewertung abgegeben")
+"""Moodle's status of a row whose student handed in (English, German), also followed by "- Graded"."""
+
+
+def submitted(worksheet: str) -> list[str]:
+    """The identifiers of the worksheet's rows that Moodle marks as handed in ("Submitted for grading")."""
+    rows = list(csv.reader(io.StringIO(worksheet), delimiter=csv_separator(worksheet)))
+    status = _column(rows[0], ("Status",)) if rows else None
+    if status is None:
+        return []
+    return [row[0] for row in rows[1:] if len(row) > status and row[status].strip().casefold().startswith(_SUBMITTED)]
+
+
 def _scaled(submission: SubmissionResult, maximum: str) -> str:
     """The grade of ``submission`` on the worksheet's scale, written with the worksheet's decimal sign."""
     try:

@@ -230,6 +230,22 @@ def test_a_worksheet_of_another_assignment_is_refused(tmp_path):
     assert not (tmp_path / "filled.csv").exists()
 
 
+def test_rows_submitted_in_moodle_without_a_submission_in_the_run_are_warned_about(tmp_path):
+    # Another assignment's worksheet whose participant numbers happen to match one of this run's.
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Status,Grade\nParticipant 101,Anna Müller,Submitted for grading,\n"
+                     "Participant 102,Ben Maier,Submitted for grading - Graded,\n"
+                     "Participant 103,Carla Neu,Submitted for grading,\nParticipant 104,Dora Alt,No submission,\n")
+    done = grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv")
+    assert done.exit_code == 0, done.output
+    assert "Warnung: 2 Zeilen sind in Moodle „Zur Bewertung abgegeben“" in done.output
+    assert "Participant 102, Participant 103)" in done.output and "Participant 104" not in done.output
+    sheet.write_text("Identifier,Full name,Status,Grade\nParticipant 101,Anna Müller,Submitted for grading,\n"
+                     "Participant 104,Dora Alt,No submission,\n")
+    assert "Warnung" not in grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv").output
+
+
 def test_a_worksheet_saved_by_german_excel_is_read_and_written_for_excel(tmp_path):
     out = results_of(tmp_path / "out", [moodle_result("Jürgen Groß (101)", 18)])
     sheet = tmp_path / "sheet.csv"
