@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from grader.common.errors import EXIT_WORKSHEET, GraderError
+from grader.common.german import sentence
 from grader.common.results import RunResult, SubmissionResult, write_json_atomic
 from grader.common.status import CaseStatus, SubmissionStatus
 from grader.intake.moodle import MoodleStudent, moodle_student, student_key
@@ -39,15 +40,21 @@ class WorksheetError(GraderError, ValueError):
 
 def feedback_comment(submission: SubmissionResult) -> str:
     """One German paragraph for the LMS's feedback field."""
-    changed = f" Von Hand geändert: {submission.override['note']}" if submission.override else ""
-    if submission.status == SubmissionStatus.ERROR and not submission.override:
-        return f"Nicht bewertbar: {submission.message}"
+    error = submission.status == SubmissionStatus.ERROR
+    if error and not submission.override:
+        return f"Nicht bewertbar: {sentence(submission.message)}"
     verdict = "bestanden" if submission.passed else "nicht bestanden"
-    missed = [c.name for c in submission.cases if c.status != CaseStatus.PASSED]
     text = f"Testat {verdict}: {submission.score:g} von {submission.max_score:g} Punkten."
-    if missed:
-        text += " Nicht bestanden: " + ", ".join(missed) + "."
-    return text + changed + " Einzelheiten im Feedback-Bericht."
+    if submission.override:
+        # The instructor's verdict is the story; what the grader had given is said once, as what was.
+        was = (f"Der Grader konnte die Abgabe nicht bewerten: {sentence(submission.message)}" if error
+               else f"Der Grader hatte {submission.override['graded_score']:g} Punkte gegeben.")
+        text += f" Von Hand geändert: {sentence(submission.override['note'])} {was}"
+    else:
+        missed = [c.name for c in submission.cases if c.status != CaseStatus.PASSED]
+        if missed:
+            text += " Nicht bestanden: " + ", ".join(missed) + "."
+    return text + " Einzelheiten im Feedback-Bericht."
 
 
 def grades_json(run: RunResult) -> dict:

@@ -90,6 +90,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why_override": ("Von Hand geändert: {note}", "Changed by hand: {note}"),
     "overridden": ("Von Hand geändert am {when}: {note}", "Changed by hand on {when}: {note}"),
     "graded_was": ("Der Grader hatte {n} Punkte gegeben, {verdict}.", "The grader had given {n} points, {verdict}."),
+    "graded_could_not": (
+        "Der Grader konnte die Abgabe nicht bewerten: {message}", "The grader could not grade the submission: {message}",
+    ),
+    "cases_as_graded": (
+        "Die Fälle, wie der Grader sie bewertet hat; Punkte und Testat oben sind von Hand gesetzt.",
+        "The cases as the grader judged them; the points and the Testat above were set by hand.",
+    ),
+    "by_hand": ("von Hand", "by hand"),
     "why_timeout": ("Zeitlimit in: {cases}", "time limit in: {cases}"),
     "why_error": ("Fehler in {case}: {message}", "error in {case}: {message}"),
     "why_more": ("(und {n} weitere)", "(and {n} more)"),

@@ -22,6 +22,7 @@ from grader import PROJECT
 from grader.cases.assignment import Assignment
 from grader.cases.source import case_code, without_notes
 from grader.common import pins
+from grader.common.german import sentence
 from grader.common.results import CaseResult, RunResult, SubmissionResult, typical_mistakes
 from grader.common.status import CaseStatus, SubmissionStatus
 from grader.intake.filenames import file_stem
@@ -42,6 +43,7 @@ _environment = jinja2.Environment(
 )
 _environment.filters["points"] = lambda x: f"{x:g}"
 _environment.filters["cap"] = lambda text: cap(text, STREAM_CHARS)
+_environment.filters["sentence"] = sentence
 _environment.globals["version_warning"] = pins.mismatch
 
 
@@ -170,7 +172,7 @@ WHY_CHARS = 160
 
 def explain(submission: SubmissionResult, t) -> str:
     """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
-    reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
+    reasons = [t("why_override", note=sentence(submission.override["note"]))] if submission.override else []
     if submission.status == SubmissionStatus.ERROR:
         again = [t("why_sandbox")] if submission.sandbox_failed else []
         return " ".join([*reasons, cap(submission.message, WHY_CHARS), *again])

@@ -471,6 +471,25 @@ def test_a_hand_override_shows_everywhere_and_survives_a_regrade(tmp_path):
     assert data["Ben Maier (102)"]["score"] == ben.score and not data["Ben Maier (102)"]["override"]
 
 
+def test_an_overridden_ungradeable_hand_in_tells_one_story_in_sentences(tmp_path):
+    cases = [CaseResult(name, "public", "error", 0, 1, "Nicht bewertbar.") for name in ("output/single", "train/and")]
+    ben = SubmissionResult(id="Ben Maier (102)", status="error", score=0, max_score=2, passed=False, cases=cases,
+                           message="Die Datei perceptron.py wurde nicht gefunden. Vorhanden: Perzeptron.py.")
+    out = results_of(tmp_path / "out", [ben])
+    done = grader("override", out, "--id", "Ben Maier (102)", "--points", "2", "--note", "Testat-Gespräch: Lösung korrekt")
+    assert done.exit_code == 0, done.output
+    comment = next(csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text())))["Feedback comments"]
+    assert comment.startswith("Testat bestanden: 2 von 2 Punkten. Von Hand geändert: Testat-Gespräch: Lösung korrekt. ")
+    assert "Nicht bestanden:" not in comment and "Der Grader konnte die Abgabe nicht bewerten: Die Datei" in comment
+    index = (out / "index.html").read_text()
+    assert "Lösung korrekt. Die Datei" in index
+    report_html = (out / report.report_name("Ben Maier (102)")).read_text()
+    assert "Lösung korrekt. Der Grader konnte die Abgabe nicht bewerten: Die Datei" in " ".join(report_html.split())
+    # Green "bestanden" above, and no red "could not be graded" beneath it.
+    assert "Testat bestanden" in report_html and 'class="problem"' not in report_html
+    assert "konnte nicht bewertet werden" not in report_html
+
+
 def test_an_override_needs_a_known_id_and_a_reason(tmp_path):
     out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
     no_traceback(grader("override", out, "--id", "Niemand", "--passed", "yes", "--note", "x"), 2, "keine Abgabe 'Niemand'")
