@@ -57,6 +57,12 @@ def feedback_comment(submission: SubmissionResult) -> str:
     return text + " Einzelheiten im Feedback-Bericht."
 
 
+def moodle_grade(submission: SubmissionResult, grade: str) -> str:
+    """``grade``, or "" for a hand-in that could not be graded: Moodle then shows it as still to be graded,
+    where 0.00 would pass for a verdict. An override is a verdict and goes as one."""
+    return "" if submission.status == SubmissionStatus.ERROR and not submission.override else grade
+
+
 def grades_json(run: RunResult) -> dict:
     """Every submission's grade, for scripts and other LMSs."""
     return {
@@ -91,7 +97,7 @@ def worksheet_csv(run: RunResult) -> str:
         student = moodle_student(s.id)
         if student is None:
             continue
-        writer.writerow([f"Participant {student.participant}", student.name, "", f"{s.score:g}",
+        writer.writerow([f"Participant {student.participant}", student.name, "", moodle_grade(s, f"{s.score:g}"),
                          f"{s.max_score:g}", "Yes", "-", "-", feedback_comment(s)])
     return buffer.getvalue()
 
@@ -143,7 +149,8 @@ def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tu
         if submission is None or len(row) <= grade:
             unmatched.append(row[0])
             continue
-        row[grade] = _scaled(submission, row[maximum] if maximum is not None and maximum < len(row) else "")
+        top = row[maximum] if maximum is not None and maximum < len(row) else ""
+        row[grade] = moodle_grade(submission, _scaled(submission, top))
         if feedback is not None and feedback < len(row):
             row[feedback] = feedback_comment(submission)
     if len(unmatched) == len(rows) - 1:

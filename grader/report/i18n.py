@@ -76,6 +76,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Der Lauf wurde abgebrochen; derselbe Aufruf von `grader run` bewertet den Rest.",
         "The run was interrupted; the same `grader run` grades the rest.",
     ),
+    "ungradeable_n": (
+        "Nicht bewertbar, bitte ansehen ({n}; in Moodles Bewertungstabelle bleibt ihre Bewertung leer):",
+        "Could not be graded, please look ({n}; their grade stays empty in Moodle's grading worksheet):",
+    ),
     "testate_passed_n": ("{n} Testate bestanden", "{n} Testate passed"),
     "network_open_n": (
         "Bei {n} Abgaben hat die Sandbox das Netzwerk NICHT abgeschnitten: ihr Code konnte das Netz "
@@ -172,6 +176,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 SINGULAR: dict[str, tuple[str, str]] = {
     # key: its text for a count ``n`` of 1 (the catalogue's text is for every other count)
     "submissions_n": ("{n} Abgabe", "{n} submission"),
+    "ungradeable_n": (
+        "Nicht bewertbar, bitte ansehen ({n}; in Moodles Bewertungstabelle bleibt ihre Bewertung leer):",
+        "Could not be graded, please look ({n}; their grade stays empty in Moodle's grading worksheet):",
+    ),
     "testate_passed_n": ("{n} Testat bestanden", "{n} Testat passed"),
     "network_open_n": (
         "Bei {n} Abgabe hat die Sandbox das Netzwerk NICHT abgeschnitten: ihr Code konnte das Netz "

@@ -246,6 +246,30 @@ def test_rows_submitted_in_moodle_without_a_submission_in_the_run_are_warned_abo
     assert "Warnung" not in grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv").output
 
 
+def test_rejected_hand_ins_go_to_moodle_without_a_grade_and_open_the_index(tmp_path):
+    rejected = [
+        SubmissionResult(id=sid, status="error", score=0, max_score=24, passed=False, cases=[],
+                         message=f"Die Datei perceptron.py wurde nicht gefunden. Vorhanden: {name}.")
+        for sid, name in (("Ben Maier (102)", "Perzeptron.py"), ("Carla Neu (103)", "pooling (1).py"))
+    ]
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18), *rejected])
+    run_result = results.load(out / "results.json")
+    report.write_all(run_result, assignments.load(1), out)
+    written = {r["Identifier"]: r for r in csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text()))}
+    assert [written[f"Participant {n}"]["Grade"] for n in (101, 102, 103)] == ["18", "", ""]
+    assert written["Participant 103"]["Feedback comments"].startswith("Nicht bewertbar: Die Datei")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade,Maximum Grade\nParticipant 101,Anna Müller,,100.00\n"
+                     "Participant 102,Ben Maier,,100.00\nParticipant 103,Carla Neu,,100.00\n", encoding="utf-8")
+    assert grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv").exit_code == 0
+    filled = list(csv.DictReader(io.StringIO((tmp_path / "filled.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["Grade"] for r in filled] == ["75.00", "", ""]
+    index = (out / "index.html").read_text()
+    head = index[:index.index("<h2>")]
+    assert "Nicht bewertbar, bitte ansehen (2;" in head and "Ben Maier (102)" in head and "Carla Neu (103)" in head
+    assert "Anna Müller" not in head
+
+
 def test_a_worksheet_saved_by_german_excel_is_read_and_written_for_excel(tmp_path):
     out = results_of(tmp_path / "out", [moodle_result("Jürgen Groß (101)", 18)])
     sheet = tmp_path / "sheet.csv"
