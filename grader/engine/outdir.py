@@ -207,12 +207,16 @@ FILE = "overrides.json"
 
 
 class OverrideError(GraderError, ValueError):
-    """The override cannot be made; the message says why (German)."""
+    """The override cannot be made; the message says why, the hint what to do about just that (German)."""
 
     exit_code = EXIT_USAGE
 
+    def __init__(self, message: str, hint: str = "siehe `grader override -h`; die Kennung steht in index.html."):
+        super().__init__(message)
+        self._hint = hint
+
     def hint(self, options) -> str:
-        return "siehe `grader override -h`; die Kennung steht in index.html."
+        return self._hint
 
 
 @dataclass
@@ -242,7 +246,8 @@ def load(out: Path) -> dict[str, Override]:
     ):
         raise OverrideError(
             f"{path} ist beschädigt (je Kennung: note, at, points als Zahl oder null, passed als true, "
-            "false oder null); bitte reparieren oder löschen."
+            "false oder null); bitte reparieren oder löschen.",
+            "die Datei von Hand reparieren, oder sie löschen und die Änderungen mit `grader override` neu setzen.",
         )
     return found
 

@@ -521,6 +521,16 @@ def test_an_override_needs_a_known_id_and_a_reason(tmp_path):
     no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--points", "30", "--note", "x"), 2, "zwischen 0 und 24")
 
 
+def test_each_refused_override_hints_at_what_it_got_wrong(tmp_path):
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    points = grader("override", out, "--id", "Anna Müller (101)", "--points", "30", "--note", "x").output
+    assert "Hinweis: --points mit einer Zahl von 0 bis 24" in points and "Kennung" not in points, points
+    reason = grader("override", out, "--id", "Anna Müller (101)", "--passed", "yes").output
+    assert "--note" in reason.split("Hinweis:")[1] and "Kennung" not in reason, reason
+    unknown = grader("override", out, "--id", "Niemand", "--passed", "yes", "--note", "x").output
+    assert "die Kennung steht in index.html" in unknown
+
+
 def test_a_second_grader_process_stops_while_the_first_writes_and_the_first_ends_with_130(tmp_path):
     subs = make_class(tmp_path / "subs", count=1)
     slow = REFERENCE.replace("def train(", "def _train(") + (
