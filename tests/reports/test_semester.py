@@ -531,6 +531,30 @@ def test_each_refused_override_hints_at_what_it_got_wrong(tmp_path):
     assert "die Kennung steht in index.html" in unknown
 
 
+def test_a_run_logs_counts_and_time_left_also_where_stderr_is_no_terminal(tmp_path, monkeypatch):
+    from grader.cli import progress
+
+    monkeypatch.setattr(progress, "INTERVAL", 0.05)
+    subs = make_class(tmp_path / "subs", count=2)
+    done = CliRunner().invoke(main, ["run", "--aufgabe", "1", str(subs), "--out", str(tmp_path / "out"),
+                                     "--sandbox", "process", "--jobs", "1"], prog_name="grader")
+    assert done.exit_code == 0, done.output
+    assert "Aufgabe 1: 2 von 2 Abgaben bewertet" in done.stderr, done.stderr
+    assert "vergangen" in done.stderr and done.stderr.count("Aufgabe 1:") >= 2
+
+
+def test_the_progress_line_says_time_left_at_the_pace_of_what_is_graded_now():
+    from grader.cli.progress import Progress
+
+    now = [100.0]
+    line = Progress("Aufgabe 3", stream=io.StringIO(), clock=lambda: now[0])
+    assert line.line() == "Aufgabe 3: noch keine Abgabe bewertet, 0:00 vergangen."
+    now[0] = 130.0
+    line.update(11, 40)  # ten kept from an earlier run, one graded in 30 s
+    line.update(12, 40)
+    assert line.line() == "Aufgabe 3: 12 von 40 Abgaben bewertet, 0:30 vergangen, noch etwa 7:00."
+
+
 def test_a_second_grader_process_stops_while_the_first_writes_and_the_first_ends_with_130(tmp_path):
     subs = make_class(tmp_path / "subs", count=1)
     slow = REFERENCE.replace("def train(", "def _train(") + (
