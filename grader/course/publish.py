@@ -11,8 +11,11 @@ folder shows nothing.
 
 For Moodle, ``moodle_feedback_zip`` packs the reports as Moodle's "upload
 multiple feedback files in a zip" expects them: one folder per student named
-``<Full name>_<participant>_assignfeedback_file``, which Moodle matches by the
-participant number.
+``<Full name>_<participant>_assignfeedback_file_``, which Moodle matches by the
+participant number. Moodle cuts a folder's name at its underscores: up to 4.0
+(``importziplib.php``) the whole path had to give five pieces, which only the
+trailing underscore does; 4.1 and later take a name with or without it. An
+underscore within a student's name would shift the pieces, so it becomes a space.
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def moodle_feedback_zip(
             if student is None:
                 continue
             html = submission_html(submission, assignment, figures_dir, lang=lang, release_hidden=release_hidden, today=today)
-            folder = f"{student.name}_{student.participant}_assignfeedback_file"
+            folder = f"{student.name.replace('_', ' ')}_{student.participant}_assignfeedback_file_"
             archive.writestr(f"{folder}/feedback-aufgabe{run.aufgabe}.html", html)
             count += 1
     return count

@@ -98,9 +98,43 @@ def test_moodle_feedback_zip_has_a_folder_per_moodle_student(tmp_path):
     target = tmp_path / "feedback.zip"
     assert publish.moodle_feedback_zip(out=out, target=target) == 2
     names = zipfile.ZipFile(target).namelist()
-    assert names == ["Anna Müller_101_assignfeedback_file/feedback-aufgabe1.html",
-                     "Ben Maier_102_assignfeedback_file/feedback-aufgabe1.html"]
+    assert names == ["Anna Müller_101_assignfeedback_file_/feedback-aufgabe1.html",
+                     "Ben Maier_102_assignfeedback_file_/feedback-aufgabe1.html"]
     assert "Ben Maier (102)" in zipfile.ZipFile(target).read(names[1]).decode()
+
+
+def moodle_up_to_4_0(path: str) -> tuple[str, str] | None:
+    """Participant and file name as Moodle 3.1-4.0 read an entry of the feedback zip (importziplib.php):
+    the whole path, extracted under /import/, cut at the first four underscores."""
+    info = f"/import/{path}".split("_", 4)
+    return (info[1], info[4]) if len(info) == 5 and info[1].isdigit() and info[2:4] == ["assignfeedback", "file"] else None
+
+
+def moodle_from_4_1(path: str) -> tuple[str, str] | None:
+    """The same as Moodle 4.1 and later read it: each part of the path in turn, the last underscore optional."""
+    parts = f"/import/{path}".split("/")
+    while parts:
+        info = parts.pop(0).split("_", 4)
+        if len(info) >= 4 and info[1].isdigit() and info[2:4] == ["assignfeedback", "file"]:
+            return info[1], "/".join([info[4] if len(info) == 5 else "", *parts])
+    return None
+
+
+@pytest.mark.parametrize("moodle", [moodle_up_to_4_0, moodle_from_4_1])
+def test_every_moodle_from_3_1_on_finds_each_student_in_the_feedback_zip(tmp_path, moodle):
+    run = moodle_run()
+    run.submissions[0].id = "Anna_Lena Müller (101)"  # an underscore in the name must not shift the pieces
+    out = write_run(tmp_path / "out", 1, run.submissions)
+    publish.moodle_feedback_zip(out=out, target=tmp_path / "feedback.zip")
+    found = [moodle(name) for name in zipfile.ZipFile(tmp_path / "feedback.zip").namelist()]
+    assert [f[0] if f else None for f in found] == ["101", "102"]
+    assert all(f and f[1].endswith("feedback-aufgabe1.html") for f in found)
+
+
+def test_the_readme_says_which_moodle_versions_import_the_feedback_zip():
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    moodle_zip = readme[readme.index("`--moodle-zip` also packs"):].split("\n- ")[0]
+    assert "_assignfeedback_file_/" in moodle_zip and "from 3.1 on" in moodle_zip
 
 
 def test_moodle_folder_names_become_readable_ids():
