@@ -73,6 +73,8 @@ class CaseView:
     """(student's, reference's) data URIs side by side; "" where one side has none."""
     differences: list[str] = field(default_factory=list)
     """Data URIs of pictures of what differs."""
+    figures_as: tuple[str, int] | None = None
+    """(name, number) of an earlier case that showed the very same figures, which are then not shown again."""
 
 
 def case_views(
@@ -86,7 +88,8 @@ def case_views(
     today = today or datetime.now(UTC).date()
     sources = case_code(assignment.cases_source)
     views = []
-    for case in result.cases:
+    shown: dict[tuple[tuple[str, str], ...], tuple[str, int]] = {}
+    for number, case in enumerate(result.cases, start=1):
         level = disclosure.level(case, release_hidden=release_hidden, today=today)
         view = CaseView(case, level, details=disclosure.shows_details(level))
         if view.details:
@@ -97,6 +100,13 @@ def case_views(
             mine = [_data_uri(figures_dir / f) for f in case.figures]
             theirs = [_data_uri(figures_dir / f) for f in case.expected_figures]
             view.figures = list(zip_longest(mine, theirs, fillvalue=""))
+            # Cases that check one drawing from several sides (Aufgabe 5's plot) show it once.
+            if view.figures:
+                view.figures_as = shown.setdefault(tuple(view.figures), (case.name, number))
+                if view.figures_as[1] == number:
+                    view.figures_as = None
+                else:
+                    view.figures = []
             view.differences = [uri for f in case.difference_figures if (uri := _data_uri(figures_dir / f))]
         views.append(view)
     return views
