@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import IO, Any
+from typing import Any, TextIO
 
 import click
 
@@ -30,7 +30,7 @@ def clock_text(seconds: float) -> str:
 class Progress:
     """``update(done, total)`` after each graded submission; used as a context manager around the run."""
 
-    def __init__(self, label: str, *, stream: IO[str] | None = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, label: str, *, stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic):
         self.label = label
         self.stream = stream or sys.stderr
         self.clock = clock
