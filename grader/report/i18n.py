@@ -156,8 +156,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Course matrix
     "matrix": ("Testate im Kurs", "Testate of the course"),
     "matrix_intro": (
-        "Wer welches Testat bestanden hat: ✓ bestanden, ✗ nicht bestanden, – keine Abgabe.",
-        "Who passed which Testat: ✓ passed, ✗ not passed, – no submission.",
+        "Wer welches Testat bestanden hat: ✓ bestanden, ✗ nicht bestanden, ⚠ nicht bewertbar (bitte ansehen), "
+        "– keine Abgabe; „von Hand“: nach dem Testat-Gespräch geändert.",
+        "Who passed which Testat: ✓ passed, ✗ not passed, ⚠ not gradeable (please look), – no submission; "
+        "“by hand”: changed after the Testat conversation.",
     ),
     "no_submission": ("keine Abgabe", "no submission"),
     # issue 15: required cases and errors that share a cause
