@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request
@@ -43,7 +44,9 @@ def create_app(
     secure_cookies: bool = True,
     login_limit: tuple[int, float] = (10, 60.0),
     upload_limit: tuple[int, float] = (20, 60.0),
+    on_change: Callable[[], None] = lambda: None,
 ) -> Flask:
+    """``on_change``: called when the instructor changed a counted result (override, regrade): scores to Moodle."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key(opened.data),
@@ -56,6 +59,7 @@ def create_app(
         PREFERRED_URL_SCHEME="https" if secure_cookies else "http",
     )
     app.extensions["course"] = opened
+    app.extensions["on_change"] = on_change
     app.extensions["limits"] = {"login": security.RateLimit(*login_limit), "upload": security.RateLimit(*upload_limit)}
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)

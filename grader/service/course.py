@@ -48,6 +48,12 @@ def module_and_title(number: int) -> tuple[str, str]:
     return assignment.module, assignment.title
 
 
+@functools.cache
+def threshold(number: int) -> float:
+    """The share of the points that passes Aufgabe ``number``."""
+    return assignments.load(number).threshold
+
+
 @dataclass
 class Opened:
     """An open course folder."""

@@ -194,3 +194,17 @@ class LtiValue(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Override(Base):
+    """The instructor's word on one student's counted attempt of one Aufgabe (as ``grader override``)."""
+
+    __tablename__ = "overrides"
+    __table_args__ = (UniqueConstraint("student_id", "aufgabe", name="uq_overrides_student_aufgabe"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    aufgabe: Mapped[int] = mapped_column(ForeignKey("aufgaben.number"))
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    note: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -45,7 +45,7 @@ def serve(
         sandboxes = Local(make_backend(sandbox, log=log))
     sender = ScoreSender(opened, interval=score_interval, log=log)
     worker = Worker(opened, sandboxes, jobs=jobs, lease_seconds=lease_seconds, log=log, on_graded=sender.wake)
-    app = create_app(opened, secure_cookies=secure_cookies)
+    app = create_app(opened, secure_cookies=secure_cookies, on_change=sender.wake)
     logging.basicConfig()  # waitress's warnings (e.g. a long request queue) reach stderr
     # Bound before the line below says so: whoever reads it can connect at once.
     server = waitress.create_server(app, host=host, port=port, threads=8, ident="grader", clear_untrusted_proxy_headers=True)

@@ -283,3 +283,18 @@ def test_in_a_browser_the_moodle_link_opens_the_students_aufgabe(driver, platfor
     assert "Anna Müller" in driver.page_source and "perceptron.py" in driver.page_source
     driver.get(f"{tool.url}/lehrende/")  # a learner's launch: no instructor page
     assert "Dafür fehlt die Berechtigung" in driver.page_source
+
+
+def test_an_override_sends_the_changed_score_to_the_gradebook(sqlite_course, offline_platform):
+    from grader.service.lti_sync import sync_scores
+    from grader.service.models import Override
+
+    platform = offline_platform
+    learner_account(sqlite_course, platform.url, "1003", "u-lena")
+    graded_result(sqlite_course, "1003", 6.0)
+    assert sync_scores(sqlite_course.opened).sent == 1 and platform.scores[-1]["scoreGiven"] == 6.0
+    with sqlite_course.opened.session() as db, db.begin():
+        db.add(Override(student_id=student_id(sqlite_course, "1003"), aufgabe=1, points=9.0, note="im Gespräch erklärt"))
+    assert sync_scores(sqlite_course.opened).sent == 1
+    assert (platform.scores[-1]["scoreGiven"], platform.scores[-1]["gradingProgress"]) == (9.0, "FullyGraded")
+    assert "Testat bestanden" in platform.scores[-1]["comment"]
