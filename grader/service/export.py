@@ -8,6 +8,7 @@ running make the run incomplete (``"complete": false``), as Ctrl-C does for ``gr
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from grader.report import pages as report
 from grader.service.course import CourseError, open_course
 from grader.service.models import Aufgabe, Handin, Student
 from grader.service.reads import counted, overrides_of
-from grader.service.worker import submission_id
+from grader.service.worker import figures_root, submission_id
 
 
 def export(*, data: Path, aufgabe: int, out: Path, lang: str = "de", release_hidden: bool = False) -> RunResult:
@@ -59,6 +60,17 @@ def export(*, data: Path, aufgabe: int, out: Path, lang: str = "de", release_hid
         if kept:
             write_json_atomic(Path(out) / FILE, {sid: asdict(o) for sid, o in sorted(kept.items())})
         overrides.apply(run, kept)
+        _copy_figures(run, figures_root(Path(data), aufgabe), Path(out) / "reports" / "figures")
         report.write_all(run, assignment, Path(out), lang=lang, release_hidden=release_hidden)
         write_json_atomic(Path(out) / "results.json", run.to_json())
     return run
+
+
+def _copy_figures(run: RunResult, source: Path, target: Path) -> None:
+    """The figures the counted results name, where the batch's report pages look for them."""
+    for submission in run.submissions:
+        for case in submission.cases:
+            for name in (*case.figures, *case.expected_figures, *case.difference_figures):
+                if (source / name).is_file():
+                    (target / name).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source / name, target / name)

@@ -68,6 +68,15 @@ def extend():
     return redirect(url_for("instructor.overview"))
 
 
+def instructor_view(db, handin_id: int) -> dict | None:
+    """The hand-in as the instructor's pages show it (hidden cases with verdict and message)."""
+    found = db.get(Handin, handin_id)
+    if found is None:
+        return None
+    aufgabe = db.get(Aufgabe, found.aufgabe)
+    return shown(found, aufgabe, reads.latest_grading(db, found.id), now(), level="report")
+
+
 @blueprint.get("/abgaben/<int:handin_id>")
 def handin(handin_id: int):
     with current_app.extensions["course"].session() as db:
