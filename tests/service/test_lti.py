@@ -298,3 +298,27 @@ def test_an_override_sends_the_changed_score_to_the_gradebook(sqlite_course, off
     assert sync_scores(sqlite_course.opened).sent == 1
     assert (platform.scores[-1]["scoreGiven"], platform.scores[-1]["gradingProgress"]) == (9.0, "FullyGraded")
     assert "Testat bestanden" in platform.scores[-1]["comment"]
+
+
+def test_scores_and_the_launch_store_work_on_both_databases(course):
+    """SQLite and PostgreSQL: a used nonce is gone for the second taker; scores are sent once and kept."""
+    from grader.service.lti import DatabaseStorage
+    from grader.service.lti_sync import sync_scores
+
+    made = Platform(tool="").start()
+    try:
+        with course.opened.session() as db, db.begin():
+            register(db, made.registration_fields())
+        made.tool_jwks = tool_keys(course.data).jwks()
+        storage = DatabaseStorage(course.opened)
+        storage.set_value("lti1p3-nonce-abc", True, 60)
+        assert storage.check_value("lti1p3-nonce-abc")
+        assert storage.consume("lti1p3-nonce-abc") and not storage.consume("lti1p3-nonce-abc")
+        storage.set_value("lti1p3-gone", True, -1)
+        assert storage.get_value("lti1p3-gone") is None  # expired
+        learner_account(course, made.url, "1001", "u-anna")
+        graded_result(course, "1001", 10.0)
+        assert sync_scores(course.opened).sent == 1 and sync_scores(course.opened).unchanged == 1
+        assert [s["scoreGiven"] for s in made.scores] == [10.0]
+    finally:
+        made.stop()
