@@ -174,6 +174,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} cases of {function} fail, probably from one shared cause; "
         "the smallest one is the easiest to examine: {smallest}.",
     ),
+    "fix_first": (
+        "{function} baut laut Aufgabe auf {first} auf, und dort scheitern selbst Fälle: zuerst {first} korrigieren – "
+        "vielleicht stimmt {function} danach schon.",
+        "{function} builds on {first} by the task, and cases of that fail themselves: fix {first} first – "
+        "{function} may be right after that.",
+    ),
 }
 
 
