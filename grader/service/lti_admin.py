@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 from grader.service.instructor import instructor
 from grader.service.lti import FIELDS, RegistrationError, deployments, register, tool_keys
 from grader.service.lti_launch import launch_url, platforms
+from grader.service.lti_sync import pull_roster
 from grader.service.models import LtiLink, LtiScore
 from grader.service.security import check_csrf
 
@@ -46,38 +47,41 @@ def page():
     )
 
 
-@blueprint.post("/")
-def save():
+def instructors_form():
+    """The course of an instructor's form (CSRF token checked, the sender an instructor)."""
     check_csrf()
     opened = current_app.extensions["course"]
     with opened.session() as db:
         instructor(db)
+    return opened
+
+
+def refuse(text: str) -> BadRequest:
+    g.refusal = text
+    return BadRequest()
+
+
+@blueprint.post("/")
+def save():
+    opened = instructors_form()
     try:
         with opened.session() as db, db.begin():
             register(db, {name: request.form.get(name, "") for name in FIELDS})
     except RegistrationError as exc:
-        g.refusal = str(exc)
-        raise BadRequest() from None
+        raise refuse(str(exc)) from None
     flash("Moodle-Plattform eingetragen.")
     return redirect(url_for("lti_admin.page"))
 
 
 @blueprint.post("/teilnehmende")
 def roster():
-    check_csrf()
-    opened = current_app.extensions["course"]
-    with opened.session() as db:
-        instructor(db)
-    from grader.service.lti_sync import pull_roster
-
+    opened = instructors_form()
     try:
         pulled = pull_roster(opened)
     except LookupError as exc:
-        g.refusal = str(exc)
-        raise BadRequest() from None
+        raise refuse(str(exc)) from None
     except Exception as exc:  # Moodle away or refusing: said, nothing changed
         current_app.logger.warning("NRPS: %s", exc)
-        g.refusal = f"Moodle hat die Teilnehmerliste nicht geliefert ({type(exc).__name__}). Später erneut versuchen."
-        raise BadRequest() from None
+        raise refuse(f"Moodle hat die Teilnehmerliste nicht geliefert ({type(exc).__name__}). Später erneut versuchen.") from None
     flash(f"Teilnehmerliste aus Moodle: {pulled.learners} Studierende, davon {pulled.new} neu.")
     return redirect(url_for("instructor.overview"))
