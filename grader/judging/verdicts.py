@@ -16,6 +16,7 @@ import signal
 from grader.cases.assignment import Assignment
 from grader.common import german
 from grader.common.status import CaseRun, CaseStatus, RunStatus
+from grader.intake.notebooks import SKIP_TAG, SUFFIX
 from grader.judging import disclosure
 from grader.judging.compare import judge
 from harness.api import Case, wall_limit
@@ -23,10 +24,10 @@ from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 
 def verdict(
-    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list, *, handed_in: str = ""
 ) -> tuple[CaseStatus, str]:
-    """(status, German message) of one case."""
-    module = f"{assignment.module}.py"
+    """(status, German message) of one case; ``handed_in`` names a notebook graded in place of the module."""
+    module = handed_in or f"{assignment.module}.py"
     if run.status == RunStatus.OK:
         try:
             judgement = judge(
@@ -179,7 +180,7 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
 # --- issue 15: a module that cannot be imported is an error of the submission, not of each case ---
 
 
-def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool = True) -> str:
+def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool = True, handed_in: str = "") -> str:
     """The one message when no case got past importing the module, else "".
 
     Each case imports the module afresh in its own process: when every case
@@ -187,21 +188,31 @@ def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool 
     was graded at all. The exception's own text is quoted from ``runs[0]`` only
     with ``reveal``: a hidden case's process holds the hidden cases' source
     while the module is imported, so what that import raised may carry it.
+    ``handed_in`` names a notebook graded in place of the module.
     """
     if not runs:
         return ""
     first = runs[0]
+    module = handed_in or f"{assignment.module}.py"
     if all(r.status == RunStatus.EXCEPTION and r.stage == "import" and r.exception == first.exception for r in runs):
-        return exception_message(first, f"{assignment.module}.py", assignment, reveal=reveal)
+        return exception_message(first, module, assignment, reveal=reveal)
     if all(r.status == RunStatus.TIMEOUT and r.stage == "import" for r in runs):
         return (
-            f"Der Import von {assignment.module}.py kam nicht zum Ende: in jedem Fall lief das Zeitlimit ab, "
+            f"Der Import von {module} kam nicht zum Ende: in jedem Fall lief das Zeitlimit ab, "
             "bevor eine Funktion aufgerufen wurde (Endlosschleife, input() oder ein langes Training auf "
-            'oberster Ebene?). Was beim Import nicht laufen soll, gehört unter if __name__ == "__main__":.'
+            f"oberster Ebene?). {NOTEBOOK_GUARD if module.endswith(SUFFIX) else MODULE_GUARD}"
         )
     return ""
 
 
-def not_imported(assignment: Assignment) -> str:
+MODULE_GUARD = 'Was beim Import nicht laufen soll, gehört unter if __name__ == "__main__":.'
+NOTEBOOK_GUARD = (
+    "Im Notebook läuft jede Code-Zelle beim Import mit: Training und Plots in ihrer Zelle unter "
+    'if __name__ == "__main__": einrücken (in Jupyter laufen sie dann weiter, beim Import nicht) '
+    f"oder die Zelle mit dem Tag „{SKIP_TAG}“ versehen (dann wird sie nicht bewertet)."
+)
+
+
+def not_imported(assignment: Assignment, handed_in: str = "") -> str:
     """What each case says when ``import_failure`` holds: the reason stands once, above."""
-    return f"Nicht bewertet: {assignment.module}.py ließ sich nicht importieren (siehe oben)."
+    return f"Nicht bewertet: {handed_in or assignment.module + '.py'} ließ sich nicht importieren (siehe oben)."
