@@ -12,7 +12,6 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
-from grader.cases import assignment as assignments
 from grader.engine.batch import grade_path
 from tests.core.notebook_files import notebook_of, write
 from tests.kit.test_kit import PUBLIC, REFERENCE, pytest_in, student_python, unpack
