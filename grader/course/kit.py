@@ -42,7 +42,8 @@ from harness.checks import Property
 
 GRADER = Path(__file__).resolve().parents[1]
 RUNTIME = Path(__file__).resolve().parent / "kit_runtime"
-RUNTIME_MODULES = ("__init__.py", "runner.py", "in_jupyter.py")
+RUNTIME_MODULES = {"__init__.py": "package.py", "runner.py": "runner.py", "in_jupyter.py": "in_jupyter.py"}
+"""The kit's ``gnn_kit/`` file -> its source in ``kit_runtime/``."""
 COMPARE = GRADER / "judging" / "compare"
 NOTEBOOKS = GRADER / "intake" / "notebooks.py"
 """How a notebook becomes a module: the grader's own file, so that the kit reads a notebook alike."""
@@ -219,7 +220,7 @@ def build(*, aufgabe: int, out: Path) -> Path:
         "requirements.txt": "".join(f"{name}=={version}\n" for name, version in pins.pinned().items()) + "pytest\n",
         "conftest.py": (RUNTIME / "conftest.py").read_text(encoding="utf-8"),
         "test_oeffentlich.py": (RUNTIME / "test_oeffentlich.py").read_text(encoding="utf-8"),
-        **{f"gnn_kit/{name}": (RUNTIME / name).read_text(encoding="utf-8") for name in RUNTIME_MODULES},
+        **{f"gnn_kit/{name}": (RUNTIME / source).read_text(encoding="utf-8") for name, source in RUNTIME_MODULES.items()},
         "gnn_kit/notebooks.py": NOTEBOOKS.read_text(encoding="utf-8"),
         "gnn_kit/cases.py": cases_source,
         "gnn_kit/kit.json": json.dumps(

@@ -63,14 +63,20 @@ def opened(tmp_path: Path, notebook, name: str = "perceptron.ipynb", **files: st
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
-    """Every style of the tests' submissions, once as ``perceptron.py`` and once as a notebook."""
+def graded(tmp_path_factory):
+    """Every style of the tests' submissions, once as ``perceptron.py`` and once as a notebook: (out, results)."""
     root = tmp_path_factory.mktemp("styles")
     for style, source in STYLES.items():
         (root / f"{style}-py").mkdir()
         (root / f"{style}-py" / "perceptron.py").write_text(source)
         write(notebook_of(source, before=("%matplotlib inline",)), root / f"{style}-ipynb" / "loesung.ipynb")
-    return grade(root, tmp_path_factory.mktemp("out"))
+    out = tmp_path_factory.mktemp("out")
+    return out, grade(root, out)
+
+
+@pytest.fixture(scope="module")
+def both(graded):
+    return graded[1]
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
@@ -96,6 +102,12 @@ def test_a_traceback_names_the_cell_and_its_line(both):
     syntax = both["syntax-ipynb"]
     assert "loesung.ipynb enthält einen Syntaxfehler" in syntax.message
     assert "(loesung.ipynb, Zelle 3, Zeile 1)" in syntax.message
+
+
+def test_the_report_shows_the_cells_and_what_was_left_out(graded):
+    out, results = graded
+    page = (out / results["raises-ipynb"].report).read_text()
+    assert "Zelle 3, Zeile 2, in output" in page and "Zelle 2, Zeile 1 „%matplotlib inline“ (IPython-Befehl)" in page
 
 
 def test_the_report_says_which_lines_were_left_out(tmp_path):

@@ -1,13 +1,2 @@
-"""What the student kit runs on a student's machine (copied into the kit as ``gnn_kit``).
-
-Needs nothing but numpy, matplotlib, pytest and the files beside it in the
-kit; never imported by the grader itself. In a notebook: ``from gnn_kit import
-check; check()`` (nbformat, which comes with Jupyter, reads the notebook).
-"""
-
-
-def check(notebook=None) -> None:
-    """Die öffentlichen Fälle gegen dieses Notebook (wie gespeichert) laufen lassen und als Liste ✓/✗ zeigen."""
-    from .in_jupyter import check as run
-
-    run(notebook)
+"""What the student kit runs on a student's machine: copied into the kit as the package ``gnn_kit``
+(``package.py`` becomes its ``__init__.py``); never imported by the grader itself."""
