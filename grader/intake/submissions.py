@@ -173,7 +173,7 @@ def _prefer_files(found: list[Submission], module: str) -> list[Submission]:
         elif not any(s.plugin != "onlinetext" for s in siblings):
             submission.error = (
                 f"Es wurde nur ein Online-Text abgegeben; bewertet wird die hochgeladene Datei {module}.py "
-                "(allein oder in einer .zip-Datei)."
+                "oder ein Notebook (.ipynb), allein oder in einer .zip-Datei."
             )
             kept.append(submission)
     return kept
