@@ -34,7 +34,8 @@ MAX_NOTED = 12
 _KIT_IMPORT = re.compile(r"^\s*(from|import)\s+gnn_kit\b", re.MULTILINE)
 _REFERENCE = re.compile(
     r'(?P<open>File "|\()(?P<file>[^"(),\n]+)(?P<close>"?), line (?P<line>\d+)'  # a traceback's, a SyntaxError's
-    r"|^(?P<warned>[^\s:]+):(?P<wline>\d+): ",  # a warning's "…/perceptron.py:12: RuntimeWarning"
+    r"|^(?P<warned>[^\s:]+):(?P<wline>\d+): "  # a warning's "…/perceptron.py:12: RuntimeWarning"
+    r'|on line (?P<oline>\d+)(?= \((?P<ofile>[^"(),\n]+), line \d+\))',  # "…definition on line 5 (perceptron.py, line 7)"
     re.MULTILINE,
 )
 RESAVE = "Bitte das Notebook in Jupyter öffnen, speichern und erneut abgeben."
@@ -75,9 +76,10 @@ class Converted:
     left_out: tuple[LeftOut, ...]
 
     def where(self, line: int) -> tuple[int, int] | None:
-        """(cell, line in the cell) of the module's ``line``; None between cells."""
+        """(cell, line in the cell) of the module's ``line``; the blank line after a cell is the line
+        after its last (where Python places an error at a cell's end); None outside the cells."""
         for first, cell, count in self.spans:
-            if first <= line < first + count:
+            if first <= line <= first + count:
                 return cell, line - first + 1
         return None
 
@@ -86,12 +88,14 @@ class Converted:
         a syntax error's ``(…, line 12)``) turned into the notebook's cell and line."""
 
         def cell_line(match: re.Match) -> str:
-            file, line = (match["file"], match["line"]) if match["line"] else (match["warned"], match["wline"])
+            file, line = next((match[f], match[n]) for f, n in (("file", "line"), ("warned", "wline"), ("ofile", "oline")) if match[n])
             place = self.where(int(line)) if Path(file).name == filename else None
             if place is None:
                 return match[0]
             if match["warned"]:
                 return f"{self.name}, Zelle {place[0]}, Zeile {place[1]}: "
+            if match["oline"]:
+                return f"in Zelle {place[0]}, Zeile {place[1]}"
             return f'{match["open"]}{self.name}{match["close"]}, Zelle {place[0]}, Zeile {place[1]}'
 
         return _REFERENCE.sub(cell_line, text)

@@ -219,3 +219,18 @@ def test_a_notebook_whose_import_hangs_is_told_how_to_guard_its_training():
     assert "Der Import von perceptron.ipynb kam nicht zum Ende" in said
     assert 'in ihrer Zelle unter if __name__ == "__main__": einrücken' in said and "Tag „skip“" in said
     assert "Zelle" not in import_failure(hung, assignment)
+
+
+def test_a_cell_that_ends_too_early_is_named_with_its_line():
+    converted = notebooks.convert(
+        [{"cell_type": "code", "source": src, "metadata": {}} for src in ("import numpy as np", "def train(X):", "x = 1")], "n.ipynb"
+    )
+    with pytest.raises(IndentationError) as raised:
+        compile(converted.source, "perceptron.py", "exec")
+    message = f"{raised.value.msg} ({raised.value.filename}, line {raised.value.lineno})"
+    assert converted.located(message, "perceptron.py") == (
+        "expected an indented block after function definition in Zelle 2, Zeile 1 (n.ipynb, Zelle 3, Zeile 1)"
+    )
+    assert converted.where(2) == (1, 2)  # the blank line after a cell: where Python puts an error at its end
+    warned = "/sandbox/submission/perceptron.py:5: RuntimeWarning: overflow\n  np.exp(x)\n"
+    assert converted.located(warned, "perceptron.py") == "n.ipynb, Zelle 3, Zeile 1: RuntimeWarning: overflow\n  np.exp(x)\n"
