@@ -9,6 +9,7 @@ last, it says so: the saved file is what is handed in.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import html
 import inspect
@@ -35,7 +36,8 @@ def check(notebook: str | os.PathLike | None = None) -> None:
         _show(f"<p><b>✗ Nicht geprüft:</b> {html.escape(str(exc))}</p>", f"Nicht geprüft: {exc}")
         return
     backend = plt.get_backend()
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGALRM, getattr(signal, "SIGPROF", signal.SIGALRM))}
+    # The cases' time limits replace these handlers (not on Windows, which has neither signal).
+    handlers = {sig: signal.getsignal(sig) for sig in (getattr(signal, n, None) for n in ("SIGALRM", "SIGPROF")) if sig}
     plt.switch_backend("agg")  # figures the cases draw are compared, not shown below the cell
     from . import runner
 
@@ -43,7 +45,7 @@ def check(notebook: str | os.PathLike | None = None) -> None:
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-            stale = _unsaved(runner, path)
+            stale = _unsaved(path)
             outcomes = []
             for name in runner.case_names():
                 with tempfile.TemporaryDirectory() as scratch:
@@ -81,18 +83,24 @@ def _notebook(given) -> Path:
     return path.resolve()
 
 
-def _unsaved(runner, path: Path) -> str:
-    """Which functions the kernel runs in another version than the saved notebook has, as a warning; or ""."""
+def _unsaved(path: Path) -> str:
+    """Which functions the kernel runs in another version than the saved notebook has, as a warning; or "".
+
+    Read from the saved cells' text, not run: the cases run the notebook, under their time limits.
+    """
     try:
-        saved = runner.load(path)
-    except Exception:  # the cases will say what is wrong with the saved notebook
-        return ""
+        code = notebooks.read(path).source
+        saved = {
+            node.name: ast.get_source_segment(code, node)
+            for node in ast.parse(code).body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.decorator_list
+        }
+    except (notebooks.NotebookError, SyntaxError, ValueError):
+        return ""  # the cases will say what is wrong with the saved notebook
     live = vars(sys.modules.get("__main__", object()))
     changed = sorted(
-        name
-        for name, function in vars(saved).items()
-        if inspect.isfunction(function) and function.__module__ == saved.__name__
-        and inspect.isfunction(live.get(name)) and _source(live[name]) not in (None, _source(function))
+        name for name, text in saved.items()
+        if inspect.isfunction(live.get(name)) and _source(live[name]) not in (None, (text or "").strip())
     )
     if not changed:
         return ""
@@ -105,7 +113,7 @@ def _unsaved(runner, path: Path) -> str:
 
 def _source(function) -> str | None:
     try:
-        return inspect.getsource(function)
+        return inspect.getsource(function).strip()
     except (OSError, TypeError):
         return None
 
