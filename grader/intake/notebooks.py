@@ -16,10 +16,8 @@ counted from the top, text cells too, as a student counts them on screen.
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,33 +225,61 @@ def _magic_lines(lines: list[str]) -> set[int]:
     """The indexes of ``lines`` that are IPython line magics or shell lines.
 
     A line that begins with ``%`` or ``!`` is one only where a statement may
-    begin: where the lines before it tokenize to an end, not inside a string
-    or brackets (``% x`` continuing a formatting expression) nor after a backslash.
+    begin: not inside a string or brackets (``% x`` continuing a formatting
+    expression) nor after a backslash. One pass over the characters, the same
+    in every Python version (a cell may be megabytes long).
     """
     magic: set[int] = set()
+    depth, string, joined = 0, "", False
     for index, line in enumerate(lines):
         stripped = line.lstrip()
-        if not stripped.startswith(("%", "!")) or stripped.startswith("!="):
-            continue
-        before = "".join((_as_pass(lines[i]) if i in magic else lines[i]) + "\n" for i in range(index))
-        if _complete(before):
+        if not (depth or string or joined) and stripped.startswith(("%", "!")) and not stripped.startswith("!="):
             magic.add(index)
+            continue
+        depth, string, joined = _after(line, depth, string)
     return magic
+
+
+def _after(line: str, depth: int, string: str) -> tuple[int, str, bool]:
+    """(bracket depth, open triple-quoted string's delimiter, ends in a backslash) after ``line``."""
+    at = 0
+    while at < len(line):
+        if string:
+            end = _closing(line, at, string)
+            if end < 0:
+                return depth, string, False
+            at, string = end, ""
+            continue
+        char = line[at]
+        if char == "#":
+            return depth, "", False
+        if char in "'\"":
+            delimiter = line[at : at + 3] if line[at : at + 3] in ("'''", '"""') else char
+            end = _closing(line, at + len(delimiter), delimiter)
+            if end < 0:  # an unclosed single quote ends with its line (a syntax error Python reports)
+                return depth, delimiter if len(delimiter) == 3 else "", False
+            at = end
+            continue
+        depth = max(depth + (char in "([{") - (char in ")]}"), 0)
+        at += 1
+    return depth, "", line.endswith("\\")
+
+
+def _closing(line: str, at: int, delimiter: str) -> int:
+    """Where the string closed by ``delimiter`` ends in ``line``, searched from ``at``; -1 if it does not."""
+    while at < len(line):
+        if line[at] == "\\":
+            at += 2
+        elif line.startswith(delimiter, at):
+            return at + len(delimiter)
+        else:
+            at += 1
+    return -1
 
 
 def _as_pass(line: str) -> str:
     """``line`` as ``pass`` at its indentation: a block around it stays a block."""
     return line[: len(line) - len(line.lstrip())] + "pass"
-
-
-def _complete(source: str) -> bool:
-    """Whether ``source`` ends where a statement may begin."""
-    try:
-        for _ in tokenize.generate_tokens(io.StringIO(source).readline):
-            pass
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    return True
 
 
 def _short(text: str, limit: int = 60) -> str:

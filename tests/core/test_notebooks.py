@@ -234,3 +234,29 @@ def test_a_cell_that_ends_too_early_is_named_with_its_line():
     assert converted.where(2) == (1, 2)  # the blank line after a cell: where Python puts an error at its end
     warned = "/sandbox/submission/perceptron.py:5: RuntimeWarning: overflow\n  np.exp(x)\n"
     assert converted.located(warned, "perceptron.py") == "n.ipynb, Zelle 3, Zeile 1: RuntimeWarning: overflow\n  np.exp(x)\n"
+
+
+@pytest.mark.parametrize(
+    ("cell", "kept"),
+    [
+        ('text = """\n%s ist kein Befehl\n!auch nicht\n"""', True),
+        ("x = 1 + \\\n    !2", True),
+        ("werte = [\n    1,\n    != 2,\n]", True),
+        ("s = 'a # b'  # (\n%time s", False),
+        ("f = f'{1}\"'\n!ls", False),
+    ],
+)
+def test_only_a_line_where_a_statement_may_begin_is_a_magic(cell, kept):
+    converted = notebooks.convert([{"cell_type": "code", "source": cell, "metadata": {}}], "n.ipynb")
+    assert (converted.source == cell + "\n") == kept, converted.source
+    assert (not converted.left_out) == kept
+
+
+def test_a_cell_of_megabytes_is_read_in_one_pass():
+    import time
+
+    cell = 'text = """\n' + "%\n" * 1_000_000 + '"""\n' + "!ls\n" * 100_000
+    started = time.monotonic()
+    converted = notebooks.convert([{"cell_type": "code", "source": cell, "metadata": {}}], "n.ipynb")
+    assert time.monotonic() - started < 10
+    assert len(converted.left_out) == 100_000 and converted.left_out[0].line == 1_000_003
