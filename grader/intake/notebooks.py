@@ -166,7 +166,10 @@ def read(path: Path, name: str = "") -> Converted:
         from nbformat.validator import iter_validate
     except ImportError:
         raise NotebookError(NO_NBFORMAT) from None
-    error = next(iter(iter_validate(notebook)), None)
+    try:
+        error = next(iter(iter_validate(notebook)), None)
+    except RecursionError:
+        raise NotebookError(f"{name} ist kein gültiges Notebook: das JSON ist zu tief verschachtelt.") from None
     if error is not None:
         raise NotebookError(f"{name} entspricht nicht dem Notebook-Format 4 ({_short(str(error.message), 160)}). {RESAVE}")
     converted = convert(notebook["cells"], name)
