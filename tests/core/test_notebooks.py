@@ -161,6 +161,8 @@ def test_nothing_of_the_outputs_or_metadata_reaches_the_sandbox(tmp_path):
         (json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}).encode(), "Notebook-Format 3"),
         (json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": "keine"}).encode(), "entspricht nicht dem Notebook-Format 4"),
         (b'{"hello": 1}', "kein Jupyter-Notebook"),
+        (b'{"nbformat": 4, "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "zu tief verschachtelt"),
+        ("{}".encode("utf-16"), "nicht in UTF-8 kodiert"),
         (nbformat.writes(new_notebook(cells=[new_raw_cell("def train(): pass"), new_code_cell("   ")])).encode(), "enthält keinen Code"),
         (nbformat.writes(new_notebook(cells=[new_code_cell("%pip install numpy")])).encode(), "enthält keinen Code"),
     ],
