@@ -65,6 +65,9 @@ class Assignment:
     required: list[str] = field(default_factory=list)
     """Cases the Testat needs whatever the score (``required`` in ``assignment.toml``,
     justified in the Aufgabe's README)."""
+    builds_on: dict[str, list[str]] = field(default_factory=dict)
+    """Contract functions that use others (``builds_on`` in ``assignment.toml``): while one of those
+    fails, the report asks to fix it first."""
 
     @property
     def max_score(self) -> float:
@@ -128,6 +131,11 @@ def load(number: int) -> Assignment:
     unknown = sorted(set(required) - {c.name for c in cases})
     if unknown:
         raise ValueError(f"aufgabe{number}/assignment.toml: required names unknown cases {unknown}")
+    builds_on = {str(k): [str(v) for v in vs] for k, vs in spec.get("builds_on", {}).items()}
+    functions = {c.name.split("/", 1)[0] for c in cases}
+    strangers = sorted({f for k, vs in builds_on.items() for f in (k, *vs)} - functions)
+    if strangers:
+        raise ValueError(f"aufgabe{number}/assignment.toml: builds_on names functions without cases {strangers}")
     properties = _properties(folder / PROPERTIES)
     _check_property_names(folder / PROPERTIES, cases, properties)
     if (folder / KIT_PROPERTIES).is_file():
@@ -149,6 +157,7 @@ def load(number: int) -> Assignment:
         resources={name: (folder / "data" / name).read_bytes() for name in spec.get("resources", [])},
         properties=properties,
         required=required,
+        builds_on=builds_on,
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from grader.cli import click_german
+from grader.cli.progress import Progress
 
 # Before any command module builds its click types, so that their words are German too;
 # hence the imports below it.
@@ -50,18 +51,8 @@ def main() -> None:
 def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | None, sandbox: str, regrade: bool, lang: str, release_hidden: bool, cluster: str | None) -> None:
     """Alle Abgaben in SUBMISSIONS (Ordner, oder dessen .zip wie Moodles Download) bewerten: results.json, Berichte, index.html, grades.csv."""
     out = out or default_out(aufgabe)
-    bar = None
-
-    def progress(result, done: int, total: int) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = click.progressbar(length=total, label=f"Aufgabe {aufgabe}", show_eta=True, show_pos=True, file=sys.stderr)
-            bar.__enter__()
-        bar.update(1)
-        if done == total:
-            bar.__exit__(None, None, None)
-
-    outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs, sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=progress, log=lambda m: click.echo(m, err=True), cluster=cluster)
+    with Progress(f"Aufgabe {aufgabe}") as progress:
+        outcome = run(aufgabe=aufgabe, submissions=submissions, out=out, jobs=jobs, sandbox=sandbox, regrade=regrade, lang=lang, release_hidden=release_hidden, progress=lambda result, done, total: progress.update(done, total), log=lambda m: click.echo(m, err=True), cluster=cluster)
     passed = sum(s.passed for s in outcome.submissions)
     errors = sum(s.status == SubmissionStatus.ERROR for s in outcome.submissions)
     failed = sum(s.sandbox_failed for s in outcome.submissions)

@@ -78,6 +78,8 @@ class SubmissionResult:
     """Required cases (``Assignment.required``) that did not pass: without them no Testat."""
     shared_causes: list[dict] = field(default_factory=list)
     """Functions with several failing cases, likely one mistake (``grader.judging.causes``)."""
+    fix_first: list[dict] = field(default_factory=list)
+    """Failing functions that build on another failing one: fix that first (``grader.judging.causes.fix_first``)."""
     sandbox_failed: bool = False
     """A case ended because its sandbox failed, not because of the submission's code
     (e.g. the engine restarted): such a result is reported but a rerun grades it again."""

@@ -18,7 +18,7 @@ from grader.cases.assignment import available
 from grader.common import german
 from grader.common.errors import handle_errors
 from grader.course import kit, mutants, overrides, overview, publish, similarity
-from grader.engine.outdir import default_out, load_results
+from grader.engine.outdir import default_out, load_results, outside_run
 from grader.report import grades
 from grader.report.i18n import LANGUAGES
 
@@ -77,11 +77,23 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
 
     Punkte werden auf die Bestwertung der Tabelle umgerechnet; geschrieben wird UTF-8 mit BOM.
     """
+    outside_run(target, run, "--to moodle-upload.csv")
     outcome = load_results(run, allow_incomplete=allow_incomplete)
-    filled, unmatched = grades.fill_worksheet(grades.read_worksheet(worksheet.read_bytes()), outcome, excel=excel)
+    text = grades.read_worksheet(worksheet.read_bytes())
+    filled, unmatched = grades.fill_worksheet(text, outcome, excel=excel)
     # The BOM makes Excel read UTF-8; Moodle's CSV reader drops it.
     target.write_text(filled, encoding="utf-8-sig")
     click.echo(f"{target} geschrieben; {german.count(len(unmatched), 'Zeile', 'Zeilen')} ohne Abgabe unverändert.")
+    # Another assignment's worksheet can share a few participant numbers with this run by chance.
+    missing = [row for row in grades.submitted(text) if row in unmatched]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        click.echo(
+            f"Warnung: {german.count(len(missing), 'Zeile ist', 'Zeilen sind')} in Moodle „Zur Bewertung abgegeben“, "
+            f"haben in diesem Lauf aber keine Abgabe ({shown}). Ist es die Tabelle von Aufgabe {outcome.aufgabe}, "
+            "und wurde der Download aller Abgaben vollständig bewertet?",
+            err=True,
+        )
 
 
 @click.command("publish")
@@ -94,6 +106,8 @@ def moodle_grades_command(run: Path, worksheet: Path, target: Path, excel: bool,
 @handle_errors
 def publish_command(out: Path, target: Path, release_hidden: bool, moodle_zip: Path | None, lang: str, allow_incomplete: bool) -> None:
     """Je Studierendem ein Ordner mit nur dem eigenen Bericht, Namen nicht erratbar; dazu ein Index für Lehrende."""
+    if moodle_zip is not None:
+        outside_run(moodle_zip, out, publish.MOODLE_ZIP_EXAMPLE)
     published, index = publish.publish(out=out, to=target, lang=lang, release_hidden=release_hidden, allow_incomplete=allow_incomplete)
     click.echo(f"{german.count(len(published), 'Bericht', 'Berichte')} in {target}. Index für Lehrende (nicht weitergeben): {index}")
     if moodle_zip is not None:

@@ -32,7 +32,10 @@ def override(
     """
     out = Path(out)
     if not remove and (points is None and passed is None or not note.strip()):
-        raise OverrideError("Eine Änderung braucht --points oder --passed und eine Begründung (--note).")
+        raise OverrideError(
+            "Eine Änderung braucht --points oder --passed und eine Begründung (--note).",
+            "z. B. --points 20 --note \"im Testat-Gespräch erklärt\"; siehe `grader override -h`.",
+        )
     with claim(out, None):
         run = load_results(out, allow_incomplete=True)
         by_id = {s.id: s for s in run.submissions}
@@ -41,7 +44,10 @@ def override(
             known = ", ".join(sorted(by_id)[:10])
             raise OverrideError(f"In {out} gibt es keine Abgabe {submission_id!r}; vorhanden: {known}.")
         if points is not None and not 0 <= points <= submission.max_score:
-            raise OverrideError(f"Punkte müssen zwischen 0 und {submission.max_score:g} liegen, nicht {points:g}.")
+            raise OverrideError(
+                f"Punkte müssen zwischen 0 und {submission.max_score:g} liegen, nicht {points:g}.",
+                f"--points mit einer Zahl von 0 bis {submission.max_score:g} angeben (die Höchstpunktzahl der Aufgabe).",
+            )
         overrides = load(out)
         if remove:
             overrides.pop(submission_id, None)

@@ -44,7 +44,8 @@ def build(runs: list[tuple[RunResult, Path]], out: Path, people: list[roster.Per
     """The matrix of ``runs`` (each with the folder its reports lie in); students keyed by ``grader.course.roster``.
 
     Should one student appear twice for an Aufgabe (two runs of it), the
-    better result counts: a passed Testat, else more points.
+    better result counts: a passed Testat, else more points. With ``people``
+    (a roster) everyone in it has a row, also who never handed anything in.
     """
     students = roster.identify([[s.id for s in run.submissions] for run, _ in runs], people)
     cells: dict[tuple[str, int], Cell] = {}
@@ -58,7 +59,7 @@ def build(runs: list[tuple[RunResult, Path]], out: Path, people: list[roster.Per
                 cells[key] = cell
     return Matrix(
         aufgaben=sorted({run.aufgabe for run, _ in runs}),
-        students=sorted({student for student, _ in cells}, key=str.casefold),
+        students=sorted({student for student, _ in cells} | {p.label for p in people or []}, key=str.casefold),
         cells=cells,
         incomplete={run.aufgabe: (len(run.submissions), run.total) for run, _ in runs if not run.complete},
     )

@@ -11,8 +11,11 @@ folder shows nothing.
 
 For Moodle, ``moodle_feedback_zip`` packs the reports as Moodle's "upload
 multiple feedback files in a zip" expects them: one folder per student named
-``<Full name>_<participant>_assignfeedback_file``, which Moodle matches by the
-participant number.
+``<Full name>_<participant>_assignfeedback_file_``, which Moodle matches by the
+participant number. Moodle cuts a folder's name at its underscores: up to 4.0
+(``importziplib.php``) the whole path had to give five pieces, which only the
+trailing underscore does; 4.1 and later take a name with or without it. An
+underscore within a student's name would shift the pieces, so it becomes a space.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from grader.cases import assignment as assignments
 from grader.common.errors import EXIT_OUTPUT, GraderError
-from grader.engine.outdir import load_results
+from grader.engine.outdir import load_results, outside_run
 from grader.intake.moodle import moodle_student
 from grader.report import i18n
 from grader.report.pages import render, submission_html
@@ -38,6 +41,7 @@ from grader.report.pages import render, submission_html
 KEY_FILE = "publish.key"
 INSTRUCTOR = "\0instructor"
 """Stands in for a submission id to name the instructor's folder; no folder or zip can be called so."""
+MOODLE_ZIP_EXAMPLE = "--moodle-zip feedback.zip"
 
 
 class PublishIntoRun(GraderError, ValueError):
@@ -111,6 +115,7 @@ def moodle_feedback_zip(
 ) -> int:
     """Write the reports of the Moodle submissions in ``out`` as Moodle's feedback-file zip; returns their number."""
     out = Path(out)
+    outside_run(target, out, MOODLE_ZIP_EXAMPLE)
     run = load_results(out, allow_incomplete=allow_incomplete)
     assignment = assignments.load(run.aufgabe)
     figures_dir = out / "reports" / "figures"
@@ -121,7 +126,7 @@ def moodle_feedback_zip(
             if student is None:
                 continue
             html = submission_html(submission, assignment, figures_dir, lang=lang, release_hidden=release_hidden, today=today)
-            folder = f"{student.name}_{student.participant}_assignfeedback_file"
+            folder = f"{student.name.replace('_', ' ')}_{student.participant}_assignfeedback_file_"
             archive.writestr(f"{folder}/feedback-aufgabe{run.aufgabe}.html", html)
             count += 1
     return count

@@ -5,7 +5,7 @@ literals normalised, so renaming variables does not hide a copy). The
 skeleton's fingerprints are boilerplate: code that everybody got from the
 skeleton makes nobody similar. Results go to ``OUT/similarity.json``, one
 side-by-side page per pair to ``OUT/similarity/``, and the run's overview
-lists the pairs.
+lists the pairs; where ``OUT`` holds no run, an ``index.html`` of the pairs alone.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from grader.cases import assignment as assignments
 from grader.common import results
 from grader.engine.outdir import claim
 from grader.intake.download import find_submissions
-from grader.intake.submissions import NoSubmissions
+from grader.intake.submissions import NoSubmissions, module_somewhere
 from grader.report import i18n
 from grader.report import pages as report
 
@@ -87,6 +87,7 @@ def similarity(
         handed_in = find_submissions(Path(submissions), assignment.module, Path(work))
         if not handed_in:
             raise NoSubmissions(submissions)
+        module_somewhere(handed_in, assignment.module)
         sources = {}
         for submission in handed_in:
             if submission.folder is not None and not submission.error:
@@ -103,7 +104,11 @@ def similarity(
             html = report.render("similar.html.j2", pair=pair, sides=sides, aufgabe=aufgabe, lang=lang, t=t)
             (out / pair.view).write_text(html, encoding="utf-8")
         pairs = [pair for pair, _ in found]
-        results.write_json_atomic(out / "similarity.json", {"threshold": threshold, "pairs": [asdict(p) for p in pairs]})
+        similar = {"threshold": threshold, "compared": len(sources), "pairs": [asdict(p) for p in pairs]}
+        results.write_json_atomic(out / "similarity.json", similar)
         if (out / "results.json").is_file():
             report.write_index(results.load(out / "results.json"), out, lang=lang)
+        else:
+            # Not a run's folder: the pairs get an index of their own, which the pair pages link back to.
+            report.write_similarity_index(assignment, out, similar, lang=lang)
     return pairs

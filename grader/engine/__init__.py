@@ -33,7 +33,7 @@ from grader.intake.filenames import file_stem
 from grader.intake.notebooks import Converted
 from grader.intake.submissions import Submission
 from grader.judging import diagnosis, disclosure
-from grader.judging.causes import shared_causes
+from grader.judging.causes import fix_first, shared_causes
 from grader.judging.verdicts import import_failure, not_imported, verdict
 from grader.report import pictures
 from grader.report.formatting import compact
@@ -261,6 +261,7 @@ def grade_submission(
     if result.status == SubmissionStatus.GRADED:
         result.missing_required = [c.name for c in result.cases if c.name in assignment.required and c.status != CaseStatus.PASSED]
         result.shared_causes = shared_causes(result.cases, expected.values)
+        result.fix_first = fix_first(result.cases, assignment.builds_on)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
     if submission.notebook:
         _in_cells(result, submission.notebook, f"{assignment.module}.py")

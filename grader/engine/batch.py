@@ -22,7 +22,7 @@ from grader.engine import Engine, Local, Sandboxes, outdir
 from grader.engine.outdir import claim
 from grader.engine.store import ResultStore, submission_hash
 from grader.intake.download import find
-from grader.intake.submissions import NoSubmissions, open_submission
+from grader.intake.submissions import NoSubmissions, module_somewhere, open_submission
 from grader.report import pages as report
 
 
@@ -113,6 +113,7 @@ def _run(
         found = survey.submissions
         if not found:
             raise NoSubmissions(submissions)
+        module_somewhere(found, assignment.module)
         sandboxes: Sandboxes
         if cluster is None:
             sandboxes = Local(sandbox if isinstance(sandbox, Backend) else make_backend(sandbox, log=log))

@@ -103,6 +103,30 @@ class IncompleteRun(GraderError, RuntimeError):
         return "denselben `grader run` erneut starten (er setzt fort) oder --allow-incomplete angeben."
 
 
+class WritesIntoRun(GraderError, ValueError):
+    """A command other than the run would write into the run's output folder."""
+
+    exit_code = EXIT_OUTPUT
+
+    def __init__(self, target: Path, out: Path, example: str):
+        super().__init__(target, out)
+        self.target, self.out, self.example = target, out, example
+
+    def message(self) -> str:
+        return (f"{self.target} liegt im Ausgabeordner des Laufs ({self.out}); dessen Dateien schreibt nur "
+                "`grader run`.")
+
+    def hint(self, options) -> str:
+        return f"ein Ziel außerhalb des Ausgabeordners wählen, z. B. {self.example}."
+
+
+def outside_run(target: Path, run: Path, example: str) -> None:
+    """Refuse ``target`` inside the output folder of the run ``run`` (its OUT or its results.json)."""
+    folder = results_path(Path(run)).parent.resolve()
+    if Path(target).resolve().is_relative_to(folder):
+        raise WritesIntoRun(Path(target), results_path(Path(run)).parent, example)
+
+
 def results_path(path: Path) -> Path:
     """``path`` itself, or the ``results.json`` inside an output folder."""
     return path / "results.json" if path.is_dir() else path
@@ -161,9 +185,20 @@ def claim(out: Path, aufgabe: int | None) -> Iterator[None]:
             raise OutputOfAnotherAufgabe(out, found)
         if aufgabe is not None and found is None:
             (out / OWNER).write_text(json.dumps({"aufgabe": aufgabe}), encoding="utf-8")
-        yield
+        try:
+            yield
+        except BaseException:
+            if aufgabe is not None and found is None and not _holds_results(out):
+                # Refused before anything was stored (wrong --aufgabe): OUT stays free for the right one.
+                (out / OWNER).unlink(missing_ok=True)
+            raise
     finally:
         os.close(descriptor)
+
+
+def _holds_results(out: Path) -> bool:
+    stored = out / "submissions"
+    return (out / "results.json").exists() or (stored.is_dir() and any(stored.iterdir()))
 
 
 # --- hand overrides (``grader override``), kept in OUT apart from the results ---
@@ -172,12 +207,16 @@ FILE = "overrides.json"
 
 
 class OverrideError(GraderError, ValueError):
-    """The override cannot be made; the message says why (German)."""
+    """The override cannot be made; the message says why, the hint what to do about just that (German)."""
 
     exit_code = EXIT_USAGE
 
+    def __init__(self, message: str, hint: str = "siehe `grader override -h`; die Kennung steht in index.html."):
+        super().__init__(message)
+        self._hint = hint
+
     def hint(self, options) -> str:
-        return "siehe `grader override -h`; die Kennung steht in index.html."
+        return self._hint
 
 
 @dataclass
@@ -207,7 +246,8 @@ def load(out: Path) -> dict[str, Override]:
     ):
         raise OverrideError(
             f"{path} ist beschädigt (je Kennung: note, at, points als Zahl oder null, passed als true, "
-            "false oder null); bitte reparieren oder löschen."
+            "false oder null); bitte reparieren oder löschen.",
+            "die Datei von Hand reparieren, oder sie löschen und die Änderungen mit `grader override` neu setzen.",
         )
     return found
 

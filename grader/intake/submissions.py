@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,43 @@ class NoSubmissions(GraderError, LookupError):
         )
 
 
+class WrongAufgabe(GraderError, LookupError):
+    """Not one hand-in holds the Aufgabe's file: another Aufgabe's hand-ins, or a folder of downloads."""
+
+    exit_code = EXIT_NO_SUBMISSIONS
+
+    def __init__(self, found: list[Submission], module: str):
+        super().__init__(found, module)
+        self.found, self.module = found, module
+
+    def message(self) -> str:
+        names: Counter[str] = Counter()
+        downloads = 0
+        for submission in self.found:
+            present = set(submission.present)
+            downloads += any(moodle.FOLDER.match(name) for name in present)
+            names.update(name for name in present if not moodle.FOLDER.match(name))
+        shown = ", ".join(f"{name} ({n}-mal)" if n > 1 else name for name, n in names.most_common(6))
+        if downloads:
+            # A folder of several "download all submissions" zips: each one is taken for a student's hand-in.
+            shown = ", ".join(filter(None, [
+                f"Ordner von Studierenden aus Moodle in {downloads} Abgaben (ist jede ein Download aller Abgaben?)",
+                shown,
+            ]))
+        return (f"Keine der {len(self.found)} Abgaben enthält {self.module}.py – falsche Aufgabe? "
+                f"Gefunden: {shown or 'nichts Lesbares'}.")
+
+    def hint(self, options) -> str:
+        return ("--aufgabe prüfen (`grader list` nennt die Datei jeder Aufgabe); je Person ein Ordner oder eine "
+                ".zip, oder ein einziger Download aller Abgaben aus Moodle.")
+
+
+def module_somewhere(found: list[Submission], module: str) -> None:
+    """Refuse hand-ins of which not one holds ``module``.py (or a notebook): grading them would only say so for each."""
+    if found and all(s.folder is None and not s.notebook_file for s in found):
+        raise WrongAufgabe(found, module)
+
+
 @dataclass(frozen=True)
 class Skipped:
     """An entry of the submissions folder that is no submission, and why (German)."""
@@ -85,6 +123,10 @@ class Submission:
     notebook: notebooks.Converted | None = None
     """The notebook graded in place of the module file: ``folder`` holds the module made of its
     code cells, and it tells the cell of each line of that module."""
+    notebook_file: str = ""
+    """The name of the notebook found in place of the module file, also where it could not be read."""
+    present: list[str] = field(default_factory=list)
+    """What the hand-in holds where the Aufgabe's file was not found (up to ten names)."""
 
 
 @dataclass
@@ -202,7 +244,8 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
         is_notebook = entry.suffix.lower() == notebooks.SUFFIX
         if entry.name != f"{module}.py" and not is_notebook:
             # Its folder is not the submission: a file of the right name beside it was not handed in.
-            submission.error = _not_found(module, [readable(entry.name)])
+            submission.present = [readable(entry.name)]
+            submission.error = _not_found(module, submission.present)
             return submission
         submission.error = _unsafe(entry.parent, f"Der Ordner von {readable(entry.name)}")
         if is_notebook and not submission.error:
@@ -243,11 +286,12 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
     if submission.folder is None and len(inner) == 1:
         # Moodle keeps a student's uploaded archive as it is, inside the student's folder.
         unpacked = open_submission(inner[0], module, workdir)
-        submission.folder, submission.error = unpacked.folder, unpacked.error
+        submission.folder, submission.error, submission.present = unpacked.folder, unpacked.error, unpacked.present
         return submission
     if submission.folder is None:
-        names = sorted(readable(p.name) for p in folder.iterdir() if p.name not in LEFTOVERS)[:10]
-        submission.error = _not_found(module, names, "; gesucht auf oberster Ebene und in einem einzelnen Unterordner")
+        submission.present = sorted(readable(p.name) for p in folder.iterdir() if p.name not in LEFTOVERS)[:10]
+        where = "; gesucht auf oberster Ebene und in einem einzelnen Unterordner"
+        submission.error = _not_found(module, submission.present, where)
     return submission
 
 
@@ -291,8 +335,9 @@ def _notebook(folder: Path, module: str) -> Path | None:
 def _from_notebook(submission: Submission, notebook: Path, module: str, workdir: Path) -> None:
     """Grade ``notebook``: a folder in ``workdir`` with the module made of its code cells and the
     files beside it, but no notebook (nothing of its outputs or metadata reaches a sandbox)."""
+    submission.notebook_file = readable(notebook.name)
     try:
-        converted = notebooks.read(notebook, readable(notebook.name))
+        converted = notebooks.read(notebook, submission.notebook_file)
     except notebooks.NotebookError as exc:
         submission.error = str(exc)
         return

@@ -41,3 +41,18 @@ def _size(value) -> int:
     if isinstance(value, (list, tuple)):
         return sum(_size(v) for v in value)
     return 1
+
+
+def fix_first(cases: list[CaseResult], builds_on: dict[str, list[str]]) -> list[dict]:
+    """Functions that fail while a function they build on (by the contract) fails too: the report says
+    once to fix that one first, since its mistake may be all that is wrong with them.
+
+    Each entry is {"function", "first" (the failing functions it builds on, in ``builds_on``'s order)}.
+    """
+    failing = {case.name.split("/", 1)[0] for case in cases if case.status != CaseStatus.PASSED}
+    found = []
+    for function, bases in builds_on.items():
+        first = [base for base in bases if base in failing]
+        if function in failing and first:
+            found.append({"function": function, "first": first})
+    return found

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from grader.common.errors import EXIT_WORKSHEET, GraderError
+from grader.common.german import sentence
 from grader.common.results import RunResult, SubmissionResult, write_json_atomic
 from grader.common.status import CaseStatus, SubmissionStatus
 from grader.intake.moodle import MoodleStudent, moodle_student, student_key
@@ -39,15 +40,27 @@ class WorksheetError(GraderError, ValueError):
 
 def feedback_comment(submission: SubmissionResult) -> str:
     """One German paragraph for the LMS's feedback field."""
-    changed = f" Von Hand geändert: {submission.override['note']}" if submission.override else ""
-    if submission.status == SubmissionStatus.ERROR and not submission.override:
-        return f"Nicht bewertbar: {submission.message}"
+    error = submission.status == SubmissionStatus.ERROR
+    if error and not submission.override:
+        return f"Nicht bewertbar: {sentence(submission.message)}"
     verdict = "bestanden" if submission.passed else "nicht bestanden"
-    missed = [c.name for c in submission.cases if c.status != CaseStatus.PASSED]
     text = f"Testat {verdict}: {submission.score:g} von {submission.max_score:g} Punkten."
-    if missed:
-        text += " Nicht bestanden: " + ", ".join(missed) + "."
-    return text + changed + " Einzelheiten im Feedback-Bericht."
+    if submission.override:
+        # The instructor's verdict is the story; what the grader had given is said once, as what was.
+        was = (f"Der Grader konnte die Abgabe nicht bewerten: {sentence(submission.message)}" if error
+               else f"Der Grader hatte {submission.override['graded_score']:g} Punkte gegeben.")
+        text += f" Von Hand geändert: {sentence(submission.override['note'])} {was}"
+    else:
+        missed = [c.name for c in submission.cases if c.status != CaseStatus.PASSED]
+        if missed:
+            text += " Nicht bestanden: " + ", ".join(missed) + "."
+    return text + " Einzelheiten im Feedback-Bericht."
+
+
+def moodle_grade(submission: SubmissionResult, grade: str) -> str:
+    """``grade``, or "" for a hand-in that could not be graded: Moodle then shows it as still to be graded,
+    where 0.00 would pass for a verdict. An override is a verdict and goes as one."""
+    return "" if submission.status == SubmissionStatus.ERROR and not submission.override else grade
 
 
 def grades_json(run: RunResult) -> dict:
@@ -84,7 +97,7 @@ def worksheet_csv(run: RunResult) -> str:
         student = moodle_student(s.id)
         if student is None:
             continue
-        writer.writerow([f"Participant {student.participant}", student.name, "", f"{s.score:g}",
+        writer.writerow([f"Participant {student.participant}", student.name, "", moodle_grade(s, f"{s.score:g}"),
                          f"{s.max_score:g}", "Yes", "-", "-", feedback_comment(s)])
     return buffer.getvalue()
 
@@ -136,7 +149,8 @@ def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tu
         if submission is None or len(row) <= grade:
             unmatched.append(row[0])
             continue
-        row[grade] = _scaled(submission, row[maximum] if maximum is not None and maximum < len(row) else "")
+        top = row[maximum] if maximum is not None and maximum < len(row) else ""
+        row[grade] = moodle_grade(submission, _scaled(submission, top))
         if feedback is not None and feedback < len(row):
             row[feedback] = feedback_comment(submission)
     if len(unmatched) == len(rows) - 1:
@@ -147,6 +161,19 @@ def fill_worksheet(worksheet: str, run: RunResult, *, excel: bool = False) -> tu
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";" if excel else separator, lineterminator="\r\n" if excel else "\n").writerows(rows)
     return buffer.getvalue(), unmatched
+
+
+_SUBMITTED = ("submitted for grading", "zur bewertung abgegeben")
+"""Moodle's status of a row whose student handed in (English, German), also followed by "- Graded"."""
+
+
+def submitted(worksheet: str) -> list[str]:
+    """The identifiers of the worksheet's rows that Moodle marks as handed in ("Submitted for grading")."""
+    rows = list(csv.reader(io.StringIO(worksheet), delimiter=csv_separator(worksheet)))
+    status = _column(rows[0], ("Status",)) if rows else None
+    if status is None:
+        return []
+    return [row[0] for row in rows[1:] if len(row) > status and row[status].strip().casefold().startswith(_SUBMITTED)]
 
 
 def _scaled(submission: SubmissionResult, maximum: str) -> str:

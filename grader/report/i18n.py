@@ -61,6 +61,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stderr": ("Fehlerausgabe (stderr)", "Error output (stderr)"),
     "your_figure": ("Ihre Abbildung {n}", "Your figure {n}"),
     "reference_figure": ("Referenz {n}", "Reference {n}"),
+    "same_figures": ("Dieselben Abbildungen wie bei", "The same figures as in"),
     "missing_figure": ("Abbildung fehlt", "figure missing"),
     "difference": ("Was abweicht: Ihre Werte gegen die Referenz", "What differs: your values against the reference"),
     "seconds": ("{s} s", "{s} s"),
@@ -76,6 +77,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Der Lauf wurde abgebrochen; derselbe Aufruf von `grader run` bewertet den Rest.",
         "The run was interrupted; the same `grader run` grades the rest.",
     ),
+    "ungradeable_n": (
+        "Nicht bewertbar, bitte ansehen ({n}; in Moodles Bewertungstabelle bleibt ihre Bewertung leer):",
+        "Could not be graded, please look ({n}; their grade stays empty in Moodle's grading worksheet):",
+    ),
     "testate_passed_n": ("{n} Testate bestanden", "{n} Testate passed"),
     "network_open_n": (
         "Bei {n} Abgaben hat die Sandbox das Netzwerk NICHT abgeschnitten: ihr Code konnte das Netz "
@@ -90,6 +95,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why_override": ("Von Hand geändert: {note}", "Changed by hand: {note}"),
     "overridden": ("Von Hand geändert am {when}: {note}", "Changed by hand on {when}: {note}"),
     "graded_was": ("Der Grader hatte {n} Punkte gegeben, {verdict}.", "The grader had given {n} points, {verdict}."),
+    "graded_could_not": (
+        "Der Grader konnte die Abgabe nicht bewerten: {message}", "The grader could not grade the submission: {message}",
+    ),
+    "cases_as_graded": (
+        "Die Fälle, wie der Grader sie bewertet hat; Punkte und Testat oben sind von Hand gesetzt.",
+        "The cases as the grader judged them; the points and the Testat above were set by hand.",
+    ),
+    "by_hand": ("von Hand", "by hand"),
+    "ungradeable": ("nicht bewertbar", "not gradeable"),
     "why_timeout": ("Zeitlimit in: {cases}", "time limit in: {cases}"),
     "why_error": ("Fehler in {case}: {message}", "error in {case}: {message}"),
     "why_more": ("(und {n} weitere)", "(and {n} more)"),
@@ -119,6 +133,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Pairs whose code is more than {threshold} % alike (skeleton left out). "
         "Similarity is a reason to look, not a proof.",
     ),
+    "similar_only": (
+        "{n} Abgaben verglichen. In diesem Ordner liegt kein Lauf: `grader run` mit demselben --out "
+        "zeigt die Paare mit den Bewertungen in index.html.",
+        "{n} submissions compared. This folder holds no run: `grader run` with the same --out "
+        "lists the pairs with the grades in index.html.",
+    ),
     "similarity": ("Ähnlichkeit", "Similarity"),
     "compare": ("vergleichen", "compare"),
     "similar_marked": (
@@ -136,8 +156,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Course matrix
     "matrix": ("Testate im Kurs", "Testate of the course"),
     "matrix_intro": (
-        "Wer welches Testat bestanden hat: ✓ bestanden, ✗ nicht bestanden, – keine Abgabe.",
-        "Who passed which Testat: ✓ passed, ✗ not passed, – no submission.",
+        "Wer welches Testat bestanden hat: ✓ bestanden, ✗ nicht bestanden, ⚠ nicht bewertbar (bitte ansehen), "
+        "– keine Abgabe; „von Hand“: nach dem Testat-Gespräch geändert.",
+        "Who passed which Testat: ✓ passed, ✗ not passed, ⚠ not gradeable (please look), – no submission; "
+        "“by hand”: changed after the Testat conversation.",
     ),
     "no_submission": ("keine Abgabe", "no submission"),
     # issue 15: required cases and errors that share a cause
@@ -152,12 +174,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} cases of {function} fail, probably from one shared cause; "
         "the smallest one is the easiest to examine: {smallest}.",
     ),
+    "fix_first": (
+        "{function} baut laut Aufgabe auf {first} auf, und dort scheitern selbst Fälle: zuerst {first} korrigieren – "
+        "vielleicht stimmt {function} danach schon.",
+        "{function} builds on {first} by the task, and cases of that fail themselves: fix {first} first – "
+        "{function} may be right after that.",
+    ),
 }
 
 
 SINGULAR: dict[str, tuple[str, str]] = {
     # key: its text for a count ``n`` of 1 (the catalogue's text is for every other count)
     "submissions_n": ("{n} Abgabe", "{n} submission"),
+    "ungradeable_n": (
+        "Nicht bewertbar, bitte ansehen ({n}; in Moodles Bewertungstabelle bleibt ihre Bewertung leer):",
+        "Could not be graded, please look ({n}; their grade stays empty in Moodle's grading worksheet):",
+    ),
     "testate_passed_n": ("{n} Testat bestanden", "{n} Testat passed"),
     "network_open_n": (
         "Bei {n} Abgabe hat die Sandbox das Netzwerk NICHT abgeschnitten: ihr Code konnte das Netz "

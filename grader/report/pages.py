@@ -22,6 +22,7 @@ from grader import PROJECT
 from grader.cases.assignment import Assignment
 from grader.cases.source import case_code, without_notes
 from grader.common import pins
+from grader.common.german import sentence
 from grader.common.results import CaseResult, RunResult, SubmissionResult, typical_mistakes
 from grader.common.status import CaseStatus, SubmissionStatus
 from grader.intake.filenames import file_stem
@@ -42,6 +43,7 @@ _environment = jinja2.Environment(
 )
 _environment.filters["points"] = lambda x: f"{x:g}"
 _environment.filters["cap"] = lambda text: cap(text, STREAM_CHARS)
+_environment.filters["sentence"] = sentence
 _environment.globals["version_warning"] = pins.mismatch
 
 
@@ -71,6 +73,8 @@ class CaseView:
     """(student's, reference's) data URIs side by side; "" where one side has none."""
     differences: list[str] = field(default_factory=list)
     """Data URIs of pictures of what differs."""
+    figures_as: tuple[str, int] | None = None
+    """(name, number) of an earlier case that showed the very same figures, which are then not shown again."""
 
 
 def case_views(
@@ -84,7 +88,8 @@ def case_views(
     today = today or datetime.now(UTC).date()
     sources = case_code(assignment.cases_source)
     views = []
-    for case in result.cases:
+    shown: dict[tuple[tuple[str, str], ...], tuple[str, int]] = {}
+    for number, case in enumerate(result.cases, start=1):
         level = disclosure.level(case, release_hidden=release_hidden, today=today)
         view = CaseView(case, level, details=disclosure.shows_details(level))
         if view.details:
@@ -95,6 +100,13 @@ def case_views(
             mine = [_data_uri(figures_dir / f) for f in case.figures]
             theirs = [_data_uri(figures_dir / f) for f in case.expected_figures]
             view.figures = list(zip_longest(mine, theirs, fillvalue=""))
+            # Cases that check one drawing from several sides (Aufgabe 5's plot) show it once.
+            if view.figures:
+                view.figures_as = shown.setdefault(tuple(view.figures), (case.name, number))
+                if view.figures_as[1] == number:
+                    view.figures_as = None
+                else:
+                    view.figures = []
             view.differences = [uri for f in case.difference_figures if (uri := _data_uri(figures_dir / f))]
         views.append(view)
     return views
@@ -170,7 +182,7 @@ WHY_CHARS = 160
 
 def explain(submission: SubmissionResult, t) -> str:
     """Why ``submission`` was not graded, or what went wrong beyond wrong values, in one line."""
-    reasons = [t("why_override", note=submission.override["note"])] if submission.override else []
+    reasons = [t("why_override", note=sentence(submission.override["note"]))] if submission.override else []
     if submission.status == SubmissionStatus.ERROR:
         again = [t("why_sandbox")] if submission.sandbox_failed else []
         return " ".join([*reasons, cap(submission.message, WHY_CHARS), *again])
@@ -213,6 +225,13 @@ def write_index(run: RunResult, out: Path, *, lang: str = "de") -> None:
     stored = out / "similarity.json"
     similar = json.loads(stored.read_text(encoding="utf-8")) if stored.is_file() else None
     (out / "index.html").write_text(index_html(run, lang=lang, similar=similar), encoding="utf-8")
+
+
+def write_similarity_index(aufgabe: Assignment, out: Path, similar: dict, *, lang: str = "de") -> None:
+    """``index.html`` of an ``out`` that holds no run, only what ``grader similarity`` found there."""
+    html = render("similarity.html.j2", aufgabe=aufgabe.number, title=aufgabe.title, similar=similar,
+                  pairs=similar["pairs"], compared=similar.get("compared", 0), lang=lang, t=i18n.translator(lang))
+    (out / "index.html").write_text(html, encoding="utf-8")
 
 
 def write_all(

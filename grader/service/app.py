@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from grader.service import api, instructor, pages, security
+from grader.service import api, instructor, lti_admin, lti_launch, pages, security
 from grader.service.course import Opened
 
 MESSAGES = {
@@ -43,7 +44,9 @@ def create_app(
     secure_cookies: bool = True,
     login_limit: tuple[int, float] = (10, 60.0),
     upload_limit: tuple[int, float] = (20, 60.0),
+    on_change: Callable[[], None] = lambda: None,
 ) -> Flask:
+    """``on_change``: called when the instructor changed a counted result (override, regrade): scores to Moodle."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key(opened.data),
@@ -53,12 +56,16 @@ def create_app(
         # The file plus the form's other fields; the file's own limit is checked with its message.
         MAX_CONTENT_LENGTH=opened.course.max_upload_bytes + 64_000,
         MAX_FORM_PARTS=20,
+        PREFERRED_URL_SCHEME="https" if secure_cookies else "http",
     )
     app.extensions["course"] = opened
+    app.extensions["on_change"] = on_change
     app.extensions["limits"] = {"login": security.RateLimit(*login_limit), "upload": security.RateLimit(*upload_limit)}
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(instructor.blueprint)
+    app.register_blueprint(lti_launch.blueprint)
+    app.register_blueprint(lti_admin.blueprint)
     app.after_request(security.headers)
     app.jinja_env.globals["csrf_token"] = security.csrf_token
 

@@ -33,6 +33,7 @@ class MissingServiceExtra(GraderError):
 def _needs_service_extra() -> None:
     try:
         import flask  # noqa: F401
+        import pylti1p3  # noqa: F401
         import sqlalchemy  # noqa: F401
         import waitress  # noqa: F401
     except ImportError as exc:
@@ -94,6 +95,47 @@ def export_command(data: Path, aufgabe: int, out: Path, lang: str, release_hidde
     run = export(data=data, aufgabe=aufgabe, out=out, lang=lang, release_hidden=release_hidden)
     state = "" if run.complete else " (unvollständig: Abgaben warten noch auf ihre Bewertung)"
     click.echo(f"{len(run.submissions)} Abgaben nach {out} geschrieben{state}. Übersicht: {out / 'index.html'}")
+
+
+@service_group.command("lti")
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--issuer", required=True, help="Plattform-ID aus Moodles Konfigurationsdetails.")
+@click.option("--client-id", required=True, help="Client-ID aus Moodle.")
+@click.option("--deployment-id", "deployment_ids", multiple=True, required=True, help="Deployment-ID aus Moodle (mehrfach möglich).")
+@click.option("--auth-login-url", required=True, help="URL für Authentifizierungsanfragen.")
+@click.option("--auth-token-url", required=True, help="URL für Zugriffstoken.")
+@click.option("--key-set-url", required=True, help="URL des öffentlichen Schlüsselsatzes.")
+@click.option("--context-id", required=True, help="Kurs-ID in Moodle (die Zahl in course/view.php?id=…).")
+@click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="Adresse des Dienstes, für die URLs, die in Moodle einzutragen sind.")
+@handle_errors
+def lti_command(data: Path, issuer: str, client_id: str, deployment_ids: tuple[str, ...], auth_login_url: str, auth_token_url: str, key_set_url: str, context_id: str, url: str) -> None:
+    """Die Moodle-Plattform (LTI 1.3) eintragen, aus der Studierende und Lehrende den Dienst öffnen."""
+    _needs_service_extra()
+    from grader.service.lti import RegistrationError
+    from grader.service.lti_sync import register_platform
+
+    try:
+        register_platform(
+            data=data, issuer=issuer, client_id=client_id, deployment_ids=deployment_ids, auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url, key_set_url=key_set_url, context_id=context_id,
+        )
+    except RegistrationError as exc:
+        raise click.BadParameter(str(exc)) from None
+    base = url.rstrip("/")
+    click.echo(f"Moodle-Plattform {issuer} eingetragen. In Moodle beim Tool: Tool-URL und Umleitungs-URI {base}/lti/launch, "
+               f"Login-Initiierung {base}/lti/login, Schlüsselsatz-URL {base}/lti/jwks.json.")
+
+
+@service_group.command("roster")
+@click.argument("data", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@handle_errors
+def roster_command(data: Path) -> None:
+    """Die Teilnehmerliste aus Moodle holen (LTI Names and Role Provisioning), damit die Übersicht alle nennt."""
+    _needs_service_extra()
+    from grader.service.lti_sync import roster
+
+    pulled = roster(data=data)
+    click.echo(f"Teilnehmerliste aus Moodle: {pulled.learners} Studierende, davon {pulled.new} neu.")
 
 
 @click.command("serve")

@@ -48,6 +48,12 @@ def module_and_title(number: int) -> tuple[str, str]:
     return assignment.module, assignment.title
 
 
+@functools.cache
+def threshold(number: int) -> float:
+    """The share of the points that passes Aufgabe ``number``."""
+    return assignments.load(number).threshold
+
+
 @dataclass
 class Opened:
     """An open course folder."""
@@ -98,6 +104,9 @@ def init(
     finally:
         opened.engine.dispose()
     policy.write(data / "course.toml", course)
+    from grader.service.lti import tool_keys
+
+    tool_keys(data)  # the LTI key pair, made once; its private half never leaves DATA/lti
     return token
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from grader.service import queue, reads
 from grader.service.extensions import all_extensions, grant
-from grader.service.models import Aufgabe, Grading, Handin, Student, now
+from grader.service.models import Aufgabe, Grading, Handin, Override, Student, now
 from grader.service.security import check_csrf, current_student
 from grader.service.visible import shown
 
@@ -68,6 +68,15 @@ def extend():
     return redirect(url_for("instructor.overview"))
 
 
+def instructor_view(db, handin_id: int) -> dict | None:
+    """The hand-in as the instructor's pages show it (hidden cases with verdict and message)."""
+    found = db.get(Handin, handin_id)
+    if found is None:
+        return None
+    aufgabe = db.get(Aufgabe, found.aufgabe)
+    return shown(found, aufgabe, reads.latest_grading(db, found.id), now(), level="report")
+
+
 @blueprint.get("/abgaben/<int:handin_id>")
 def handin(handin_id: int):
     with current_app.extensions["course"].session() as db:
@@ -80,7 +89,8 @@ def handin(handin_id: int):
         assert aufgabe is not None and owner is not None
         view = shown(found, aufgabe, reads.latest_grading(db, found.id), now(), level="report")
         history = db.scalars(select(Grading).where(Grading.handin_id == found.id).order_by(Grading.id)).all()
-    return render_template("lehrende_abgabe.html", student=me, owner=owner, handin=view, history=history)
+        counted = reads.counted_by_student(db, aufgabe).get(owner.id)
+    return render_template("lehrende_abgabe.html", student=me, owner=owner, handin=view, history=history, counted=counted)
 
 
 @blueprint.post("/abgaben/<int:handin_id>/neu-bewerten")
@@ -92,5 +102,52 @@ def regrade(handin_id: int):
             abort(404)
     with current_app.extensions["course"].session() as db:
         queue.regrade(db, handin_id)
+    current_app.extensions.get("on_change", lambda: None)()
     flash("Neue Bewertung eingereiht; die bisherigen bleiben in der Geschichte.")
     return redirect(url_for("instructor.handin", handin_id=handin_id))
+
+
+@blueprint.post("/abgaben/<int:handin_id>/aendern")
+def change(handin_id: int):
+    """Set or take back the override of the hand-in's student in its Aufgabe (points or verdict, with a note)."""
+    check_csrf()
+    with current_app.extensions["course"].session() as db:
+        instructor(db)
+        found = db.get(Handin, handin_id)
+        if found is None:
+            abort(404)
+        counted = reads.counted_by_student(db, db.get(Aufgabe, found.aufgabe)).get(found.student_id)
+    form = request.form
+    try:
+        set_override(found.student_id, found.aufgabe, counted, points=form.get("points", ""), passed=form.get("passed", ""),
+                     note=form.get("note", ""), remove="remove" in form)
+    except ValueError as exc:
+        g.refusal = str(exc)
+        abort(400)
+    current_app.extensions.get("on_change", lambda: None)()
+    flash("Änderung zurückgenommen." if "remove" in form else "Änderung von Hand gespeichert; sie gilt für den zählenden Versuch.")
+    return redirect(url_for("instructor.handin", handin_id=handin_id))
+
+
+def set_override(student_id: int, aufgabe: int, counted, *, points: str, passed: str, note: str, remove: bool) -> None:
+    """Store the override (ValueError with the German reason when it cannot be)."""
+    with current_app.extensions["course"].session() as db, db.begin():
+        row = db.scalar(select(Override).where(Override.student_id == student_id, Override.aufgabe == aufgabe))
+        if remove:
+            if row is not None:
+                db.delete(row)
+            return
+        if counted is None:
+            raise ValueError("Für diese Aufgabe ist noch kein Versuch bewertet; geändert wird der zählende Versuch.")
+        try:
+            value = float(points.replace(",", ".")) if points.strip() else None
+        except ValueError:
+            raise ValueError(f"Punkte als Zahl angeben, nicht {points!r}.") from None
+        verdict = {"ja": True, "nein": False}.get(passed)
+        if value is None and verdict is None or not note.strip():
+            raise ValueError("Eine Änderung braucht Punkte oder „bestanden ja/nein“ und eine Begründung.")
+        if value is not None and not 0 <= value <= counted.max_score:
+            raise ValueError(f"Punkte müssen zwischen 0 und {counted.max_score:g} liegen, nicht {value:g}.")
+        row = row or Override(student_id=student_id, aufgabe=aufgabe)
+        row.points, row.passed, row.note, row.at = value, verdict, note.strip(), now()
+        db.add(row)

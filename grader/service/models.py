@@ -117,3 +117,94 @@ class Extension(Base):
     deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class LtiPlatform(Base):
+    """The Moodle (an LTI 1.3 platform) this course is registered with: what Moodle's tool page shows."""
+
+    __tablename__ = "lti_platforms"
+    __table_args__ = (UniqueConstraint("issuer", "client_id", name="uq_lti_platforms_issuer_client"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    """Moodle's "Platform ID" (its address)."""
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_ids: Mapped[str] = mapped_column(Text, default="")
+    """One per line; a launch from another deployment is refused."""
+    auth_login_url: Mapped[str] = mapped_column(String(500))
+    auth_token_url: Mapped[str] = mapped_column(String(500))
+    key_set_url: Mapped[str] = mapped_column(String(500))
+    context_id: Mapped[str] = mapped_column(String(255))
+    """The Moodle course whose launches this course takes; roles from any other context count for nothing."""
+    memberships_url: Mapped[str] = mapped_column(String(500), default="")
+    """Names and Role Provisioning of that course, as the last launch named it."""
+
+
+class LtiAccount(Base):
+    """A Moodle user (``sub``) in one role, and the student row they are here."""
+
+    __tablename__ = "lti_accounts"
+    __table_args__ = (UniqueConstraint("platform_id", "sub", "instructor", name="uq_lti_accounts_platform_sub_role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    sub: Mapped[str] = mapped_column(String(255))
+    instructor: Mapped[bool] = mapped_column(Boolean, default=False)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+
+
+class LtiLink(Base):
+    """A Moodle activity (resource link) that opens an Aufgabe, with its gradebook column (line item)."""
+
+    __tablename__ = "lti_links"
+    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id", name="uq_lti_links_platform_link"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    aufgabe: Mapped[int] = mapped_column(ForeignKey("aufgaben.number"))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    lineitem: Mapped[str] = mapped_column(String(500), default="")
+    lineitems: Mapped[str] = mapped_column(String(500), default="")
+    scopes: Mapped[str] = mapped_column(Text, default="")
+    """The Assignment and Grade Services scopes granted, one per line."""
+
+
+class LtiScore(Base):
+    """What Moodle's gradebook holds of one student in one activity, and what is still to send there.
+
+    ``sent`` is the last score Moodle accepted (without its timestamp); the
+    sender compares it with the score now due and sends again when they differ,
+    after ``next_try`` when an earlier sending failed.
+    """
+
+    __tablename__ = "lti_scores"
+    __table_args__ = (UniqueConstraint("account_id", "link_id", name="uq_lti_scores_account_link"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("lti_accounts.id"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("lti_links.id"))
+    sent: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_try: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class LtiValue(Base):
+    """Short-lived values of the LTI launches: login state and nonces, the platform's key set (cached)."""
+
+    __tablename__ = "lti_values"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Override(Base):
+    """The instructor's word on one student's counted attempt of one Aufgabe (as ``grader override``)."""
+
+    __tablename__ = "overrides"
+    __table_args__ = (UniqueConstraint("student_id", "aufgabe", name="uq_overrides_student_aufgabe"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    aufgabe: Mapped[int] = mapped_column(ForeignKey("aufgaben.number"))
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    note: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -7,7 +7,19 @@ done and then shows itself anew (``static/poll.js``: no inline script).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 
 from grader.service import reads
 from grader.service.api import upload
@@ -84,3 +96,23 @@ def handin(handin_id: int):
     if found is None:
         abort(404)
     return render_template("abgabe.html", student=student, handin=found)
+
+
+@blueprint.get("/abgaben/<int:handin_id>/abbildungen/<path:name>")
+def figure(handin_id: int, name: str):
+    """A figure of a public case of the hand-in, to whom its report shows it (the student, the instructor)."""
+    from grader.service.instructor import instructor_view
+    from grader.service.worker import figures_root
+
+    with current_app.extensions["course"].session() as db:
+        student = logged_in(db)
+        view = instructor_view(db, handin_id) if student.instructor else reads.own_handin(db, student, handin_id, now())
+    if view is None:
+        abort(404)
+    listed = {n for case in view["cases"] for key in FIGURE_FIELDS for n in case.get(key, [])}
+    if name not in listed:
+        abort(404)
+    return send_from_directory(figures_root(current_app.extensions["course"].data, view["aufgabe"]), name, mimetype="image/png")
+
+
+FIGURE_FIELDS = ("figures", "expected_figures", "difference_figures")

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from grader.cases import assignment as assignments
 from grader.common.results import CaseResult, RunResult, SubmissionResult
-from grader.service.course import module_and_title
+from grader.engine import outdir
+from grader.service.course import module_and_title, threshold
 from grader.service.extensions import extended
-from grader.service.models import Aufgabe, Grading, Handin, Student
+from grader.service.models import Aufgabe, Grading, Handin, Override, Student
 from grader.service.visible import shown
 from grader.service.worker import submission_id
 
@@ -45,6 +46,8 @@ class AufgabeView:
     """Whether a hand-in is accepted now (opened, and the deadline not passed or late accepted)."""
     deadline: datetime | None
     """The student's deadline: the Aufgabe's, or a later one given to them."""
+    override: outdir.Override | None = None
+    """The instructor's change of the counted attempt, if any."""
 
 
 def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView]:
@@ -62,14 +65,19 @@ def aufgaben_of(db: Session, student: Student, at: datetime) -> list[AufgabeView
         views.append(AufgabeView(
             row.number, title, module, row,
             [shown(h, row, latest_grading(db, h.id), at, extended=own) for h in handins], left, is_open and left != 0,
-            deadline,
+            deadline, overrides_of(db, row.number).get(student.id),
         ))
     return views
 
 
 def counted(db: Session, aufgabe: Aufgabe) -> list[SubmissionResult]:
     """Each student's counted result of ``aufgabe`` (the last graded attempt, or the best)."""
-    best: dict[int, tuple[Handin, SubmissionResult]] = {}
+    return sorted(counted_by_student(db, aufgabe).values(), key=lambda result: result.id)
+
+
+def counted_by_student(db: Session, aufgabe: Aufgabe) -> dict[int, SubmissionResult]:
+    """The counted result of ``aufgabe`` by student id."""
+    best: dict[int, SubmissionResult] = {}
     rows = db.execute(
         select(Handin, Grading).join(Grading, Grading.handin_id == Handin.id)
         .where(Handin.aufgabe == aufgabe.number, Handin.state == "graded", Grading.state == "done")
@@ -79,9 +87,28 @@ def counted(db: Session, aufgabe: Aufgabe) -> list[SubmissionResult]:
         data = json.loads(grading.result or "{}")
         result = SubmissionResult(**{**data, "cases": [CaseResult(**c) for c in data["cases"]]})
         kept = best.get(handin.student_id)
-        if kept is None or aufgabe.counts == "last" or result.score > kept[1].score:
-            best[handin.student_id] = (handin, result)
-    return [result for _, result in sorted(best.values(), key=lambda pair: pair[1].id)]
+        if kept is None or aufgabe.counts == "last" or result.score > kept.score:
+            best[handin.student_id] = result
+    _overridden(db, aufgabe, best)
+    return best
+
+
+def overrides_of(db: Session, aufgabe: int) -> dict[int, outdir.Override]:
+    """The instructor's overrides of ``aufgabe`` by student id, as the batch keeps them."""
+    return {
+        row.student_id: outdir.Override(note=row.note, at=row.at.isoformat(timespec="seconds"), points=row.points, passed=row.passed)
+        for row in db.scalars(select(Override).where(Override.aufgabe == aufgabe))
+    }
+
+
+def _overridden(db: Session, aufgabe: Aufgabe, best: dict[int, SubmissionResult]) -> None:
+    """Put the instructor's overrides on the counted results (the batch's own rule, ``outdir.apply``)."""
+    changes = overrides_of(db, aufgabe.number)
+    if not changes:
+        return
+    chosen = [best[student] for student in changes if student in best]
+    run = RunResult(aufgabe.number, "", threshold(aufgabe.number), chosen)
+    outdir.apply(run, {result.id: changes[student] for student, result in best.items() if student in changes})
 
 
 def results_json(db: Session, aufgabe: Aufgabe) -> dict:

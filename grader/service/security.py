@@ -21,10 +21,12 @@ CONTENT_SECURITY_POLICY = (
 
 
 def headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    framer = g.get("frame_ancestors")  # the LTI launch's page inside Moodle's frame: that Moodle only
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {framer}") if framer else CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
+    if not framer:
+        response.headers["X-Frame-Options"] = "DENY"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

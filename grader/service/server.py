@@ -17,6 +17,7 @@ from grader.backends import make_backend
 from grader.engine import Local, Sandboxes
 from grader.service.app import create_app
 from grader.service.course import open_course
+from grader.service.lti_sync import ScoreSender
 from grader.service.worker import Worker
 
 
@@ -30,6 +31,7 @@ def serve(
     cluster: str | None = None,
     lease_seconds: float = 60.0,
     secure_cookies: bool = True,
+    score_interval: float = 15.0,
     log: Callable[[str], None] = print,
 ) -> None:
     """Serve the course in ``data`` until SIGTERM or Ctrl-C."""
@@ -41,16 +43,19 @@ def serve(
         sandboxes = connect(cluster, sandbox=sandbox, log=log)
     else:
         sandboxes = Local(make_backend(sandbox, log=log))
-    worker = Worker(opened, sandboxes, jobs=jobs, lease_seconds=lease_seconds, log=log)
-    app = create_app(opened, secure_cookies=secure_cookies)
+    sender = ScoreSender(opened, interval=score_interval, log=log)
+    worker = Worker(opened, sandboxes, jobs=jobs, lease_seconds=lease_seconds, log=log, on_graded=sender.wake)
+    app = create_app(opened, secure_cookies=secure_cookies, on_change=sender.wake)
     logging.basicConfig()  # waitress's warnings (e.g. a long request queue) reach stderr
     # Bound before the line below says so: whoever reads it can connect at once.
     server = waitress.create_server(app, host=host, port=port, threads=8, ident="grader", clear_untrusted_proxy_headers=True)
     worker.start()
+    sender.start()
     log(f"Grading-Dienst für {data} auf http://{host}:{port}/ ({sandboxes.name}-Sandbox, {jobs} gleichzeitig).")
     try:
         server.run()  # ends on SIGTERM and Ctrl-C (KeyboardInterrupt), closing the server
     finally:
         worker.stop()
+        sender.stop()
         opened.engine.dispose()
         log("Grading-Dienst beendet; laufende Bewertungen sind zurück in der Warteschlange.")

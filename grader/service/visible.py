@@ -13,7 +13,11 @@ from datetime import datetime
 
 from grader.service.models import Aufgabe, Grading, Handin
 
-PUBLIC_FIELDS = ("name", "visibility", "status", "score", "max_score", "message", "about", "expected_text", "got_text", "stdout", "stderr", "traceback", "mistake")
+PUBLIC_FIELDS = (
+    "name", "visibility", "status", "score", "max_score", "message", "about", "expected_text", "got_text", "stdout", "stderr",
+    "traceback", "mistake", "figures", "expected_figures", "difference_figures",
+)
+"""A public case as the batch report shows it; its figures' paths (served by ``/abgaben/ID/abbildungen/…``) too."""
 HIDDEN_FIELDS = {
     "nothing": (),
     "verdict": ("name", "visibility", "status", "score", "max_score"),

@@ -15,6 +15,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,15 @@ from grader.service import queue
 from grader.service.course import Opened
 from grader.service.handins import blob_path
 from grader.service.models import Handin, Student
+
+
+def figures_root(data: Path, aufgabe: int) -> Path:
+    """Where the figures of Aufgabe ``aufgabe``'s hand-ins (and the reference's, under ``.reference``) are kept."""
+    return Path(data) / "figures" / f"aufgabe{aufgabe}"
+
+
+def figures_owner(handin_id: int) -> str:
+    return f"abgabe-{handin_id}"
 
 
 def submission_id(student: Student) -> str:
@@ -47,8 +57,9 @@ class Worker:
         lease_seconds: float = 60.0,
         poll_seconds: float = 0.5,
         log: Callable[[str], None] = print,
+        on_graded: Callable[[], None] = lambda: None,
     ):
-        self.opened, self.sandboxes, self.jobs = opened, sandboxes, jobs
+        self.opened, self.sandboxes, self.jobs, self.on_graded = opened, sandboxes, jobs, on_graded
         self.lease_seconds, self.poll_seconds, self.log = lease_seconds, poll_seconds, log
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._stopping = threading.Event()
@@ -72,7 +83,9 @@ class Worker:
     def _engine(self, aufgabe: int) -> Engine:
         with self._engines_lock:
             if aufgabe not in self._engines:
-                self._engines[aufgabe] = Engine(assignments.load(aufgabe), self.sandboxes, public_only=False, log=self.log)
+                self._engines[aufgabe] = Engine(
+                    assignments.load(aufgabe), self.sandboxes, public_only=False, figures_dir=figures_root(self.opened.data, aufgabe), log=self.log,
+                )
             return self._engines[aufgabe]
 
     def _loop(self, owner: str) -> None:
@@ -117,6 +130,8 @@ class Worker:
                 self.log(f"Abgabe {lease.handin_id}: nach {queue.MAX_TRIES} Ausfällen nicht bewertet (Zustand error).")
         elif not queue.finish(session, lease, json.dumps(result.to_json(), ensure_ascii=False)):
             self.log(f"Abgabe {lease.handin_id}: Lease verloren, ein anderer Worker bewertet sie.")
+        else:
+            self.on_graded()
 
     def _judge(self, lease: queue.Lease) -> SubmissionResult:
         with self.opened.session() as session:
@@ -130,8 +145,10 @@ class Worker:
             entry.parent.mkdir()
             shutil.copyfile(blob_path(self.opened.files, handin.sha256), entry)
             submission = open_submission(entry, engine.assignment.module, work / "unpacked")
-            submission.id = submission_id(student)
-            return engine.judge(submission)
+            submission.id = figures_owner(handin.id)  # each hand-in's figures apart, earlier attempts' kept
+            result = engine.judge(submission)
+            result.id = submission_id(student)
+            return result
 
     def _renew(self, lease: queue.Lease, done: threading.Event) -> None:
         while not done.wait(self.lease_seconds / 3):

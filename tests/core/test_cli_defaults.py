@@ -31,12 +31,16 @@ FUNCTIONS = {
     "service init": [],  # the service extra is optional: see functions_of
     "service tokens": [],
     "service export": [],
+    "service lti": [],
+    "service roster": [],
     "serve": [],
 }
 SERVICE = {
     "service init": ("grader.service.course", "init"),
     "service tokens": ("grader.service.course", "write_tokens"),
     "service export": ("grader.service.export", "export"),
+    "service lti": ("grader.service.lti_sync", "register_platform"),
+    "service roster": ("grader.service.lti_sync", "roster"),
     "serve": ("grader.service.server", "serve"),
 }
 RENAMED = {
@@ -53,7 +57,7 @@ DERIVED = {
     ("serve", "data"): "a throw-away course (--demo)",
 }
 """Left out, these options make the command decide what the function needs given."""
-CLI_ONLY = {("moodle-grades", "target"), ("serve", "insecure_cookies"), ("serve", "demo")}
+CLI_ONLY = {("service lti", "url"), ("moodle-grades", "target"), ("serve", "insecure_cookies"), ("serve", "demo")}
 """The command writes what the functions return (or turns a flag round: ``secure_cookies``)."""
 
 

@@ -262,3 +262,10 @@ def test_a_cell_of_megabytes_is_read_in_one_pass():
     converted = notebooks.convert([{"cell_type": "code", "source": cell, "metadata": {}}], "n.ipynb")
     assert time.monotonic() - started < 10
     assert len(converted.left_out) == 100_000 and converted.left_out[0].line == 1_000_003
+
+
+def test_a_class_whose_only_notebook_is_broken_gets_its_verdict_not_a_wrong_aufgabe(tmp_path):
+    (tmp_path / "subs" / "anna").mkdir(parents=True)
+    (tmp_path / "subs" / "anna" / "perceptron.ipynb").write_text('{"cells": [')
+    [anna] = grade(tmp_path / "subs", tmp_path / "out").values()
+    assert anna.status == "error" and "kein gültiges JSON" in anna.message

@@ -142,3 +142,22 @@ def test_the_smallest_failing_case_is_a_public_one_whose_values_the_report_shows
     assert shared_causes(cases, values) == [
         {"function": "train", "cases": ["train/big", "train/tiny", "train/mid"], "smallest": "train/mid"}
     ]
+
+
+def test_a_function_failing_on_top_of_a_failing_one_it_builds_on_is_told_once_to_fix_that_first(graded):
+    out, by_id = graded
+    wrong_output = by_id["threshold_ge"]  # output wrong at phi == 0: train, which uses output, fails too
+    assert wrong_output.fix_first == [{"function": "train", "first": ["output"]}]
+    report = (out / wrong_output.report).read_text()
+    assert report.count("train baut laut Aufgabe auf output auf") == 1 and "zuerst output korrigieren" in report
+    assert by_id["good"].fix_first == [] and by_id["no_max_epochs"].fix_first == []  # train alone fails: nothing to fix first
+
+
+def test_builds_on_naming_a_function_without_cases_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "aufgabe1"
+    shutil.copytree(assignments.ASSIGNMENTS / "aufgabe1", folder)
+    toml = folder / "assignment.toml"
+    toml.write_text(toml.read_text().replace('train = ["output"]', 'train = ["outptu"]'))
+    monkeypatch.setattr(assignments, "ASSIGNMENTS", Path(tmp_path))
+    with pytest.raises(ValueError, match="outptu"):
+        assignments.load(1)

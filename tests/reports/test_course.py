@@ -98,9 +98,43 @@ def test_moodle_feedback_zip_has_a_folder_per_moodle_student(tmp_path):
     target = tmp_path / "feedback.zip"
     assert publish.moodle_feedback_zip(out=out, target=target) == 2
     names = zipfile.ZipFile(target).namelist()
-    assert names == ["Anna Müller_101_assignfeedback_file/feedback-aufgabe1.html",
-                     "Ben Maier_102_assignfeedback_file/feedback-aufgabe1.html"]
+    assert names == ["Anna Müller_101_assignfeedback_file_/feedback-aufgabe1.html",
+                     "Ben Maier_102_assignfeedback_file_/feedback-aufgabe1.html"]
     assert "Ben Maier (102)" in zipfile.ZipFile(target).read(names[1]).decode()
+
+
+def moodle_up_to_4_0(path: str) -> tuple[str, str] | None:
+    """Participant and file name as Moodle 3.1-4.0 read an entry of the feedback zip (importziplib.php):
+    the whole path, extracted under /import/, cut at the first four underscores."""
+    info = f"/import/{path}".split("_", 4)
+    return (info[1], info[4]) if len(info) == 5 and info[1].isdigit() and info[2:4] == ["assignfeedback", "file"] else None
+
+
+def moodle_from_4_1(path: str) -> tuple[str, str] | None:
+    """The same as Moodle 4.1 and later read it: each part of the path in turn, the last underscore optional."""
+    parts = f"/import/{path}".split("/")
+    while parts:
+        info = parts.pop(0).split("_", 4)
+        if len(info) >= 4 and info[1].isdigit() and info[2:4] == ["assignfeedback", "file"]:
+            return info[1], "/".join([info[4] if len(info) == 5 else "", *parts])
+    return None
+
+
+@pytest.mark.parametrize("moodle", [moodle_up_to_4_0, moodle_from_4_1])
+def test_every_moodle_from_3_1_on_finds_each_student_in_the_feedback_zip(tmp_path, moodle):
+    run = moodle_run()
+    run.submissions[0].id = "Anna_Lena Müller (101)"  # an underscore in the name must not shift the pieces
+    out = write_run(tmp_path / "out", 1, run.submissions)
+    publish.moodle_feedback_zip(out=out, target=tmp_path / "feedback.zip")
+    found = [moodle(name) for name in zipfile.ZipFile(tmp_path / "feedback.zip").namelist()]
+    assert [f[0] if f else None for f in found] == ["101", "102"]
+    assert all(f and f[1].endswith("feedback-aufgabe1.html") for f in found)
+
+
+def test_the_readme_says_which_moodle_versions_import_the_feedback_zip():
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    moodle_zip = readme[readme.index("`--moodle-zip` also packs"):].split("\n- ")[0]
+    assert "_assignfeedback_file_/" in moodle_zip and "from 3.1 on" in moodle_zip
 
 
 def test_moodle_folder_names_become_readable_ids():
@@ -224,6 +258,20 @@ def test_similarity_writes_pairs_views_and_lists_them_in_the_overview(run_out, t
     view = (run_out / "similarity" / "pair-001.html").read_text()
     assert "<mark>" in view and "summe" in view
     assert 'href="similarity/pair-001.html"' in (run_out / "index.html").read_text()
+
+
+def test_similarity_into_a_folder_without_a_run_writes_an_index_the_pair_pages_link_to(tmp_path):
+    submissions = tmp_path / "subs"
+    for sid, code in {"anna": LOOPS, "zoe-42": RENAMED}.items():
+        (submissions / sid).mkdir(parents=True)
+        (submissions / sid / "perceptron.py").write_text(code)
+    out = tmp_path / "sem" / "sim1"
+    done = CliRunner().invoke(cli(), ["similarity", "--aufgabe", "1", str(submissions), "--out", str(out), "--threshold", "0.5"])
+    assert done.exit_code == 0, done.output
+    index = (out / "index.html").read_text()
+    assert 'href="similarity/pair-001.html"' in index and "anna" in index and "2 Abgaben verglichen" in index
+    view = out / "similarity" / "pair-001.html"
+    assert 'href="../index.html"' in view.read_text() and (view.parent / "../index.html").resolve().is_file()
 
 
 def cli() -> click.Group:

@@ -25,6 +25,7 @@ def pages(run, aufgabe1, tmp_path, figures_dir) -> dict[str, Path]:
         (submissions / sid).mkdir(parents=True)
         (submissions / sid / "perceptron.py").write_text("def output(w, x):\n    return int(x @ w[:-1] + w[-1] > 0)  # <b>\n")
     similarity.similarity(aufgabe=1, submissions=submissions, out=out, threshold=0.5)
+    similarity.similarity(aufgabe=1, submissions=submissions, out=tmp_path / "similar-only", threshold=0.5)
     return {
         "report": out / "reports" / "anna.html",
         "report_en": english,
@@ -34,6 +35,7 @@ def pages(run, aufgabe1, tmp_path, figures_dir) -> dict[str, Path]:
         "published": instructor,
         "empty": tmp_path / "bundle" / "index.html",
         "similar": out / "similarity" / "pair-001.html",
+        "similar_only": tmp_path / "similar-only" / "index.html",
     }
 
 

@@ -188,3 +188,44 @@ def test_a_possible_mistake_says_could_be_and_is_not_counted_in_the_overview(sub
     assert "Das entspricht dem typischen Fehler „Titel“ — Hinweis: Hinweis" in html_of(submission, aufgabe1, figures_dir)
     run.submissions[0].cases[1].mistake = {"id": "update-sign", "title": "Vorzeichen vertauscht", "hint": "h", "certain": False}
     assert "Vorzeichen vertauscht" not in report.index_html(run)
+
+
+def test_values_and_figures_put_yours_left_and_the_reference_right(submission, aufgabe1, figures_dir):
+    section = html_of(submission, aufgabe1, figures_dir).split('id="case-2"')[1].split("</section>")[0]
+    assert section.index("Ihr Ergebnis") < section.index("Erwartet")
+    assert section.index("Ihre Abbildung 1") < section.index("Referenz 1")
+
+
+def test_cases_that_check_one_drawing_show_it_once(submission, aufgabe1, figures_dir):
+    drawn = submission.cases[1]
+    again = CaseResult("train/and-labels", "public", "passed", 1.0, 1.0, "Richtig.",
+                       figures=list(drawn.figures), expected_figures=list(drawn.expected_figures))
+    submission.cases.insert(2, again)
+    html = html_of(submission, aufgabe1, figures_dir)
+    assert html.count("data:image/png;base64,") == 2
+    section = html.split('id="case-3"')[1].split("</section>")[0]
+    assert 'Dieselben Abbildungen wie bei <a href="#case-2">train/and</a>' in section
+
+
+def test_the_index_names_the_sandbox_once_not_on_every_row(run):
+    run.submissions[1].sandbox = "docker"
+    index = report.index_html(run)
+    assert index.count("docker") == 1 and "Sandbox docker" in index
+    run.submissions[1].sandbox = "process"
+    assert "Sandbox: process." in report.index_html(run)
+
+
+def test_the_overview_shows_hand_changes_and_tells_ungradeable_from_not_passed(run, tmp_path):
+    from grader.common.results import write_json_atomic
+    from grader.course import overview
+
+    anna, ben = run.submissions
+    anna.override = {"note": "Gespräch", "at": "2026-11-30T10:00:00+00:00", "points": 9.0, "passed": None,
+                     "graded_score": 1.0, "graded_passed": False}
+    write_json_atomic(tmp_path / "out" / "results.json", run.to_json())
+    overview.overview(results_paths=[tmp_path / "out"], out=tmp_path / "course")
+    html = (tmp_path / "course" / "overview.html").read_text()
+    rows = {row.split("</td>")[0].split("<td>")[-1]: row for row in html.split("<tr>")[2:]}
+    assert '<span class="by-hand">von Hand</span>' in rows["anna"]
+    assert 'class="mark error"' in rows["ben &lt;b&gt;"] and "nicht bewertbar" in rows["ben &lt;b&gt;"]
+    assert "✗" not in rows["ben &lt;b&gt;"]

@@ -184,6 +184,22 @@ def test_publish_refuses_a_target_inside_the_run_or_around_it(interrupted, where
     assert (out / "index.html").read_bytes() == index and not (out / "pub").exists()
 
 
+@pytest.mark.parametrize("command", ["moodle-grades", "moodle-zip"])
+def test_no_course_command_writes_into_the_runs_own_files(tmp_path, command):
+    out = results_of(tmp_path / "sem" / "a1", [moodle_result("Anna Müller (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade\nParticipant 101,Anna Müller,\n", encoding="utf-8")
+    before = (out / "results.json").read_bytes()
+    args = {
+        "moodle-grades": ["moodle-grades", out, "--worksheet", sheet, "--to", out / "results.json"],
+        "moodle-zip": ["publish", out, "--to", tmp_path / "bundle", "--moodle-zip", out / "results.json"],
+    }[command]
+    done = grader(*args)
+    assert done.exit_code == 7 and "Ausgabeordner des Laufs" in done.output and "außerhalb" in done.output, done.output
+    assert (out / "results.json").read_bytes() == before
+    assert grader("override", out, "--id", "Anna Müller (101)", "--points", "20", "--note", "Gespräch").exit_code == 0
+
+
 def results_of(folder: Path, submissions: list[SubmissionResult]) -> Path:
     outcome = RunResult(aufgabe=1, title="t", threshold=0.8, submissions=submissions, sandbox="process", total=len(submissions))
     write_json_atomic(folder / "results.json", outcome.to_json())
@@ -212,6 +228,46 @@ def test_a_worksheet_of_another_assignment_is_refused(tmp_path):
     done = grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv")
     assert done.exit_code == 10 and "keine zeile passt" in done.output.lower() and "falsche Aufgabe?" in done.output
     assert not (tmp_path / "filled.csv").exists()
+
+
+def test_rows_submitted_in_moodle_without_a_submission_in_the_run_are_warned_about(tmp_path):
+    # Another assignment's worksheet whose participant numbers happen to match one of this run's.
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Status,Grade\nParticipant 101,Anna Müller,Submitted for grading,\n"
+                     "Participant 102,Ben Maier,Submitted for grading - Graded,\n"
+                     "Participant 103,Carla Neu,Submitted for grading,\nParticipant 104,Dora Alt,No submission,\n")
+    done = grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv")
+    assert done.exit_code == 0, done.output
+    assert "Warnung: 2 Zeilen sind in Moodle „Zur Bewertung abgegeben“" in done.output
+    assert "Participant 102, Participant 103)" in done.output and "Participant 104" not in done.output
+    sheet.write_text("Identifier,Full name,Status,Grade\nParticipant 101,Anna Müller,Submitted for grading,\n"
+                     "Participant 104,Dora Alt,No submission,\n")
+    assert "Warnung" not in grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv").output
+
+
+def test_rejected_hand_ins_go_to_moodle_without_a_grade_and_open_the_index(tmp_path):
+    rejected = [
+        SubmissionResult(id=sid, status="error", score=0, max_score=24, passed=False, cases=[],
+                         message=f"Die Datei perceptron.py wurde nicht gefunden. Vorhanden: {name}.")
+        for sid, name in (("Ben Maier (102)", "Perzeptron.py"), ("Carla Neu (103)", "pooling (1).py"))
+    ]
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18), *rejected])
+    run_result = results.load(out / "results.json")
+    report.write_all(run_result, assignments.load(1), out)
+    written = {r["Identifier"]: r for r in csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text()))}
+    assert [written[f"Participant {n}"]["Grade"] for n in (101, 102, 103)] == ["18", "", ""]
+    assert written["Participant 103"]["Feedback comments"].startswith("Nicht bewertbar: Die Datei")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Identifier,Full name,Grade,Maximum Grade\nParticipant 101,Anna Müller,,100.00\n"
+                     "Participant 102,Ben Maier,,100.00\nParticipant 103,Carla Neu,,100.00\n", encoding="utf-8")
+    assert grader("moodle-grades", out, "--worksheet", sheet, "--to", tmp_path / "filled.csv").exit_code == 0
+    filled = list(csv.DictReader(io.StringIO((tmp_path / "filled.csv").read_text(encoding="utf-8-sig"))))
+    assert [r["Grade"] for r in filled] == ["75.00", "", ""]
+    index = (out / "index.html").read_text()
+    head = index[:index.index("<h2>")]
+    assert "Nicht bewertbar, bitte ansehen (2;" in head and "Ben Maier (102)" in head and "Carla Neu (103)" in head
+    assert "Anna Müller" not in head
 
 
 def test_a_worksheet_saved_by_german_excel_is_read_and_written_for_excel(tmp_path):
@@ -331,6 +387,21 @@ def test_a_roster_of_worksheets_keys_students_across_aufgaben(tmp_path):
     assert rows["Anna Schmidt (anna.schmidt2@uni.de)"]["aufgabe1"] == "nein"
 
 
+def test_with_a_roster_who_never_handed_in_has_a_row_too(tmp_path):
+    first = results_of(tmp_path / "a1", [moodle_result("Anna Müller (101)", 24)])
+    sheet = tmp_path / "sheet1.csv"
+    sheet.write_text("Identifier,Full name,Email address,Status,Grade\n"
+                     "Participant 101,Anna Müller,am@uni.de,Submitted for grading,\n"
+                     "Participant 102,Carla Neu,cn@uni.de,No submission,\n", encoding="utf-8")
+    done = grader("overview", first, "--out", tmp_path / "course", "--roster", sheet)
+    assert done.exit_code == 0 and "2 Studierende" in done.output, done.output
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "course" / "overview.csv").read_text()))}
+    assert rows["Carla Neu (cn@uni.de)"]["aufgabe1"] == "" and rows["Carla Neu (cn@uni.de)"]["bestanden"] == "0"
+    page = (tmp_path / "course" / "overview.html").read_text()
+    carla = page[page.index("Carla Neu"):].split("</tr>")[0]
+    assert "–" in carla
+
+
 def test_a_participants_list_with_one_of_each_name_keys_by_address(tmp_path):
     first = results_of(tmp_path / "a1", [moodle_result("Jürgen Groß (101)", 24)])
     participants = tmp_path / "participants.csv"
@@ -338,6 +409,30 @@ def test_a_participants_list_with_one_of_each_name_keys_by_address(tmp_path):
     done = grader("overview", first, "--out", tmp_path / "course", "--roster", participants)
     assert done.exit_code == 0, done.output
     assert "Jürgen Groß (4711)" in (tmp_path / "course" / "overview.csv").read_text()
+
+
+@pytest.mark.parametrize("hand_ins", ["aufgabe4", "moodle_zips"])
+def test_a_run_where_no_hand_in_holds_the_aufgabes_file_asks_for_the_right_aufgabe(tmp_path, hand_ins):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for n in range(3):
+        if hand_ins == "aufgabe4":
+            (subs / f"student{n}").mkdir()
+            (subs / f"student{n}" / "pooling.py").write_text("x = 1\n")
+        else:
+            with zipfile.ZipFile(subs / f"A1-Gruppe{n}.zip", "w") as zf:
+                zf.writestr(f"Anna Nr{n}_10{n}_assignsubmission_file_/perceptron.py", REFERENCE)
+                zf.writestr(f"Ben Nr{n}_20{n}_assignsubmission_file_/perceptron.py", REFERENCE)
+    out = tmp_path / "sem" / "a1"
+    done = grader("run", "--aufgabe", "1", subs, "--out", out, "--sandbox", "process")
+    no_traceback(done, 4, "Keine der 3 Abgaben enthält perceptron.py", "falsche Aufgabe?", "Hinweis:")
+    assert ("pooling.py (3-mal)" if hand_ins == "aufgabe4" else "Ordner von Studierenden aus Moodle in 3 Abgaben") in done.output
+    assert not (out / "results.json").exists()
+    # The refusal left nothing behind that would keep the right Aufgabe out of the folder.
+    (subs / "student0").mkdir(exist_ok=True)
+    (subs / "student0" / "pooling.py").write_text("x = 1\n")
+    assert grader("run", "--aufgabe", "4", subs, "--out", out, "--sandbox", "process").exit_code in (0, 4)
+    assert "Ergebnisse von Aufgabe 1" not in grader("run", "--aufgabe", "4", subs, "--out", out, "--sandbox", "process").output
 
 
 def test_an_ungradeable_submission_says_why_once_and_the_index_says_it_too(tmp_path):
@@ -400,11 +495,64 @@ def test_a_hand_override_shows_everywhere_and_survives_a_regrade(tmp_path):
     assert data["Ben Maier (102)"]["score"] == ben.score and not data["Ben Maier (102)"]["override"]
 
 
+def test_an_overridden_ungradeable_hand_in_tells_one_story_in_sentences(tmp_path):
+    cases = [CaseResult(name, "public", "error", 0, 1, "Nicht bewertbar.") for name in ("output/single", "train/and")]
+    ben = SubmissionResult(id="Ben Maier (102)", status="error", score=0, max_score=2, passed=False, cases=cases,
+                           message="Die Datei perceptron.py wurde nicht gefunden. Vorhanden: Perzeptron.py.")
+    out = results_of(tmp_path / "out", [ben])
+    done = grader("override", out, "--id", "Ben Maier (102)", "--points", "2", "--note", "Testat-Gespräch: Lösung korrekt")
+    assert done.exit_code == 0, done.output
+    comment = next(csv.DictReader(io.StringIO((out / "moodle-grades.csv").read_text())))["Feedback comments"]
+    assert comment.startswith("Testat bestanden: 2 von 2 Punkten. Von Hand geändert: Testat-Gespräch: Lösung korrekt. ")
+    assert "Nicht bestanden:" not in comment and "Der Grader konnte die Abgabe nicht bewerten: Die Datei" in comment
+    index = (out / "index.html").read_text()
+    assert "Lösung korrekt. Die Datei" in index
+    report_html = (out / report.report_name("Ben Maier (102)")).read_text()
+    assert "Lösung korrekt. Der Grader konnte die Abgabe nicht bewerten: Die Datei" in " ".join(report_html.split())
+    # Green "bestanden" above, and no red "could not be graded" beneath it.
+    assert "Testat bestanden" in report_html and 'class="problem"' not in report_html
+    assert "konnte nicht bewertet werden" not in report_html
+
+
 def test_an_override_needs_a_known_id_and_a_reason(tmp_path):
     out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
     no_traceback(grader("override", out, "--id", "Niemand", "--passed", "yes", "--note", "x"), 2, "keine Abgabe 'Niemand'")
     no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--passed", "yes"), 2, "Begründung")
     no_traceback(grader("override", out, "--id", "Anna Müller (101)", "--points", "30", "--note", "x"), 2, "zwischen 0 und 24")
+
+
+def test_each_refused_override_hints_at_what_it_got_wrong(tmp_path):
+    out = results_of(tmp_path / "out", [moodle_result("Anna Müller (101)", 18)])
+    points = grader("override", out, "--id", "Anna Müller (101)", "--points", "30", "--note", "x").output
+    assert "Hinweis: --points mit einer Zahl von 0 bis 24" in points and "Kennung" not in points, points
+    reason = grader("override", out, "--id", "Anna Müller (101)", "--passed", "yes").output
+    assert "--note" in reason.split("Hinweis:")[1] and "Kennung" not in reason, reason
+    unknown = grader("override", out, "--id", "Niemand", "--passed", "yes", "--note", "x").output
+    assert "die Kennung steht in index.html" in unknown
+
+
+def test_a_run_logs_counts_and_time_left_also_where_stderr_is_no_terminal(tmp_path, monkeypatch):
+    from grader.cli import progress
+
+    monkeypatch.setattr(progress, "INTERVAL", 0.05)
+    subs = make_class(tmp_path / "subs", count=2)
+    done = CliRunner().invoke(main, ["run", "--aufgabe", "1", str(subs), "--out", str(tmp_path / "out"),
+                                     "--sandbox", "process", "--jobs", "1"], prog_name="grader")
+    assert done.exit_code == 0, done.output
+    assert "Aufgabe 1: 2 von 2 Abgaben bewertet" in done.stderr, done.stderr
+    assert "vergangen" in done.stderr and done.stderr.count("Aufgabe 1:") >= 2
+
+
+def test_the_progress_line_says_time_left_at_the_pace_of_what_is_graded_now():
+    from grader.cli.progress import Progress
+
+    now = [100.0]
+    line = Progress("Aufgabe 3", stream=io.StringIO(), clock=lambda: now[0])
+    assert line.line() == "Aufgabe 3: noch keine Abgabe bewertet, 0:00 vergangen."
+    now[0] = 130.0
+    line.update(11, 40)  # ten kept from an earlier run, one graded in 30 s
+    line.update(12, 40)
+    assert line.line() == "Aufgabe 3: 12 von 40 Abgaben bewertet, 0:30 vergangen, noch etwa 7:00."
 
 
 def test_a_second_grader_process_stops_while_the_first_writes_and_the_first_ends_with_130(tmp_path):

@@ -34,7 +34,7 @@ def test_every_page_is_valid_html(sqlite_course, tmp_path):
     pages = {}
     for who, token, urls in (
         ("student", course.tokens["1001"], ["/aufgaben", f"/abgaben/{handin.id}", "/gibt-es-nicht"]),
-        ("instructor", course.instructor, ["/lehrende/", f"/lehrende/abgaben/{handin.id}"]),
+        ("instructor", course.instructor, ["/lehrende/", f"/lehrende/abgaben/{handin.id}", "/lehrende/lti/"]),
     ):
         client = browser(app)
         login = client.get("/anmelden").get_data(as_text=True)
@@ -42,6 +42,11 @@ def test_every_page_is_valid_html(sqlite_course, tmp_path):
         client.post("/anmelden", data={"token": token, "csrf_token": csrf(login)})
         for url in urls:
             pages[f"{who}-{re.sub(r'[^a-z0-9]+', '-', url)}"] = client.get(url).get_data(as_text=True)
+    with app.test_request_context():  # the LTI refusal and the page inside Moodle's frame
+        from flask import render_template
+
+        pages["lti-refused"] = render_template("lti_fehler.html", message="Abgelehnt.", advice="Erneut öffnen.")
+        pages["lti-frame"] = render_template("lti_fenster.html", link="/lti/weiter/x")
     for name, page in pages.items():
         (tmp_path / f"{name}.html").write_text(page, encoding="utf-8")
     done = subprocess.run([checker, "--format", "json", "--show-warnings", *map(str, sorted(tmp_path.glob("*.html")))], capture_output=True, text=True, timeout=300)
