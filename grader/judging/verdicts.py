@@ -126,6 +126,7 @@ def _exit_reason(code: int | None) -> str:
 
 
 _MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
+_JUPYTER_ONLY = re.compile(r"name '(display|get_ipython)' is not defined")
 
 
 def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reveal: bool = True) -> str:
@@ -172,6 +173,13 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
         )
     if name == "BlockingIOError" or "Resource temporarily unavailable" in text:
         return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
+    jupyter = _JUPYTER_ONLY.fullmatch(text) if name == "NameError" and module.endswith(SUFFIX) else None
+    if jupyter:
+        return (
+            f"Ihr Code löste{where} eine Ausnahme aus: NameError: {text}. {jupyter[1]}() gibt es nur in Jupyter, "
+            "nicht im Modul, zu dem das Notebook bei der Abgabe wird: print() verwenden oder den Aufruf "
+            'unter if __name__ == "__main__": stellen.'
+        )
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
     return f"Ihr Code löste{where} eine Ausnahme aus: {name}: {text}"

@@ -269,3 +269,11 @@ def test_a_class_whose_only_notebook_is_broken_gets_its_verdict_not_a_wrong_aufg
     (tmp_path / "subs" / "anna" / "perceptron.ipynb").write_text('{"cells": [')
     [anna] = grade(tmp_path / "subs", tmp_path / "out").values()
     assert anna.status == "error" and "kein gültiges JSON" in anna.message
+
+
+def test_display_at_import_of_a_notebook_is_explained():
+    assignment = assignments.load(1)
+    raised = [CaseRun(f"c{i}", RunStatus.EXCEPTION, stage="import", exception="NameError", message="name 'display' is not defined") for i in range(2)]
+    said = import_failure(raised, assignment, handed_in="perceptron.ipynb")
+    assert "display() gibt es nur in Jupyter" in said and 'if __name__ == "__main__":' in said
+    assert "nur in Jupyter" not in import_failure(raised, assignment)
