@@ -69,7 +69,7 @@ def run_command(aufgabe: int, submissions: Path, out: Path | None, jobs: int | N
 @click.option("--sandbox", type=click.Choice(CHOICES), default=defaults(grade_path)["sandbox"], show_default=True)
 @handle_errors
 def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
-    """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip oder .py) laufen lassen."""
+    """Die öffentlichen Fälle gegen eine Abgabe (Ordner, .zip, .py oder Notebook .ipynb) laufen lassen."""
     result = grade_path(aufgabe=aufgabe, path=path, sandbox=sandbox, public_only=True, log=lambda m: click.echo(m, err=True))
     if result.status == SubmissionStatus.ERROR:
         click.secho(f"Nicht bewertbar: {result.message}", fg="red")

@@ -23,6 +23,7 @@ case as skipped, "wird bei der Abgabe geprüft").
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 import zipfile
@@ -35,12 +36,17 @@ from grader.cases.source import named_strings, parse, public_cases_source
 from grader.common import pins
 from grader.common.errors import EXIT_REFERENCE, GraderError
 from grader.common.results import png_name
+from grader.intake import notebooks
 from harness import plain
 from harness.checks import Property
 
 GRADER = Path(__file__).resolve().parents[1]
 RUNTIME = Path(__file__).resolve().parent / "kit_runtime"
+RUNTIME_MODULES = {"__init__.py": "package.py", "runner.py": "runner.py", "in_jupyter.py": "in_jupyter.py"}
+"""The kit's ``gnn_kit/`` file -> its source in ``kit_runtime/``."""
 COMPARE = GRADER / "judging" / "compare"
+NOTEBOOKS = GRADER / "intake" / "notebooks.py"
+"""How a notebook becomes a module: the grader's own file, so that the kit reads a notebook alike."""
 HARNESS_MODULES = ("__init__.py", "api.py", "checks.py", "plain.py", "figures.py", "png.py")
 _GRADER_COMPARE = re.compile(r"^from grader\.judging\.compare import ", re.MULTILINE)
 
@@ -128,7 +134,8 @@ def _instructions(assignment: Assignment, names: list[str], later: set[str]) -> 
     return f"""# Aufgabe {assignment.number} – {assignment.title}: Kit zum Selbsttest
 
 Die Aufgabenstellung steht in `AUFGABE.md`, die Vorlage in `{module}.py`.
-Schreiben Sie Ihre Lösung in `{module}.py` in diesem Ordner.
+Schreiben Sie Ihre Lösung in `{module}.py` in diesem Ordner – oder in einem
+Jupyter-Notebook in diesem Ordner (am besten `{module}.ipynb`, siehe unten).
 
 ## Die öffentlichen Fälle laufen lassen
 
@@ -153,8 +160,38 @@ matplotlib und die Standardbibliothek zur Verfügung).
 
 {listed}{partly}
 
+Zuerst zeigt pytest die Übersicht (✓ bestanden, ✗ falsches Ergebnis, ! Ihr
+Code löste eine Ausnahme aus, ⧗ Zeitlimit, – wird bei der Abgabe geprüft),
+danach zu jedem nicht bestandenen Fall die Meldung des Graders.
+
+## Im Notebook arbeiten
+
+Eine Abgabe darf statt `{module}.py` ein Notebook sein: seine Code-Zellen werden
+von oben nach unten zu einem Modul. Im Notebook prüft eine eigene Zelle
+
+```
+from gnn_kit import check; check()
+```
+
+die öffentlichen Fälle und zeigt die Liste ✓/✗ darunter (nötig ist nbformat, das
+mit Jupyter kommt; das Notebook liegt dafür in diesem Ordner). Geprüft wird das
+Notebook, wie es gespeichert ist – also vorher speichern. `pytest` in diesem
+Ordner prüft das Notebook, solange `{module}.py` die unveränderte Vorlage ist.
+
+- Alles auf oberster Ebene läuft beim Import mit, auch Training und Plots:
+  solchen Code in seiner Zelle unter `if __name__ == "__main__":` einrücken
+  (in Jupyter läuft er dann weiter) oder die Zelle mit dem Tag `{notebooks.SKIP_TAG}` versehen
+  (View → Cell Toolbar → Tags; in JupyterLab im Property Inspector).
+- Ausgelassen und im Bericht genannt werden Zeilen mit `%…` und `!…`,
+  Zellen, die mit `%%` beginnen, Zellen mit dem Tag `{notebooks.SKIP_TAG}` und die Zelle mit
+  `from gnn_kit import …` (das Kit gibt es bei der Abgabe nicht; also keine
+  eigenen Funktionen in diese Zelle schreiben).
+- Fehlermeldungen nennen Zelle und Zeile („Zelle 7, Zeile 3“); gezählt wird
+  von oben, Text-Zellen mitgezählt. Gespeicherte Ausgaben werden nicht bewertet;
+  ein Notebook über {notebooks.MAX_BYTES >> 20} MB wird abgelehnt (dann die Ausgaben löschen).
+
 Bei der Abgabe prüft der Grader zusätzlich verdeckte Fälle; sie sind nicht
-in diesem Kit. Abgegeben wird nur `{module}.py`.
+in diesem Kit. Abgegeben wird nur `{module}.py` oder Ihr Notebook.
 """
 
 
@@ -170,6 +207,7 @@ def build(*, aufgabe: int, out: Path) -> Path:
     )
     later_checks = judged_at_hand_in(properties_source) if properties_source else set()
     later = {c.name for c in assignment.cases if c.visibility == "public" and isinstance(c.check, Property) and c.check.name in later_checks}
+    skeleton_module = assignment.folder / "skeleton" / f"{assignment.module}.py"
     structure, npz = plain.encode(
         {
             "values": {name: expected.values[name] for name in names},
@@ -182,17 +220,21 @@ def build(*, aufgabe: int, out: Path) -> Path:
         "requirements.txt": "".join(f"{name}=={version}\n" for name, version in pins.pinned().items()) + "pytest\n",
         "conftest.py": (RUNTIME / "conftest.py").read_text(encoding="utf-8"),
         "test_oeffentlich.py": (RUNTIME / "test_oeffentlich.py").read_text(encoding="utf-8"),
-        "gnn_kit/__init__.py": (RUNTIME / "__init__.py").read_text(encoding="utf-8"),
-        "gnn_kit/runner.py": (RUNTIME / "runner.py").read_text(encoding="utf-8"),
+        **{f"gnn_kit/{name}": (RUNTIME / source).read_text(encoding="utf-8") for name, source in RUNTIME_MODULES.items()},
+        "gnn_kit/notebooks.py": NOTEBOOKS.read_text(encoding="utf-8"),
         "gnn_kit/cases.py": cases_source,
         "gnn_kit/kit.json": json.dumps(
-            {"aufgabe": assignment.number, "title": assignment.title, "module": assignment.module, "versions": pins.pinned()}
+            {
+                "aufgabe": assignment.number, "title": assignment.title, "module": assignment.module, "versions": pins.pinned(),
+                "skeleton": hashlib.sha256(skeleton_module.read_bytes()).hexdigest() if skeleton_module.is_file() else "",
+            }
         ),
         "gnn_kit/expected.json": json.dumps(structure),
         "gnn_kit/expected.npz": npz,
     }
     if (assignment.folder / "README.md").is_file():
-        files["AUFGABE.md"] = (assignment.folder / "README.md").read_text(encoding="utf-8")
+        # The skeleton lies at the kit's top, not in skeleton/ as beside the task text in the grader.
+        files["AUFGABE.md"] = (assignment.folder / "README.md").read_text(encoding="utf-8").replace("`skeleton/", "`")
     if properties_source is not None:
         files["gnn_kit/properties.py"] = properties_source
     for module, source in comparator_modules().items():

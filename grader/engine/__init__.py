@@ -30,6 +30,7 @@ from grader.cases.expected import Expected, expected_for
 from grader.common.results import CaseResult, SubmissionResult
 from grader.common.status import CaseRun, CaseStatus, RunStatus, SubmissionStatus
 from grader.intake.filenames import file_stem
+from grader.intake.notebooks import Converted
 from grader.intake.submissions import Submission
 from grader.judging import diagnosis, disclosure
 from grader.judging.causes import fix_first, shared_causes
@@ -220,12 +221,13 @@ def grade_submission(
     assert submission.folder is not None, submission.id  # found wherever there is no error
     job = assignment.job(submission.folder, {c.name: c.timeout for c in cases})
     job_run = sandboxes.execute(job)
+    handed_in = submission.notebook.name if submission.notebook else ""
     result.versions, result.network = job_run.versions, job_run.network
     result.sandbox_failed = any(run.status == RunStatus.SANDBOX for run in job_run.cases.values())
     for case in cases:
         run = job_run.cases[case.name]
         status, message = verdict(
-            case, run, assignment, expected.values[case.name], expected.figures[case.name]
+            case, run, assignment, expected.values[case.name], expected.figures[case.name], handed_in=handed_in
         )
         case_result = CaseResult(
             name=case.name,
@@ -245,12 +247,13 @@ def grade_submission(
     # A public case's import is quoted, never a hidden one's (``import_failure``).
     shown = sorted(cases, key=lambda c: not disclosure.quotes_the_code(c))
     failure = import_failure(
-        [job_run.cases[c.name] for c in shown], assignment, reveal=bool(shown) and disclosure.quotes_the_code(shown[0])
+        [job_run.cases[c.name] for c in shown], assignment, reveal=bool(shown) and disclosure.quotes_the_code(shown[0]),
+        handed_in=handed_in,
     )
     if failure:  # the contract's "error": nothing could be graded
         result.status, result.message = SubmissionStatus.ERROR, failure
         for case_result in result.cases:
-            case_result.message = not_imported(assignment)
+            case_result.message = not_imported(assignment, handed_in)
     else:
         diagnosis.diagnose(assignment, result.cases, job_run.cases)  # name the typical mistake
     result.score = sum(c.score for c in result.cases)
@@ -260,8 +263,20 @@ def grade_submission(
         result.shared_causes = shared_causes(result.cases, expected.values)
         result.fix_first = fix_first(result.cases, assignment.builds_on)
     result.passed = result.score >= assignment.threshold * result.max_score - 1e-9 and not result.missing_required
+    if submission.notebook:
+        _in_cells(result, submission.notebook, f"{assignment.module}.py")
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _in_cells(result: SubmissionResult, notebook: Converted, module: str) -> None:
+    """Every line of ``module`` that ``result`` names becomes the notebook's cell and line."""
+    result.message = notebook.located(result.message, module)
+    for case in result.cases:
+        case.message = notebook.located(case.message, module)
+        case.traceback = notebook.located(case.traceback, module)
+        case.stdout = notebook.located(case.stdout, module)
+        case.stderr = notebook.located(case.stderr, module)
 
 
 def _grader_failed(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from grader.intake.filenames import readable
@@ -83,14 +83,17 @@ def check(root: Path) -> None:
         pass
 
 
-def copy(source: Path, target: Path) -> None:
+def copy(source: Path, target: Path, keep: Callable[[Path], bool] = lambda relative: True) -> None:
     """Copy what passes ``walk`` into the existing folder ``target``: files read-only for all,
     folders readable for all and writable for their owner (so that the grader can remove them).
-    A file is opened without following links, so a link put in its place meanwhile is refused too."""
+    A file is opened without following links, so a link put in its place meanwhile is refused too.
+    Files whose relative path ``keep`` refuses are left out."""
     for relative, is_dir in walk(source):
         destination = target / relative
         if is_dir:
             destination.mkdir(mode=0o755)
+            continue
+        if not keep(relative):
             continue
         flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
         reader = os.open(source / relative, flags)

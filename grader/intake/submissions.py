@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.common.errors import EXIT_NO_SUBMISSIONS, GraderError, os_reason
-from grader.intake import archives, handin, moodle
+from grader.intake import archives, handin, moodle, notebooks
 from grader.intake.filenames import fit_component, readable
 from grader.intake.moodle import submission_id
 
@@ -92,8 +92,8 @@ class WrongAufgabe(GraderError, LookupError):
 
 
 def module_somewhere(found: list[Submission], module: str) -> None:
-    """Refuse hand-ins of which not one holds ``module``.py: grading them would only say so for each."""
-    if found and all(s.folder is None for s in found):
+    """Refuse hand-ins of which not one holds ``module``.py (or a notebook): grading them would only say so for each."""
+    if found and all(s.folder is None and not s.notebook_file for s in found):
         raise WrongAufgabe(found, module)
 
 
@@ -120,6 +120,11 @@ class Submission:
     """Moodle's submission type (``file``, ``onlinetext``); "" outside Moodle."""
     notes: list[str] = field(default_factory=list)
     """What the report should say about the hand-in besides the cases (German)."""
+    notebook: notebooks.Converted | None = None
+    """The notebook graded in place of the module file: ``folder`` holds the module made of its
+    code cells, and it tells the cell of each line of that module."""
+    notebook_file: str = ""
+    """The name of the notebook found in place of the module file, also where it could not be read."""
     present: list[str] = field(default_factory=list)
     """What the hand-in holds where the Aufgabe's file was not found (up to ten names)."""
 
@@ -210,7 +215,7 @@ def _prefer_files(found: list[Submission], module: str) -> list[Submission]:
         elif not any(s.plugin != "onlinetext" for s in siblings):
             submission.error = (
                 f"Es wurde nur ein Online-Text abgegeben; bewertet wird die hochgeladene Datei {module}.py "
-                "(allein oder in einer .zip-Datei)."
+                "oder ein Notebook (.ipynb), allein oder in einer .zip-Datei."
             )
             kept.append(submission)
     return kept
@@ -236,13 +241,17 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
     entry = Path(os.path.abspath(entry))
     if entry.is_file() and not archives.stem(entry):
         submission = Submission(_id(entry.parent.name), entry, handed_in=readable(entry.name))
-        if entry.name != f"{module}.py":
+        is_notebook = entry.suffix.lower() == notebooks.SUFFIX
+        if entry.name != f"{module}.py" and not is_notebook:
             # Its folder is not the submission: a file of the right name beside it was not handed in.
             submission.present = [readable(entry.name)]
             submission.error = _not_found(module, submission.present)
             return submission
         submission.error = _unsafe(entry.parent, f"Der Ordner von {readable(entry.name)}")
-        submission.folder = None if submission.error else entry.parent
+        if is_notebook and not submission.error:
+            _from_notebook(submission, entry, module, workdir)
+        elif not submission.error:
+            submission.folder = entry.parent
         return submission
     name = name or entry.name
     submission = Submission(_id(name), entry, handed_in=readable(name), plugin=moodle.plugin(_folder_name(name)))
@@ -264,6 +273,15 @@ def open_submission(entry: Path, module: str, workdir: Path, name: str = "") -> 
     if submission.error:
         return submission
     submission.folder = locate(folder, module)
+    if submission.folder is None:
+        try:
+            notebook = _notebook(folder, module)
+        except notebooks.NotebookError as exc:
+            submission.error = str(exc)
+            return submission
+        if notebook is not None:
+            _from_notebook(submission, notebook, module, workdir)
+            return submission
     inner = [p for p in folder.iterdir() if p.is_file() and archives.stem(p)] if entry.is_dir() else []
     if submission.folder is None and len(inner) == 1:
         # Moodle keeps a student's uploaded archive as it is, inside the student's folder.
@@ -299,7 +317,39 @@ def _unsafe(folder: Path, shown: str) -> str:
 
 
 def _not_found(module: str, names: list[str], where: str = "") -> str:
-    return f"Die Datei {module}.py wurde nicht gefunden{where}. Vorhanden: {', '.join(names) or 'nichts'}."
+    return (
+        f"Die Datei {module}.py wurde nicht gefunden, auch kein Notebook (.ipynb){where}. "
+        f"Vorhanden: {', '.join(names) or 'nichts'}."
+    )
+
+
+def _notebook(folder: Path, module: str) -> Path | None:
+    """The notebook graded where ``folder`` has no module file: in it, else in its single nesting folder."""
+    found = notebooks.find(folder, module)
+    inner = [p for p in folder.iterdir() if p.is_dir() and p.name not in LEFTOVERS]
+    if found is None and len(inner) == 1:
+        found = notebooks.find(inner[0], module)
+    return found
+
+
+def _from_notebook(submission: Submission, notebook: Path, module: str, workdir: Path) -> None:
+    """Grade ``notebook``: a folder in ``workdir`` with the module made of its code cells and the
+    files beside it, but no notebook (nothing of its outputs or metadata reaches a sandbox)."""
+    submission.notebook_file = readable(notebook.name)
+    try:
+        converted = notebooks.read(notebook, submission.notebook_file)
+    except notebooks.NotebookError as exc:
+        submission.error = str(exc)
+        return
+    workdir.mkdir(parents=True, exist_ok=True)
+    folder = workdir / f"{len(list(workdir.iterdir())):04d}"
+    folder.mkdir()
+    own = Path(f"{module}.py")
+    handin.copy(notebook.parent, folder, lambda p: p != own and p.suffix.lower() != notebooks.SUFFIX)
+    (folder / own).write_text(converted.source, encoding="utf-8")
+    (folder / own).chmod(0o444)
+    submission.folder, submission.notebook = folder, converted
+    submission.notes += converted.notes()
 
 
 def locate(folder: Path, module: str) -> Path | None:

@@ -16,6 +16,7 @@ import signal
 from grader.cases.assignment import Assignment
 from grader.common import german
 from grader.common.status import CaseRun, CaseStatus, RunStatus
+from grader.intake.notebooks import SKIP_TAG, SUFFIX
 from grader.judging import disclosure
 from grader.judging.compare import judge
 from harness.api import Case, wall_limit
@@ -23,10 +24,10 @@ from harness.figures import MAX_FIGURES, MAX_PNG_BYTES, MAX_SUBMISSION_PNG_BYTES
 
 
 def verdict(
-    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list
+    case: Case, run: CaseRun, assignment: Assignment, expected_value, expected_figures: list, *, handed_in: str = ""
 ) -> tuple[CaseStatus, str]:
-    """(status, German message) of one case."""
-    module = f"{assignment.module}.py"
+    """(status, German message) of one case; ``handed_in`` names a notebook graded in place of the module."""
+    module = handed_in or f"{assignment.module}.py"
     if run.status == RunStatus.OK:
         try:
             judgement = judge(
@@ -125,6 +126,7 @@ def _exit_reason(code: int | None) -> str:
 
 
 _MISSING = re.compile(r"module '(\w+)' has no attribute '(\w+)'")
+_JUPYTER_ONLY = re.compile(r"name '(display|get_ipython)' is not defined")
 
 
 def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reveal: bool = True) -> str:
@@ -171,6 +173,13 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
         )
     if name == "BlockingIOError" or "Resource temporarily unavailable" in text:
         return "Prozesslimit erreicht: Ihr Code startete zu viele Prozesse oder Threads."
+    jupyter = _JUPYTER_ONLY.fullmatch(text) if name == "NameError" and module.endswith(SUFFIX) else None
+    if jupyter:
+        return (
+            f"Ihr Code löste{where} eine Ausnahme aus: NameError: {text}. {jupyter[1]}() gibt es nur in Jupyter, "
+            "nicht im Modul, zu dem das Notebook bei der Abgabe wird: print() verwenden oder den Aufruf "
+            'unter if __name__ == "__main__": stellen.'
+        )
     if missing and missing.group(1) == assignment.module:
         return f"In {module} fehlt '{missing.group(2)}', das laut Aufgabenstellung vorhanden sein muss."
     return f"Ihr Code löste{where} eine Ausnahme aus: {name}: {text}"
@@ -179,7 +188,7 @@ def exception_message(run: CaseRun, module: str, assignment: Assignment, *, reve
 # --- issue 15: a module that cannot be imported is an error of the submission, not of each case ---
 
 
-def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool = True) -> str:
+def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool = True, handed_in: str = "") -> str:
     """The one message when no case got past importing the module, else "".
 
     Each case imports the module afresh in its own process: when every case
@@ -187,21 +196,31 @@ def import_failure(runs: list[CaseRun], assignment: Assignment, *, reveal: bool 
     was graded at all. The exception's own text is quoted from ``runs[0]`` only
     with ``reveal``: a hidden case's process holds the hidden cases' source
     while the module is imported, so what that import raised may carry it.
+    ``handed_in`` names a notebook graded in place of the module.
     """
     if not runs:
         return ""
     first = runs[0]
+    module = handed_in or f"{assignment.module}.py"
     if all(r.status == RunStatus.EXCEPTION and r.stage == "import" and r.exception == first.exception for r in runs):
-        return exception_message(first, f"{assignment.module}.py", assignment, reveal=reveal)
+        return exception_message(first, module, assignment, reveal=reveal)
     if all(r.status == RunStatus.TIMEOUT and r.stage == "import" for r in runs):
         return (
-            f"Der Import von {assignment.module}.py kam nicht zum Ende: in jedem Fall lief das Zeitlimit ab, "
+            f"Der Import von {module} kam nicht zum Ende: in jedem Fall lief das Zeitlimit ab, "
             "bevor eine Funktion aufgerufen wurde (Endlosschleife, input() oder ein langes Training auf "
-            'oberster Ebene?). Was beim Import nicht laufen soll, gehört unter if __name__ == "__main__":.'
+            f"oberster Ebene?). {NOTEBOOK_GUARD if module.endswith(SUFFIX) else MODULE_GUARD}"
         )
     return ""
 
 
-def not_imported(assignment: Assignment) -> str:
+MODULE_GUARD = 'Was beim Import nicht laufen soll, gehört unter if __name__ == "__main__":.'
+NOTEBOOK_GUARD = (
+    "Im Notebook läuft jede Code-Zelle beim Import mit: Training und Plots in ihrer Zelle unter "
+    'if __name__ == "__main__": einrücken (in Jupyter laufen sie dann weiter, beim Import nicht) '
+    f"oder die Zelle mit dem Tag „{SKIP_TAG}“ versehen (dann wird sie nicht bewertet)."
+)
+
+
+def not_imported(assignment: Assignment, handed_in: str = "") -> str:
     """What each case says when ``import_failure`` holds: the reason stands once, above."""
-    return f"Nicht bewertet: {assignment.module}.py ließ sich nicht importieren (siehe oben)."
+    return f"Nicht bewertet: {handed_in or assignment.module + '.py'} ließ sich nicht importieren (siehe oben)."

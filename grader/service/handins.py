@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from grader.backends.tempdirs import private_temporary
-from grader.intake import archives
+from grader.intake import archives, notebooks
 from grader.intake.submissions import open_submission
 from grader.service.course import Opened, module_and_title
 from grader.service.extensions import extended
@@ -51,10 +51,15 @@ def stored_name(filename: str, module: str) -> str:
     name = PurePath(filename.replace("\\", "/")).name
     if name == f"{module}.py":
         return name
+    if name.lower().endswith(notebooks.SUFFIX):  # any notebook's name: graded as the Aufgabe's notebook
+        return f"{module}{notebooks.SUFFIX}"
     stem = archives.stem(Path(name))
     if stem is not None:
         return "handin" + name[len(stem):].lower()
-    raise Refused(f"Erwartet wird die Datei {module}.py oder ein Archiv (.zip) mit ihr; hochgeladen wurde „{name[:80]}“.")
+    raise Refused(
+        f"Erwartet wird die Datei {module}.py, ein Jupyter-Notebook (.ipynb) oder ein Archiv (.zip) mit einem davon; "
+        f"hochgeladen wurde „{name[:80]}“."
+    )
 
 
 def blob_path(files: Path, sha256: str) -> Path:

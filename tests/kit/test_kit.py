@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -74,6 +75,36 @@ def test_skeleton_fails_every_public_case(unpacked):
     assert done.returncode == 1
     assert f"{len(PUBLIC[aufgabe])} failed" in done.stdout
     assert "NotImplementedError" in done.stdout
+
+
+def test_pytest_on_the_skeleton_shows_the_summary_first_and_no_docstrings(unpacked):
+    """Issue 28.9: 387 lines (a docstring per failure) before; the ✓/✗ list of ``grader check`` first now."""
+    aufgabe, folder = unpacked
+    lines = pytest_in(folder).stdout.splitlines()
+    summary = next(i for i, line in enumerate(lines) if "Übersicht" in line)
+    failures = next(i for i, line in enumerate(lines) if "FAILURES" in line)
+    assert summary < failures
+    listed = lines[summary + 1 : failures]
+    module = assignments.load(aufgabe).module
+    assert [line.split()[:2] for line in listed[:-1]] == [["!", name] for name in PUBLIC[aufgabe]]
+    assert listed[-1] == f"0 von {len(PUBLIC[aufgabe])} öffentlichen Fällen bestanden (geprüft: {module}.py)."
+    assert "Rückgabe" not in "\n".join(lines)  # no skeleton docstring
+    assert len(lines) < 8 * len(PUBLIC[aufgabe]) + 10
+
+
+@pytest.mark.parametrize("aufgabe", assignments.available())
+def test_the_task_text_in_a_kit_names_the_skeleton_where_the_kit_has_it(aufgabe, tmp_path):
+    folder = unpack(aufgabe, tmp_path)
+    text = (folder / "AUFGABE.md").read_text()
+    module = assignments.load(aufgabe).module
+    assert "skeleton/" not in text and f"`{module}.py`" in text and (folder / f"{module}.py").is_file()
+
+
+def test_aufgabe_4s_skeleton_says_what_its_task_text_says_about_file_names():
+    folder = assignments.load(4).folder
+    assert "Dateinamen werden als Zeichenketten (`str`) übergeben" in (folder / "README.md").read_text()
+    documented = re.findall(r"^\s+(\w*path) : (.+)$", (folder / "skeleton" / "pooling.py").read_text(), re.MULTILINE)
+    assert documented == [("path", "str"), ("in_path", "str"), ("out_path", "str")]
 
 
 def test_reference_passes_every_public_case(unpacked, tmp_path):

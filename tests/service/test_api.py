@@ -145,3 +145,20 @@ def test_the_instructor_gets_results_json_of_the_counted_attempts(course, client
     assert results.status_code == 200
     [only] = results.json["submissions"]
     assert only["id"] == "Anna Müller (1001)" and only["passed"] is True and results.json["aufgabe"] == 1
+
+
+def test_a_notebook_is_a_hand_in_and_an_unreadable_one_is_refused_at_upload(sqlite_course):
+    import nbformat
+
+    from tests.core.notebook_files import notebook_of
+
+    course = sqlite_course
+    client = create_app(course.opened).test_client()
+    refused = post(client, course.tokens["1001"], b'{"cells": [', "Aufgabe1.ipynb")
+    assert refused.status_code == 422 and "kein gültiges JSON" in refused.json["error"], refused.json
+    notebook = nbformat.writes(notebook_of(REFERENCE.decode(), before=("%matplotlib inline",))).encode()
+    assert post(client, course.tokens["1001"], notebook, "Aufgabe1.ipynb").status_code == 201
+    drain(course, Local(make_backend("process")))
+    results = client.get("/api/v1/results?aufgabe=1", headers={"Authorization": f"Bearer {course.instructor}"})
+    [only] = results.json["submissions"]
+    assert only["passed"] is True and "%matplotlib inline" in " ".join(only["notes"])

@@ -13,7 +13,7 @@ def load_grayscale(path):
 
     Parameter
     ---------
-    path : str oder pathlib.Path
+    path : str
         Eine Bilddatei, meist ein PNG: grau, RGB oder RGBA.
         (plt.imread liefert ein PNG als Gleitkommazahlen in [0, 1].)
 
@@ -54,9 +54,9 @@ def pool_image(in_path, out_path, size=2, stride=2, mode="max"):
 
     Parameter
     ---------
-    in_path : str oder pathlib.Path
+    in_path : str
         Das Bild, das gepoolt wird (siehe load_grayscale).
-    out_path : str oder pathlib.Path
+    out_path : str
         Hierhin wird das Ergebnis als 8-Bit-Graustufen-PNG geschrieben
         (Werte in [0, 1] mal 255; z. B. mit plt.imsave und cmap="gray",
         vmin=0, vmax=1).

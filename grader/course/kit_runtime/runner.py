@@ -1,24 +1,31 @@
-"""Run one public case against your module, as the grader does, and judge it.
+"""Run one public case against your module or notebook, as the grader does, and judge it.
 
 The case code, the comparators (``compare.py``) and the expected values are
 the grader's own: a case that passes here passes in the grader, as long as
 your code does the same there (the grader runs it in a sandbox with time and
-memory limits).
+memory limits). A notebook becomes a module as at hand-in (``notebooks.py``,
+the grader's own file).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import inspect
 import io
 import json
+import linecache
 import signal
 import sys
+import traceback
+import types
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if "matplotlib.pyplot" not in sys.modules:  # inside Jupyter, ``check()`` chooses the backend itself
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -26,6 +33,7 @@ from harness import figures, plain
 from harness.api import Context, collect
 
 from . import cases as case_module
+from . import notebooks
 from .compare import Judgement, judge
 
 HERE = Path(__file__).resolve().parent
@@ -36,8 +44,18 @@ WALL_FACTOR, WALL_SLACK = 3.0, 2.0
 """The wall-clock backstop, as the sandbox's (``harness.api.wall_limit``)."""
 
 
+CHOSEN: Path | None = None
+"""The notebook ``check()`` runs the cases against, in place of ``source()``'s choice."""
+OUTCOMES: dict = {}
+"""Case name -> its Outcome, as the test run finds them (for the summary)."""
+
+
 class TimeLimit(Exception):
     pass
+
+
+class ImportFailed(Exception):
+    """Importing your module (or your notebook's code cells) raised; the cause is the exception."""
 
 
 class JudgedAtHandIn(Exception):
@@ -110,18 +128,48 @@ def _properties() -> dict:
     }
 
 
-def _import_submission():
-    """Your module, imported anew for every case (as the grader does)."""
+def source() -> Path:
+    """The file the cases run against: ``<module>.py``, unless it is still the kit's skeleton and a
+    notebook lies beside it (``<module>.ipynb``, else the only one), as the grader chooses at hand-in."""
+    if CHOSEN is not None:
+        return CHOSEN
     folder = HERE.parent
+    module = folder / f"{KIT['module']}.py"
+    if module.is_file() and hashlib.sha256(module.read_bytes()).hexdigest() != KIT.get("skeleton"):
+        return module
+    try:
+        notebook = notebooks.find(folder, KIT["module"])
+    except notebooks.NotebookError:
+        notebook = None
+    return notebook or module
+
+
+def load(path: Path) -> types.ModuleType:
+    """Your module, imported anew (as the grader does for every case): ``path`` is the module file
+    or a notebook, whose code cells become the module. Raises ImportFailed, or NotebookError."""
     name = KIT["module"]
     sys.modules.pop(name, None)
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
+    try:
+        if path.suffix.lower() != notebooks.SUFFIX:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            return module
+        code = notebooks.read(path).source
+        # Tracebacks show the notebook's lines; ``located`` turns them into cells.
+        linecache.cache[str(path)] = (len(code), None, code.splitlines(True), str(path))
+        module = types.ModuleType(name)
+        module.__file__ = str(path.with_name(f"{name}.py"))
+        sys.modules[name] = module
+        exec(compile(code, str(path), "exec"), module.__dict__)
+        return module
+    except (TimeLimit, notebooks.NotebookError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # SystemExit too: the grader reports it as your code's
+        raise ImportFailed() from exc
 
 
 def _on_alarm(signum, frame):
@@ -142,7 +190,7 @@ def run(name: str, scratch: Path) -> tuple[object, list[dict]]:
         signal.setitimer(signal.ITIMER_PROF, case.timeout * SLOWER)
         signal.setitimer(signal.ITIMER_REAL, WALL_FACTOR * case.timeout * SLOWER + WALL_SLACK)
     try:
-        value = case.func(_import_submission(), Context(scratch, resources))
+        value = case.func(load(source()), Context(scratch, resources))
     finally:
         if alarm:
             signal.setitimer(signal.ITIMER_PROF, 0)
@@ -177,3 +225,72 @@ def check(name: str, scratch: Path) -> Judgement:
         return judge(case.check, value, got, reveal=True, properties=_properties(), expected_figures=shown, figures=drawn)
     except getattr(_property_module(), "AtHandIn", ()) as exc:
         raise JudgedAtHandIn(str(exc)) from None
+
+
+@dataclass
+class Outcome:
+    """One case's result as the summary shows it."""
+
+    name: str
+    points: float
+    mark: str
+    """✓ passed, ✗ wrong result, ! your code raised, ⧗ time limit, – judged at hand-in."""
+    message: str
+    traceback: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.mark == "✓"
+
+
+def outcome(name: str, scratch: Path) -> Outcome:
+    """The case ``name`` run and judged; never raises for what your code does."""
+    points = next(c.points for c in collect(case_module) if c.name == name)
+    try:
+        judgement = check(name, scratch)
+    except JudgedAtHandIn as exc:
+        return Outcome(name, points, "–", f"wird bei der Abgabe geprüft. {exc}")
+    except notebooks.NotebookError as exc:
+        return Outcome(name, points, "!", str(exc))
+    except ImportFailed as failed:
+        return _raised(name, points, failed.__cause__ or failed, f" beim Import von {source().name}")
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        return _raised(name, points, exc, "")
+    if judgement.passed:
+        return Outcome(name, points, "✓", judgement.message)
+    return Outcome(name, points, "⧗" if judgement.message.startswith("Zeitlimit") else "✗", judgement.message)
+
+
+def _raised(name: str, points: float, exc: BaseException, where: str) -> Outcome:
+    """What the grader says when your code raised (``grader.judging.verdicts``, the common cases)."""
+    shown = source()
+    kind = type(exc).__name__
+    if isinstance(exc, NotImplementedError):
+        message = "Noch nicht implementiert (NotImplementedError): diese Funktion der Vorlage fehlt noch."
+    elif isinstance(exc, SyntaxError):
+        message = f"{shown.name} enthält einen Syntaxfehler und lässt sich nicht importieren: {exc}"
+    elif isinstance(exc, SystemExit):
+        message = (
+            f"Ihr Code rief{where} sys.exit() bzw. exit() auf. Funktionen sollen Ergebnisse zurückgeben; "
+            "Code, der nur beim direkten Start laufen soll, gehört unter if __name__ == '__main__':"
+        )
+    else:
+        message = f"Ihr Code löste{where} eine Ausnahme aus: {kind}: {exc}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == shown.resolve()]
+    for frame in frames:
+        frame.filename = shown.name
+    text = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
+    if shown.suffix.lower() == notebooks.SUFFIX:
+        converted = notebooks.read(shown)
+        message, text = converted.located(message, shown.name), converted.located(text, shown.name)
+    return Outcome(name, points, "!", message, text.replace(str(shown), shown.name))
+
+
+def summary(outcomes: list[Outcome]) -> list[str]:
+    """The ✓/✗ list, as ``grader check`` prints it, with the line that counts them."""
+    lines = [f"{o.mark} {o.name} ({o.points if o.passed else 0:g}/{o.points:g})" for o in outcomes]
+    good = sum(o.passed for o in outcomes)
+    lines.append(f"{good} von {len(outcomes)} öffentlichen Fällen bestanden (geprüft: {source().name}).")
+    return lines
