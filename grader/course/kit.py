@@ -42,7 +42,9 @@ from harness.checks import Property
 
 GRADER = Path(__file__).resolve().parents[1]
 RUNTIME = Path(__file__).resolve().parent / "kit_runtime"
-RUNTIME_MODULES = {"__init__.py": "package.py", "runner.py": "runner.py", "in_jupyter.py": "in_jupyter.py"}
+RUNTIME_MODULES = {
+    "__init__.py": "package.py", "__main__.py": "kit_main.py", "runner.py": "runner.py", "in_jupyter.py": "in_jupyter.py", "submit.py": "submit.py",
+}
 """The kit's ``gnn_kit/`` file -> its source in ``kit_runtime/``."""
 COMPARE = GRADER / "judging" / "compare"
 NOTEBOOKS = GRADER / "intake" / "notebooks.py"
@@ -192,6 +194,20 @@ Ordner prüft das Notebook, solange `{module}.py` die unveränderte Vorlage ist.
 
 Bei der Abgabe prüft der Grader zusätzlich verdeckte Fälle; sie sind nicht
 in diesem Kit. Abgegeben wird nur `{module}.py` oder Ihr Notebook.
+
+## Abgeben
+
+Betreibt der Kurs den Grading-Dienst, gibt das Kit selbst ab:
+
+```
+python -m gnn_kit submit --server https://… --token IHR-TOKEN
+```
+
+Es prüft zuerst die öffentlichen Fälle und gibt nur ab, wenn sie bestehen
+(sonst mit `--trotzdem`), zeigt die Quittung (Versuch, Zeit, SHA-256) und wartet
+auf die Bewertung: Punkte, Testat und die Fälle, so weit der Kurs sie vor der
+Frist zeigt. Den Token statt auf der Kommandozeile in der Umgebungsvariable
+`GNN_TOKEN` angeben, dann bleibt er aus der Shell-History.
 """
 
 
