@@ -9,7 +9,7 @@ be "failed". Accepting either would let a wrong value turn into a crash (or the 
 without any test noticing.
 """
 
-from dataclasses import dataclass, field
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,9 @@ from grader.engine.batch import grade_path
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = PROJECT / "examples" / "submissions"
+NUMBERS = assignments.available()
 
-
-CATALOGUE = {number: {m.id: m for m in catalogue(assignments.load(number))} for number in assignments.available()}
+CATALOGUE = {number: {m.id: m for m in catalogue(assignments.load(number))} for number in NUMBERS}
 
 
 def loses(number: int, mistake: str) -> set[str]:
@@ -31,101 +31,55 @@ def loses(number: int, mistake: str) -> set[str]:
     return set(CATALOGUE[number][mistake].loses)
 
 
-@dataclass(frozen=True)
-class Losses:
-    """What the submissions of one Aufgabe beside its typical mistakes must lose; each mistake
-    declares its own in its ``mistake.toml`` (``loses``, ``raises``, ``passes_testat``)."""
-
-    others: dict[str, tuple[Path, set[str]]]
-    """Reference, correct variants, examples -> (folder or zip, the cases it loses)."""
-    still_passes: set[str] = field(default_factory=set)
-    """Of ``others``, those whose losses still pass the Testat (see the Aufgabe's threshold)."""
-    raises: dict[str, set[str]] = field(default_factory=dict)
-    """Of ``others``, submission -> the lost cases in which its code raises ("error"); see the module's rule."""
+def declared_examples(number: int) -> dict[str, list[str]]:
+    """The Aufgabe's ``examples.toml``: each bundled example -> the typical mistakes it makes."""
+    path = assignments.ASSIGNMENTS / f"aufgabe{number}" / "examples.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))["examples"] if path.is_file() else {}
 
 
-AUFGABE1 = Losses(
-    others={
-        "reference": (PROJECT / "reference" / "aufgabe1", set()),
-        "correct-with-loops": (EXAMPLES / "aufgabe1" / "mueller_anna", set()),
-    },
-)
-
-AUFGABE2 = Losses(
-    others={
-        "reference": (PROJECT / "reference" / "aufgabe2", set()),
-        "correct-with-loops": (EXAMPLES / "aufgabe2" / "mueller_anna", set()),
-        **{f"variant-{p.name}": (p, set()) for p in sorted((HERE / "aufgabe2" / "variants").iterdir()) if p.is_dir()},
-    },
-)
-
-AUFGABE3 = Losses(
-    others={
-        "reference": (PROJECT / "reference" / "aufgabe3", set()),
-        "example-correct-loops": (EXAMPLES / "aufgabe3" / "mueller_anna", set()),
-        **{f"variant-{p.name}": (p, set()) for p in sorted((HERE / "aufgabe3" / "variants").iterdir()) if p.is_dir()},
-        "example-sign-flipped": (EXAMPLES / "aufgabe3" / "schmidt_jonas", loses(3, "sign-flipped")),
-        "example-sum-not-mean-zip": (EXAMPLES / "aufgabe3" / "weber_lena.zip", loses(3, "sum-not-mean")),
-        "example-k-ignored-global-shuffle": (
-            EXAMPLES / "aufgabe3" / "becker_tim", loses(3, "k-ignored") | loses(3, "global-shuffle")
-        ),
-    },
-    # k and rng are named by the contract: their required cases fail (issue 24).
-)
-
-AUFGABE4 = Losses(
-    others={
-        "reference": (PROJECT / "reference" / "aufgabe4", set()),
-        "example-correct-loops": (EXAMPLES / "aufgabe4" / "wagner_sophie", set()),
-        "example-stride-ignored": (EXAMPLES / "aufgabe4" / "hoffmann_lukas", loses(4, "stride-ignored")),
-        "example-mean-gray-and-autoscale": (
-            EXAMPLES / "aufgabe4" / "schulz_mia", loses(4, "equal-weights") | loses(4, "imsave-autoscale")
-        ),
-        "example-transposed-zip": (EXAMPLES / "aufgabe4" / "koch_felix.zip", loses(4, "transposed")),
-    },
-)
-
-AUFGABE5 = Losses(
-    others={
-        "reference": (PROJECT / "reference" / "aufgabe5", set()),
-        "example-correct-loops": (EXAMPLES / "aufgabe5" / "fischer_emma", set()),
-        "example-transposed": (EXAMPLES / "aufgabe5" / "meyer_leon", loses(5, "w-transposed")),
-        "example-over-time": (EXAMPLES / "aufgabe5" / "wolf_hannah", loses(5, "plot-over-time")),
-        "example-sequential-zip": (EXAMPLES / "aufgabe5" / "braun_max.zip", loses(5, "sequential-update")),
-    },
-)
-
-AUFGABEN = {1: AUFGABE1, 2: AUFGABE2, 3: AUFGABE3, 4: AUFGABE4, 5: AUFGABE5}
+def others(number: int) -> dict[str, tuple[Path, set[str]]]:
+    """Reference, correct variants (tests/assignments/aufgabeN/variants) and the bundled examples ->
+    (folder or zip, the cases it loses), all derived from the Aufgabe's folder."""
+    found = {"reference": (assignments.REFERENCE / f"aufgabe{number}", set())}
+    variants = HERE / f"aufgabe{number}" / "variants"
+    if variants.is_dir():
+        found.update({f"variant-{p.name}": (p, set()) for p in sorted(variants.iterdir()) if p.is_dir()})
+    for name, mistakes in declared_examples(number).items():
+        found[f"example-{name}"] = (EXAMPLES / f"aufgabe{number}" / name, set().union(*(loses(number, m) for m in mistakes)))
+    return found
 
 
 def expectations(number: int, label: str) -> tuple[set[str], bool]:
-    """(the lost cases in which the code raises, whether the Testat still passes) of one submission."""
+    """(the lost cases in which the code raises, whether the Testat still passes) of one submission:
+    a mistake's from its ``mistake.toml``; the others (examples: unions of mistakes) raise nowhere and
+    lose the Testat with any required case or the threshold."""
     mistake = CATALOGUE[number].get(label)
     if mistake is not None:
         return set(mistake.raises), mistake.passes_testat
-    losses = AUFGABEN[number]
-    return losses.raises.get(label, set()), label in losses.still_passes
+    return set(), False
 
 
 def submissions():
-    for number, losses in AUFGABEN.items():
-        every = {**losses.others, **{m.id: (m.folder, set(m.loses)) for m in CATALOGUE[number].values()}}
+    for number in NUMBERS:
+        every = {**others(number), **{m.id: (m.folder, set(m.loses)) for m in CATALOGUE[number].values()}}
         for label, (path, lost) in every.items():
             yield pytest.param(number, label, path, lost, id=f"aufgabe{number}-{label}")
 
 
-def test_every_aufgabe_is_covered():
-    assert set(AUFGABEN) == set(assignments.available())
+@pytest.mark.parametrize("number", NUMBERS)
+def test_every_bundled_example_is_declared_with_mistakes_of_the_catalogue(number):
+    folder = EXAMPLES / f"aufgabe{number}"
+    bundled = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    declared = declared_examples(number)
+    assert bundled == set(declared), f"assignments/aufgabe{number}/examples.toml must list exactly {sorted(bundled)}"
+    for name, mistakes in declared.items():
+        assert set(mistakes) <= set(CATALOGUE[number]), (name, mistakes)
 
 
-@pytest.mark.parametrize("number", AUFGABEN)
+@pytest.mark.parametrize("number", NUMBERS)
 def test_every_listed_case_exists_and_raises_only_where_it_is_lost(number):
-    losses = AUFGABEN[number]
     names = {c.name for c in assignments.load(number).cases}
-    lost = {label: cases for label, (_, cases) in losses.others.items()}
-    for label, raising in losses.raises.items():
-        assert raising <= lost[label], label
-    assert losses.still_passes <= set(lost)
+    lost = {label: cases for label, (_, cases) in others(number).items()}
     for mistake in CATALOGUE[number].values():
         # Every mistake loses cases (tests/assignments/test_mistakes.py), and says which.
         lost[mistake.id] = set(mistake.loses)
@@ -135,7 +89,7 @@ def test_every_listed_case_exists_and_raises_only_where_it_is_lost(number):
         assert cases <= names
 
 
-@pytest.mark.parametrize("number", AUFGABEN)
+@pytest.mark.parametrize("number", NUMBERS)
 def test_the_skeleton_scores_nothing(number):
     skeleton = PROJECT / "assignments" / f"aufgabe{number}" / "skeleton"
     result = grade_path(aufgabe=number, path=skeleton, sandbox="process", public_only=False, log=lambda _: None)

@@ -20,7 +20,7 @@ import pytest
 from grader.backends import base
 from grader.backends.base import Job
 from grader.cases import source as case_source
-from grader.cases.assignment import load
+from grader.cases.assignment import available, load
 from grader.course import kit, mutants
 
 THREADS = 8
@@ -65,7 +65,7 @@ def _in_threads(work) -> list[BaseException]:
 
 def test_jobs_of_many_aufgaben_cut_their_cases_in_parallel_threads(switching_threads):
     # Each thread its own case sources, as if each graded another Aufgabe: no cache is shared.
-    sources = {n: load(n).cases_source for n in (1, 2, 3, 4, 5)}
+    sources = {n: load(n).cases_source for n in available()}
     expected = {}
     for n, source in sources.items():
         names = [c.name for c in load(n).cases]
