@@ -147,3 +147,24 @@ def test_the_harness_imports_nothing_of_the_grader():
         for alias in node.names
     }
     assert imported and not [m for m in imported if m and m.split(".")[0] == "grader"]
+
+
+def test_one_word_for_an_aufgabes_definition_and_one_for_its_number():
+    """``assignment`` names an Aufgabe's definition (``Assignment``, loaded from assignments/aufgabeN);
+    ``aufgabe`` its number, as the contract's field and ``--aufgabe`` say. An argument holding the one
+    is never called by the other's word."""
+    mixed = []
+    for path in sorted((ROOT / "grader").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            for argument in arguments:
+                annotation = ast.unparse(argument.annotation) if argument.annotation else ""
+                if annotation.endswith("Assignment") and "assignment" not in argument.arg:
+                    mixed.append(f"{path.relative_to(ROOT)}:{node.lineno} {argument.arg}: {annotation}")
+                if "aufgabe" in argument.arg and annotation.endswith("Assignment"):
+                    mixed.append(f"{path.relative_to(ROOT)}:{node.lineno} {argument.arg}: {annotation}")
+                if "assignment" in argument.arg and annotation in ("int", "int | None"):
+                    mixed.append(f"{path.relative_to(ROOT)}:{node.lineno} {argument.arg}: {annotation}")
+    assert not mixed, mixed

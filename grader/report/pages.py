@@ -227,9 +227,9 @@ def write_index(run: RunResult, out: Path, *, lang: str = "de") -> None:
     (out / "index.html").write_text(index_html(run, lang=lang, similar=similar), encoding="utf-8")
 
 
-def write_similarity_index(aufgabe: Assignment, out: Path, similar: dict, *, lang: str = "de") -> None:
+def write_similarity_index(assignment: Assignment, out: Path, similar: dict, *, lang: str = "de") -> None:
     """``index.html`` of an ``out`` that holds no run, only what ``grader similarity`` found there."""
-    html = render("similarity.html.j2", aufgabe=aufgabe.number, title=aufgabe.title, similar=similar,
+    html = render("similarity.html.j2", aufgabe=assignment.number, title=assignment.title, similar=similar,
                   pairs=similar["pairs"], compared=similar.get("compared", 0), lang=lang, t=i18n.translator(lang))
     (out / "index.html").write_text(html, encoding="utf-8")
 
