@@ -175,9 +175,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the smallest one is the easiest to examine: {smallest}.",
     ),
     "fix_first": (
-        "{function} baut laut Aufgabe auf {first} auf, und dort scheitern selbst Fälle: zuerst {first} korrigieren – "
+        "{function} baut laut Aufgabe auf {first} auf, und auch dort scheitern Fälle: zuerst {first} korrigieren – "
         "vielleicht stimmt {function} danach schon.",
-        "{function} builds on {first} by the task, and cases of that fail themselves: fix {first} first – "
+        "{function} builds on {first} by the task, and cases fail there too: fix {first} first – "
         "{function} may be right after that.",
     ),
 }
