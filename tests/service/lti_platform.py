@@ -59,6 +59,8 @@ class Knobs:
     aufgabe: str | None = "1"
     sign_with_other_key: bool = False
     audience: str | None = None
+    also_for: str | None = None
+    """A second audience, named as the party the token is for (``azp``)."""
     deployment: str | None = None
     lifetime: int = 300
     message_type: str | None = None
@@ -160,6 +162,8 @@ class Launch(LTIAdvantageMessageLaunchAbstract):
         claims: dict[str, t.Any] = {}
         if knobs.audience:
             claims.update(aud=knobs.audience, azp=knobs.audience)
+        if knobs.also_for:
+            claims.update(aud=[CLIENT_ID, knobs.also_for], azp=knobs.also_for)
         if knobs.deployment:
             claims["https://purl.imsglobal.org/spec/lti/claim/deployment_id"] = knobs.deployment
         if knobs.message_type:

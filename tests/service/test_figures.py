@@ -12,6 +12,7 @@ from grader.cli import main
 from grader.engine import Local
 from grader.service.app import create_app
 from grader.service.handins import accept
+from grader.service.worker import figures_owner, figures_root
 
 from .conftest import ROOT, make_course
 from .helpers import student_id
@@ -37,7 +38,10 @@ def test_a_plot_case_shows_the_students_and_the_reference_figure_to_its_student_
             assert answer.status_code == 200 and answer.mimetype == "image/png" and answer.data.startswith(b"\x89PNG")
             answer.close()
         url = pictures[0][0]
-        assert anna.get(url.rsplit("/", 1)[0] + "/simulate_zero-0.png").status_code == 404  # not a listed figure
+        # A file beside them that no visible case names (as a hidden case's figure would be) is not served.
+        unlisted = figures_root(course.data, 5) / figures_owner(receipt.id) / "simulate__zero-0.png"
+        unlisted.write_bytes(b"\x89PNG hidden")
+        assert anna.get(url.rsplit("/", 1)[0] + "/simulate__zero-0.png").status_code == 404
         assert anna.get(f"/abgaben/{receipt.id}/abbildungen/../../../course.toml").status_code == 404
         jonas = browser(app)
         log_in(jonas, course.tokens["1002"])

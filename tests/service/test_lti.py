@@ -112,6 +112,7 @@ def test_an_instructor_launches_into_the_class_and_pulls_the_roster(sqlite_cours
 REFUSED = {
     "a token signed by another key": ({"sign_with_other_key": True}, "Signatur"),
     "a wrong audience": ({"audience": "another-tool"}, "Client-ID"),
+    "a token for another party as well (azp)": ({"also_for": "another-tool"}, "Client-ID"),
     "an expired token": ({"lifetime": -120}, "abgelaufen"),
     "a deployment not registered": ({"deployment": "999"}, "Deployment-ID"),
     "another Moodle course": ({"context": "77", "role": "instructor"}, "nicht mit diesem Testat-Dienst verbunden"),
