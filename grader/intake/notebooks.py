@@ -139,7 +139,7 @@ def read(path: Path, name: str = "") -> Converted:
         data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise NotebookError(
-            f"{name} ist größer als {MAX_BYTES >> 20} MB; so groß machen ein Notebook seine gespeicherten "
+            f"{name} ist größer als {MAX_BYTES >> 20} MB; so groß wird ein Notebook durch seine gespeicherten "
             "Ausgaben (Bilder, lange Trainingsprotokolle), die der Grader nicht braucht. Bitte in Jupyter "
             "alle Ausgaben löschen (Edit → Clear Outputs of All Cells), speichern und erneut abgeben."
         )

@@ -99,8 +99,9 @@ class RegistrationError(ValueError):
 
 def register(db: Session, values: dict[str, str]) -> LtiPlatform:
     """Store the platform's registration (a second one with the same issuer and client id replaces it)."""
-    cleaned = {name: " ".join(str(values.get(name, "")).split()) if name != "deployment_ids" else str(values.get(name, "")) for name in FIELDS}
-    cleaned["deployment_ids"] = "\n".join(p.strip() for p in cleaned["deployment_ids"].replace(",", "\n").splitlines() if p.strip())
+    cleaned = {name: " ".join(str(values.get(name, "")).split()) for name in FIELDS}
+    # Deployment ids: one per line, as the form's field or the command's options give them (commas too).
+    cleaned["deployment_ids"] = "\n".join(str(values.get("deployment_ids", "")).replace(",", " ").split())
     absent = [FIELDS[name] for name, value in cleaned.items() if not value]
     if absent:
         raise RegistrationError(f"Es fehlt: {', '.join(absent)}.")

@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(runner.summary(outcomes)))
     failing = [o for o in outcomes if not o.passed and o.mark != "–"]
     if failing and not args.trotzdem:
-        print(f"Nicht abgegeben: {len(failing)} öffentliche Fälle scheitern (jede Abgabe kann ein Versuch sein). "
-              "Erst beheben, oder mit --trotzdem abgeben.", file=sys.stderr)
+        print(f"Nicht abgegeben: diese öffentlichen Fälle bestehen noch nicht: {', '.join(o.name for o in failing)} "
+              "(jede Abgabe kann einen Versuch kosten). Erst beheben, oder mit --trotzdem abgeben.", file=sys.stderr)
         return 1
     server = args.server.rstrip("/")
     try:
