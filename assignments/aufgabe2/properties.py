@@ -29,6 +29,7 @@ def _kit_properties():
 _kit = _kit_properties()
 
 ETA_PLUS, ETA_MINUS, STEP_MIN, STEP_MAX = 1.2, 0.5, 1e-6, 50.0
+DEFAULT_STEP0 = 0.1
 
 
 def _outputs(weights, X):
@@ -70,6 +71,42 @@ def _irprop_minus_run(start, X, T, epochs, step0):
             weights[layer] = weights[layer] - np.sign(prev[layer]) * steps[layer]
         after.append(_error(weights, X, T))
     return weights, np.array(before), np.array(after)
+
+
+def _irprop_plus_run(start, X, T, epochs, step0):
+    """iRprop⁺ from ``start``: like iRprop⁻, but where a gradient changed sign while E rose, the
+    weight's last change is taken back. Not the contract: the weights a typical mistake makes."""
+    weights = [W.copy() for W in start]
+    prev = [np.zeros_like(W) for W in weights]
+    steps = [np.full_like(W, step0) for W in weights]
+    taken = [np.zeros_like(W) for W in weights]
+    error = np.inf
+    for _ in range(epochs):
+        rose, error = _error(weights, X, T) > error, _error(weights, X, T)
+        for layer, grad in enumerate(_gradients(weights, X, T)):
+            same = grad * prev[layer]
+            steps[layer] = np.where(same > 0, np.minimum(steps[layer] * ETA_PLUS, STEP_MAX), steps[layer])
+            steps[layer] = np.where(same < 0, np.maximum(steps[layer] * ETA_MINUS, STEP_MIN), steps[layer])
+            prev[layer] = np.where(same < 0, 0.0, grad)
+            delta = -np.sign(prev[layer]) * steps[layer]
+            delta = np.where(rose & (prev[layer] == 0) & (grad != 0), -taken[layer], delta)
+            weights[layer] = weights[layer] + delta
+            taken[layer] = delta
+    return weights
+
+
+def _variant(run, X, T, epochs, step0, rtol, atol) -> str:
+    """Which typical variant of the training the run's weights are, "" where none."""
+    def same(weights):
+        return all(
+            np.shape(want) == np.shape(got) and np.allclose(got, want, rtol=rtol, atol=atol)
+            for want, got in zip(weights, run["weights"], strict=True)
+        )
+    if step0 != DEFAULT_STEP0 and same(_irprop_minus_run(run["start"], X, T, epochs, DEFAULT_STEP0)[0]):
+        return "step0-ignored"
+    if same(_irprop_plus_run(run["start"], X, T, epochs, step0)):
+        return "irprop-plus"
+    return ""
 
 
 def xor_solved(expected, got, *, reveal, expected_figures, figures, max_error, min_share):
@@ -129,6 +166,7 @@ def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rt
                 f"{label}Die Gewichte nach {epochs} Epochen sind nicht das, was iRprop⁻ von den "
                 f"eigenen Startgewichten (train mit epochs=0, gleicher Zufallsgenerator) aus ergibt. "
                 + " ".join(problems),
+                _variant(run, X, T, epochs, step0, rtol, atol),
             )
         errors = run["errors"]
         if not (np.allclose(errors, after, rtol=rtol, atol=atol) or np.allclose(errors, before, rtol=rtol, atol=atol)):

@@ -41,6 +41,9 @@ class Expected:
     """Case name -> list of {"data": ..., "png": bytes}."""
     float32: dict[str, float] = field(default_factory=dict)
     """Case name -> the share of its tolerance the reference's float32 twin uses (``grader.cases.float32``)."""
+    signs: dict[str, dict] = field(default_factory=dict)
+    """For a typical mistake (``grader.judging.diagnosis``): case name -> ``{"kind": ...}`` or
+    ``{"raises": ...}`` where it fails a case in a way its value cannot show."""
     texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Case name -> the text of its value as the report shows it, made once by the engine
     (``grader.engine``): the same for every submission."""
@@ -96,6 +99,7 @@ def store(folder: Path, expected: Expected) -> None:
     work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".tmp-"))
     everything = {
         "float32": expected.float32,
+        "signs": expected.signs,
         "values": expected.values,
         "figures": {name: [f["data"] for f in figs] for name, figs in expected.figures.items()},
     }
@@ -119,4 +123,5 @@ def load(folder: Path) -> Expected:
         ]
         for name, datas in everything["figures"].items()
     }
-    return Expected(values=everything["values"], figures=figures, float32=everything.get("float32", {}))
+    return Expected(values=everything["values"], figures=figures, float32=everything.get("float32", {}),
+                    signs=everything.get("signs", {}))

@@ -3,11 +3,13 @@
 Each Aufgabe keeps a catalogue of typical mistakes (``grader.cases.mistakes``):
 the reference with one change each, with a German title and hint. Every mistake
 is graded once per assignment version on the host, in the same sandbox as
-the reference (``grader.cases.expected``); the outputs of the cases it fails are
-cached beside the expected values. A student's failed case whose output
-passes that case's check against a mistake's output fits that mistake; the
-mistake is named when its signature holds on every case it predicts, and
-named as possible where it holds on some (``diagnose``).
+the reference (``grader.cases.expected``); what it does on each case it fails
+is cached beside the expected values as its signature
+(``grader.judging.compare.signs``: its output, the kind of failure a check
+names, or the exception it raises). A student's failed case that shows a
+mistake's sign fits that mistake; the mistake is named when its signature
+holds on every case it predicts, and named as possible where it holds on some
+(``diagnose``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from grader.cases.assignment import Assignment
 from grader.cases.expected import Expected, cache_dir, expected_for, load, store
 from grader.cases.mistakes import Mistake, catalogue
@@ -28,16 +28,24 @@ from grader.cases.on_host import run_on_host
 from grader.common.results import CaseResult
 from grader.common.status import CaseRun, CaseStatus, RunStatus
 from grader.judging import disclosure
-from grader.judging.compare import judge
+from grader.judging.compare.signs import fits, kind_of, passes, strength
 from grader.judging.verdicts import verdict
-from harness.checks import Trajectory
 
 
 @dataclass
 class Catalogue:
     mistakes: dict[str, Mistake]
     outputs: dict[str, Expected]
-    """Mistake id -> its values and figures, for exactly the cases it fails with a value."""
+    """Mistake id -> its values and figures, for exactly the cases it fails with a value that
+    tells it from the reference; ``signs`` for the cases it fails otherwise."""
+    expected: Expected | None = None
+    """The reference's outputs: a sign of kind ``kind`` is recognised against them."""
+
+    def signature(self, mistake_id: str) -> dict[str, dict]:
+        """Case name -> the mistake's sign there (``grader.judging.compare.signs``)."""
+        outputs = self.outputs[mistake_id]
+        signs = {name: {"value": value, "figures": outputs.figures[name]} for name, value in outputs.values.items()}
+        return {**outputs.signs, **signs}
 
 
 _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
@@ -53,7 +61,8 @@ def catalogue_for(assignment: Assignment) -> Catalogue:
     with _memo_lock:
         if key not in _memo:
             mistakes = {m.id: m for m in catalogue(assignment)}
-            _memo[key] = Catalogue(mistakes, _outputs(assignment, list(mistakes.values()), cache_dir() / "mistakes" / key))
+            outputs = _outputs(assignment, list(mistakes.values()), cache_dir() / "mistakes" / key)
+            _memo[key] = Catalogue(mistakes, outputs, expected_for(assignment))
         return _memo[key]
 
 
@@ -70,31 +79,44 @@ def _outputs(assignment: Assignment, mistakes: list[Mistake], folder: Path) -> d
 
 
 def compute(assignment: Assignment, expected: Expected, mistake: Mistake) -> Expected:
-    """Grade ``mistake`` like the reference; keep the outputs of the cases it fails with a value.
+    """Grade ``mistake`` like the reference; keep its sign on each case it fails.
 
-    The cases it fails run a second time: an output that changes from run to
-    run (a mistake that draws from an unseeded generator) can name nothing.
+    Its output where the check tells it from the reference's; else the kind of
+    failure the check names, or the exception its code raises. The cases it
+    fails run a second time: a sign that changes from run to run (a mistake
+    that draws from an unseeded generator) can name nothing.
     """
     first = _run(assignment, mistake, [c.name for c in assignment.cases])
-    failed = [
-        case.name
-        for case in assignment.cases
-        if verdict(case, first[case.name], assignment, expected.values[case.name], expected.figures[case.name])[0]
-        == CaseStatus.FAILED
+    values, signs = [], {}
+    for case in assignment.cases:
+        run, want, want_figures = first[case.name], expected.values[case.name], expected.figures[case.name]
+        status = verdict(case, run, assignment, want, want_figures)[0]
+        if status == CaseStatus.FAILED and not _passes(assignment, case.name, run.value, run.figures, want, want_figures):
+            values.append(case.name)
+        elif status == CaseStatus.FAILED and (kind := kind_of(case.check, want, want_figures, run.value, run.figures,
+                                                               assignment.properties)):
+            signs[case.name] = {"kind": kind}
+        elif status == CaseStatus.ERROR and run.status == RunStatus.EXCEPTION and run.exception:
+            signs[case.name] = {"raises": run.exception}
         # A check that the reference's output passes against the mistake's cannot tell the two
         # apart (a property such as "learns XOR"): a correct submission must never be named.
-        and not _passes(assignment, case.name, first[case.name].value, first[case.name].figures,
-                        expected.values[case.name], expected.figures[case.name])
-    ]
+    failed = values + list(signs)
     second = _run(assignment, mistake, failed) if failed else {}
     kept = [
-        name for name in failed
+        name for name in values
         if second[name].status == RunStatus.OK
         and _passes(assignment, name, first[name].value, first[name].figures, second[name].value, second[name].figures)
     ]
+    kept_signs = {
+        name: sign for name, sign in signs.items()
+        if fits(sign, assignment.case(name).check, second[name].status, second[name].exception, second[name].value,
+                second[name].figures, expected=expected.values[name], expected_figures=expected.figures[name],
+                properties=assignment.properties)
+    }
     return Expected(
         values={name: first[name].value for name in kept},
         figures={name: first[name].figures for name in kept},
+        signs=kept_signs,
     )
 
 
@@ -104,26 +126,19 @@ def _run(assignment: Assignment, mistake: Mistake, cases: list[str]) -> dict[str
 
 def _passes(assignment: Assignment, case_name: str, value, figures: list, got, got_figures: list) -> bool:
     """Whether ``got`` passes the case's check with a mistake's ``value`` in the place of the expected value."""
-    case = assignment.case(case_name)
-    try:
-        # The very same trajectory passes at once: comparing the attractors of a chaotic map is
-        # most of what a diagnosis costs (bench/mistakes.py), and equal arrays need none of it.
-        if isinstance(case.check, Trajectory) and np.array_equal(np.asarray(value), np.asarray(got)):
-            return True
-        return judge(
-            case.check, value, got, reveal=False, properties=assignment.properties, expected_figures=figures, figures=got_figures,
-        ).passed
-    except Exception:  # a check that cannot compare these outputs matches nothing
-        return False
+    return passes(assignment.case(case_name).check, value, figures, got, got_figures, assignment.properties)
 
 
 def matches(assignment: Assignment, catalogue: Catalogue, case_name: str, run: CaseRun) -> set[str]:
-    """Ids of the mistakes whose output ``run`` passes the case's check against."""
+    """Ids of the mistakes whose sign on this case ``run`` shows."""
+    check = assignment.case(case_name).check
+    expected = catalogue.expected or expected_for(assignment)
     return {
         mistake_id
-        for mistake_id, outputs in catalogue.outputs.items()
-        if case_name in outputs.values
-        and _passes(assignment, case_name, outputs.values[case_name], outputs.figures[case_name], run.value, run.figures)
+        for mistake_id in catalogue.outputs
+        if (sign := catalogue.signature(mistake_id).get(case_name)) is not None
+        and fits(sign, check, run.status, run.exception, run.value, run.figures, expected=expected.values[case_name],
+                 expected_figures=expected.figures[case_name], properties=assignment.properties)
     }
 
 
@@ -132,45 +147,46 @@ def diagnose(
 ) -> None:
     """Set ``mistake`` on every failed case of one submission that a typical mistake explains.
 
-    A mistake predicts its signature: the outputs of the cases it fails with a
-    value (``Catalogue.outputs``), and the loss of every case it ``loses``. Of
-    the cases this submission ran, the mistake is named with certainty
-    (``"certain": True``) when the submission failed each of its signature's
-    cases with that very output and passed none of the cases it loses. Where
-    the output fits on two or more of those cases but not on all, it is named
-    as possible (``"certain": False``, "könnte … sein"). One fitting case
+    A mistake predicts its signature (``Catalogue.signature``) and the loss of
+    every case it ``loses``. Of the cases this submission ran, the mistake is
+    named with certainty (``"certain": True``) when the submission showed its
+    sign on each case of its signature and passed none of the cases it loses.
+    Where the sign shows on two or more of those cases but not on all, it is
+    named as possible (``"certain": False``, "könnte … sein"). One fitting case
     among several predicted ones is a coincidence (a shuffled training that
-    happens to end one epoch off) and names nothing.
+    happens to end one epoch off) and names nothing; an exception alone names a
+    mistake only where the function works elsewhere as the mistake does
+    (``grader.judging.compare.signs.strength``).
 
     Of several mistakes named for a case, a certain one comes before a
     possible one, then the one that explains the most failed cases of this
     submission (ties: the first id). ``known`` is the Aufgabe's catalogue
     (``catalogue_for``) unless given.
     """
-    failed = [c for c in cases if c.status == CaseStatus.FAILED and runs[c.name].status == RunStatus.OK]
+    failed = [c for c in cases if _failed_by_the_code(c, runs[c.name])]
     if not failed:
         return
     known = known or catalogue_for(assignment)
     found = {c.name: matches(assignment, known, c.name, runs[c.name]) for c in failed}
-    strength = {m: s for m in set().union(*found.values()) if (s := _strength(known, m, cases, found)) is not None}
+    verdicts = {c.name: str(c.status) for c in cases}
+    strengths = {}
+    for mistake_id in set().union(*found.values()):
+        fitting = {name for name, ids in found.items() if mistake_id in ids}
+        judged = strength(known.signature(mistake_id), known.mistakes[mistake_id].loses, verdicts, fitting)
+        if judged is not None:
+            strengths[mistake_id] = judged
     for case in failed:
-        named = [m for m in found[case.name] if m in strength]
+        named = [m for m in found[case.name] if m in strengths]
         if named:
-            best = min(named, key=lambda m: (not strength[m][0], -strength[m][1], m))
+            best = min(named, key=lambda m: (not strengths[m][0], -strengths[m][1], m))
             mistake = known.mistakes[best]
             # A hidden case names the mistake only: its hint could point at what the case tries.
             hint = mistake.hint if disclosure.keeps_details(case) else ""
-            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint, "certain": strength[best][0]}
+            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint, "certain": strengths[best][0]}
 
 
-def _strength(
-    known: Catalogue, mistake_id: str, cases: list[CaseResult], found: dict[str, set[str]]
-) -> tuple[bool, int] | None:
-    """(certain, fitting cases) of one mistake for one submission, or None where it names nothing."""
-    predicted = [c.name for c in cases if c.name in known.outputs[mistake_id].values]
-    fitting = sum(mistake_id in found.get(name, ()) for name in predicted)
-    lost = known.mistakes[mistake_id].loses
-    contradicted = any(c.status == CaseStatus.PASSED for c in cases if c.name in lost)
-    if fitting == len(predicted) and not contradicted:
-        return True, fitting
-    return (False, fitting) if fitting >= 2 else None
+def _failed_by_the_code(case: CaseResult, run: CaseRun) -> bool:
+    """A case whose value was judged wrong, or whose code raised (not a limit, not the sandbox)."""
+    if case.status == CaseStatus.FAILED:
+        return run.status == RunStatus.OK
+    return case.status == CaseStatus.ERROR and run.status == RunStatus.EXCEPTION

@@ -25,7 +25,7 @@ def judge_figures(check, expected_figures: Sequence[dict], figures: Sequence[dic
     if isinstance(check, ShowsPoints):
         _, problem = points_axes(check, expected_figures, figures)
         if problem:
-            return Judgement(False, problem)
+            return Judgement(False, problem, _points_kind(problem, check))
         return Judgement(True, f"Richtig: die Abbildung zeigt die Punkte ({check.x}, {check.y}).")
     if isinstance(check, LabelledAxes):
         return labelled(check, expected_figures, figures)
@@ -108,6 +108,18 @@ def points_axes(check, expected_figures: Sequence[dict], figures: Sequence[dict]
     return None, reason
 
 
+def _points_kind(problem: str, check) -> str:
+    """The kind of a ``points_axes`` failure, from its reason."""
+    x, y = getattr(check, "x", "x"), getattr(check, "y", "y")
+    if problem.startswith(f"{x} und {y} sind vertauscht"):
+        return "transposed"
+    if "über der Zeit" in problem:
+        return "over-time"
+    if problem.startswith("Es wurde keine Abbildung"):
+        return "no-figure"
+    return ""
+
+
 def labelled(check: LabelledAxes, expected_figures: Sequence[dict], figures: Sequence[dict]) -> Judgement:
     """The labels of the diagram the student drew, whatever it shows.
 
@@ -135,6 +147,7 @@ def labelled(check: LabelledAxes, expected_figures: Sequence[dict], figures: Seq
                 False,
                 f"Die {' und die '.join(missing)} {verb} nicht beschriftet "
                 "(ax.set_xlabel(...) und ax.set_ylabel(...)).",
+                "unlabelled",
             )
     return Judgement(True, "Richtig: die Achsen sind beschriftet.")
 

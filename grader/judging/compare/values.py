@@ -20,6 +20,10 @@ import numpy as np
 class Judgement:
     passed: bool
     message: str
+    kind: str = ""
+    """For a failure: a short word for what kind of failure it is, where the check can tell
+    (``"png-not-gray"``, ``"unlabelled"``); a typical mistake is recognised by it where its
+    values cannot be compared (``grader.judging.compare.signs``)."""
 
 
 
