@@ -154,7 +154,7 @@ def train_not_separable(m, ctx):
     return _trained(m, X, T, rng.uniform(-0.5, 0.5, size=4), max_epochs=15)
 
 
-@case("train/w0-unchanged", points=1, visibility="hidden", timeout=10, check=WEIGHTS,
+@case("train/w0-unchanged", points=1, visibility="public", timeout=10, check=WEIGHTS,
       about="train darf das übergebene Array w0 nicht verändern.")
 def train_w0_unchanged(m, ctx):
     w0 = np.array([0.25, -0.5, 0.125])

@@ -95,7 +95,7 @@ def train_xor(m, ctx):
 
 
 @case("train/irprop-steps", points=3, timeout=30,
-      check=Property("follows_irprop_minus"),
+      check=Property("follows_irprop_minus", errors_after=True),
       about="15 Epochen XOR (2-3-1) ab den eigenen Startgewichten (train mit epochs=0) "
             "müssen genau dem iRprop⁻-Verlauf folgen.")
 def train_irprop_steps(m, ctx):

@@ -106,7 +106,20 @@ def _variant(run, X, T, epochs, step0, rtol, atol) -> str:
         return "step0-ignored"
     if same(_irprop_plus_run(run["start"], X, T, epochs, step0)):
         return "irprop-plus"
+    if _bias_rows_untrained(run["start"], run["weights"]):
+        return "bias-rows-untrained"
     return ""
+
+
+def _bias_rows_untrained(start, weights) -> bool:
+    """Every layer's bias row (the last) is still the start's, and the other rows moved."""
+    try:
+        pairs = [(np.asarray(a, dtype=float), np.asarray(b, dtype=float)) for a, b in zip(start, weights, strict=True)]
+    except (TypeError, ValueError):
+        return False
+    return all(a.ndim == 2 and a.shape == b.shape for a, b in pairs) and all(
+        np.array_equal(a[-1], b[-1]) and not np.array_equal(a[:-1], b[:-1]) for a, b in pairs
+    )
 
 
 def xor_solved(expected, got, *, reveal, expected_figures, figures, max_error, min_share):
@@ -135,12 +148,14 @@ def xor_solved(expected, got, *, reveal, expected_figures, figures, max_error, m
     return Judgement(True, f"Richtig: {solved} von {len(runs)} Läufen lernen XOR (E < {max_error}).")
 
 
-def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rtol=1e-4, atol=1e-6):
+def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rtol=1e-4, atol=1e-6, errors_after=False):
     """The trained weights are what iRprop⁻ makes of the run's own initial weights.
 
     The initial weights are ``train(..., epochs=0)`` with the same seed. The
-    error log may hold E after each epoch's weight change (the contract) or
-    before it (from the forward pass of the gradients).
+    error log holds E after each epoch's weight change (the contract); where
+    ``errors_after`` is false it may hold E before it (from the forward pass of
+    the gradients) as well: one required case judges that behaviour, the others
+    do not count it again.
     """
     X, T, step0 = expected["X"], expected["T"], expected["step0"]
     problem = _kit._trajectory_problem(expected, got)
@@ -169,12 +184,18 @@ def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rt
                 _variant(run, X, T, epochs, step0, rtol, atol),
             )
         errors = run["errors"]
-        if not (np.allclose(errors, after, rtol=rtol, atol=atol) or np.allclose(errors, before, rtol=rtol, atol=atol)):
+        logged_before = np.allclose(errors, before, rtol=rtol, atol=atol)
+        if not (np.allclose(errors, after, rtol=rtol, atol=atol) or (logged_before and not errors_after)):
             first = int(np.argmax(~np.isclose(errors, after, rtol=rtol, atol=atol)))
             detail = f": erhalten {errors[first]:.6g}, erwartet {after[first]:.6g}" if reveal else ""
+            why = (
+                " errors[e] ist hier E vor der Gewichtsänderung der Epoche e; verlangt ist E mit den "
+                "Gewichten danach." if logged_before else ""
+            )
             return Judgement(
                 False,
                 f"{label}Die Gewichte stimmen, aber errors ist nicht E = 1/2 · Summe (o - t)² nach jeder "
-                f"Epoche; zuerst in Epoche {first}{detail}.",
+                f"Epoche; zuerst in Epoche {first}{detail}.{why}",
+                "errors-before-change" if logged_before else "",
             )
     return Judgement(True, "Richtig: das Training folgt genau iRprop⁻.")

@@ -190,6 +190,15 @@ def train_reproducible(m, ctx):
     }
 
 
+@case("train_rbm/data-unchanged", points=1, visibility="public", timeout=30, check=EXACT,
+      about="train_rbm lässt das übergebene Array data unverändert (auch nicht umsortiert).")
+def train_data_unchanged(m, ctx):
+    data = _digits(ctx, MNIST_TRAIN)[:60].astype(float)
+    before = data.copy()
+    m.train_rbm(data, 10, epochs=1, lr=0.1, batch_size=10, rng=np.random.default_rng(17))
+    return {"data_unveraendert": bool(np.array_equal(data, before))}
+
+
 @case("train_rbm/batch-order-from-rng", points=1, visibility="hidden", timeout=30,
       about="Die Reihenfolge der Mini-Batches kommt aus rng: zwei Muster, einmal umgekehrt übergeben, "
             "ergeben im Mittel über 300 Seeds dasselbe Training (eine feste Reihenfolge nicht).")

@@ -108,7 +108,7 @@ def pool2d_size2_stride3(m, ctx):
 @case(
     "pool2d/size3-stride1-negative",
     points=1,
-    visibility="hidden",
+    visibility="public",
     timeout=10,
     check=POOLED,
     about="Max-Pooling mit Stride 1 auf einer Merkmalskarte mit nur negativen Werten.",

@@ -80,6 +80,20 @@ def step_other(m, ctx):
     return results
 
 
+@case(
+    "step/input-unchanged",
+    points=1,
+    visibility="public",
+    timeout=10,
+    check=FLOAT,
+    about="step gibt einen neuen Zustand zurück und lässt das übergebene o (und W, bias) unverändert.",
+)
+def step_input_unchanged(m, ctx):
+    o, W, bias = np.array([0.3, -0.2]), np.array([[0.5, -1.0], [2.0, 0.25]]), np.array([0.1, -0.4])
+    m.step(o, W=W, bias=bias)
+    return {"o": o, "W": W, "bias": bias}
+
+
 # simulate
 
 

@@ -16,6 +16,9 @@ from grader.engine.batch import grade_path
 BROKEN = [
     (1, "epochs-one-short", "train/converges-in-last-epoch"),
     (1, "output-single-only", "output/batch"),
+    (1, "w0-in-place", "train/w0-unchanged"),
+    (2, "errors-before-change", "train/irprop-steps"),
+    (4, "max-init-zero", "pool2d/size3-stride1-negative"),
     (2, "forward-without-input", "forward/xor-net"),
     (3, "k-ignored", "cd_update/cdk-mean-field"),
     (4, "png-false-colour", "pool_image/max-default"),
