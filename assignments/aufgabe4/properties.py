@@ -17,18 +17,34 @@ def written_png(expected, got, *, reveal, expected_figures, figures, pooled_atol
     or equal colour channels and no transparency) and its values, scaled by
     255, lie within ``levels`` gray levels of the reference's pooled values.
     """
-    problems = differences(expected["pooled"], got["pooled"], rtol=0.0, atol=pooled_atol, reveal=reveal)
+    if expected["pooled"] is None:  # a typical mistake's output that returns nothing (its sign)
+        problems = [] if got["pooled"] is None else ["pool_image gibt einen Wert zurück, erwartet None."]
+    else:
+        problems = differences(expected["pooled"], got["pooled"], rtol=0.0, atol=pooled_atol, reveal=reveal)
     # The kind names what is wrong with the file where the returned values are right.
     kind = ""
     if got["png"] is None:
         problems.append("pool_image hat keine Datei unter out_path geschrieben.")
         kind = "png-missing"
     else:
-        png_problems, kind = _png_problems(expected["pooled"], got["png"], levels, reveal, got["pooled"])
+        png_problems, kind = _png_problems(_shown(expected), got["png"], levels, reveal, got["pooled"])
         problems += png_problems
     if problems:
         return Judgement(False, " ".join(problems), kind if len(problems) == 1 else "")
     return Judgement(True, "Richtig: Rückgabewert und geschriebenes Graustufen-PNG stimmen.")
+
+
+def _shown(expected):
+    """The gray values the written PNG must show: the expected pooled values.
+
+    Where those are None, ``expected`` is a typical mistake's output that
+    returns nothing (its sign, which a submission's output is compared with):
+    then the gray values of the PNG that it wrote.
+    """
+    if expected["pooled"] is not None:
+        return expected["pooled"]
+    png = np.asarray(expected["png"], dtype=float)
+    return png[:, :, 0] if png.ndim == 3 else png
 
 
 def _png_problems(pooled, png, levels, reveal, returned) -> tuple[list[str], str]:
