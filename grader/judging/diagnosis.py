@@ -151,8 +151,8 @@ def diagnose(
     every case it ``loses``. Of the cases this submission ran, the mistake is
     named with certainty (``"certain": True``) when the submission showed its
     sign on each case of its signature and passed none of the cases it loses.
-    Where the sign shows on two or more of those cases but not on all, it is
-    named as possible (``"certain": False``, "könnte … sein"). One fitting case
+    Where the sign shows on two or more of those cases, at least half, but not on
+    all, it is named as possible (``"certain": False``, "könnte … sein"). One fitting case
     among several predicted ones is a coincidence (a shuffled training that
     happens to end one epoch off) and names nothing; an exception alone names a
     mistake only where the function works elsewhere as the mistake does

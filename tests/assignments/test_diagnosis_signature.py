@@ -14,6 +14,7 @@ from grader.cases.mistakes import Change, Mistake, apply, catalogue
 from grader.common.results import CaseResult
 from grader.common.status import CaseRun
 from grader.engine.batch import grade_path
+from grader.judging.compare.signs import strength
 from grader.judging.diagnosis import Catalogue, diagnose
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -91,3 +92,23 @@ def test_a_catalogue_mistake_graded_as_a_submission_is_named_for_certain():
     named = {c.name: c.mistake for c in result.cases if c.mistake}
     assert named and all(m["id"] == "epochs-last-error" and m["certain"] for m in named.values()), named
     assert set(named) == {c.name for c in result.cases if c.status == "failed"}
+
+
+def test_a_few_fitting_cases_among_many_are_a_coincidence():
+    """A perceptron that shuffles its patterns ended like a batch update on 3 of 12 trainings and
+    was told "könnte … sein": a possible name needs at least half of the predicted cases."""
+    signature = {f"train/{i}": {"value": i} for i in range(12)}
+    verdicts = {name: "failed" for name in signature}
+    assert strength(signature, frozenset(signature), verdicts, {"train/0", "train/1", "train/2"}) is None
+    assert strength(signature, frozenset(signature), verdicts, {f"train/{i}" for i in range(6)}) == (False, 6)
+    assert strength(signature, frozenset(signature), verdicts, set(signature)) == (True, 12)
+
+
+def test_an_exception_names_a_mistake_only_where_the_function_works_elsewhere():
+    """ "output nur für ein einzelnes Muster" raises on batches; an output that raises everywhere
+    is not that mistake."""
+    signature = {"output/batch": {"raises": "TypeError"}}
+    loses = frozenset(signature)
+    raising = {"output/batch"}
+    assert strength(signature, loses, {"output/batch": "error", "output/single": "passed"}, raising) == (True, 1)
+    assert strength(signature, loses, {"output/batch": "error", "output/single": "error"}, raising) is None

@@ -78,7 +78,9 @@ def strength(
     ``verdicts`` are the statuses of the cases this submission ran, ``fitting``
     those of them whose run shows the mistake's sign. Certain: every case of the
     signature that was run fits and no case the mistake loses was passed.
-    Possible: two or more fit. One fitting case among several is a coincidence.
+    Possible: two or more fit, and at least half of those predicted. One fitting case
+    among several is a coincidence, and so are a few among many (a perceptron that
+    shuffles its patterns ends like a batch update on 3 of 12 trainings).
     """
     predicted = [name for name in signature if name in verdicts]
     fit = [name for name in predicted if name in fitting]
@@ -95,4 +97,4 @@ def strength(
     contradicted = any(verdicts.get(name) == "passed" for name in loses)
     if len(fit) == len(predicted) and not contradicted:
         return True, len(fit)
-    return (False, len(fit)) if len(fit) >= 2 else None
+    return (False, len(fit)) if len(fit) >= 2 and 2 * len(fit) >= len(predicted) else None
