@@ -96,7 +96,7 @@ def xor_solved(expected, got, *, reveal, expected_figures, figures, max_error, m
     )
 
 
-def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rtol=1e-4, atol=1e-6):
+def follows_irprop_minus(expected, got, *, reveal, expected_figures, figures, rtol=1e-4, atol=1e-6, errors_after=False):
     """Initial weights, trained weights and errors of the right shapes, all finite."""
     problem = _trajectory_problem(expected, got)
     if problem:
