@@ -25,6 +25,7 @@ from grader.common.status import CaseStatus, SubmissionStatus
 from grader.course.cli import AUFGABE_HELP, add_commands, defaults
 from grader.engine.batch import grade_path, run
 from grader.engine.outdir import default_out
+from grader.judging.compare.signs import sentence
 from grader.report.i18n import LANGUAGES
 from grader.service.cli import add_service_commands
 
@@ -85,6 +86,8 @@ def check_command(aufgabe: int, path: Path, sandbox: str) -> None:
         click.secho(f"{mark} {case.name} ({case.score:g}/{case.max_score:g})", fg=colour)
         if case.status != CaseStatus.PASSED:
             click.echo(f"    {case.message}")
+            if case.mistake:
+                click.echo(f"    {sentence(case.mistake['title'], case.mistake['hint'], case.mistake['certain'])}")
             if case.traceback:
                 click.echo("    " + case.traceback.rstrip().replace("\n", "\n    "))
     good = sum(c.status == CaseStatus.PASSED for c in result.cases)

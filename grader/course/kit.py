@@ -8,7 +8,9 @@
   pinned numpy and matplotlib of the sandbox, see ``grader.common.pins``);
 - ``test_oeffentlich.py`` and ``gnn_kit/``: the public cases (hidden ones cut
   out of ``cases.py``, with the helpers only they use), their expected values
-  and figures, the grader's comparators (the package
+  and figures, the typical mistakes' signs on them with title and hint
+  (``mistakes.json``: outputs, never a mistake's code; so the kit names the
+  mistakes ``grader check`` names), the grader's comparators (the package
   ``grader/judging/compare/``) and the Aufgabe's property checks, with the harness
   modules they need.
 
@@ -37,6 +39,8 @@ from grader.common import pins
 from grader.common.errors import EXIT_REFERENCE, GraderError
 from grader.common.results import png_name
 from grader.intake import notebooks
+from grader.judging.diagnosis import catalogue_for
+from grader.judging.diagnosis import plain as plain_catalogue
 from harness import plain
 from harness.checks import Property
 
@@ -247,6 +251,7 @@ def build(*, aufgabe: int, out: Path) -> Path:
         ),
         "gnn_kit/expected.json": json.dumps(structure),
         "gnn_kit/expected.npz": npz,
+        **_mistakes(assignment, set(names)),
     }
     if (assignment.folder / "README.md").is_file():
         # The skeleton lies at the kit's top, not in skeleton/ as beside the task text in the grader.
@@ -266,6 +271,18 @@ def build(*, aufgabe: int, out: Path) -> Path:
         for index, figure in enumerate(expected.figures[name]):
             files[f"gnn_kit/figures/{png_name(name, index)}"] = figure["png"]
     return _write_zip(Path(out), f"aufgabe{assignment.number}", files)
+
+
+def _mistakes(assignment: Assignment, public: set[str]) -> dict[str, bytes | str]:
+    """``mistakes.json`` and ``.npz``: each typical mistake's signs on the public cases, its title,
+    hint and the public cases it loses; no mistake that leaves no sign on a public case."""
+    entries = plain_catalogue(catalogue_for(assignment), public)
+    for entry in entries.values():
+        for sign in entry["signature"].values():
+            if "figures" in sign:  # the checks read the plotted data; the pictures stay home
+                sign["figures"] = [{"data": figure["data"]} for figure in sign["figures"]]
+    structure, npz = plain.encode(entries)
+    return {"gnn_kit/mistakes.json": json.dumps(structure), "gnn_kit/mistakes.npz": npz}
 
 
 def _write_zip(out: Path, top: str, files: dict[str, bytes | str]) -> Path:

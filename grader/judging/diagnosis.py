@@ -28,7 +28,7 @@ from grader.cases.on_host import run_on_host
 from grader.common.results import CaseResult
 from grader.common.status import CaseRun, CaseStatus, RunStatus
 from grader.judging import disclosure
-from grader.judging.compare.signs import fits, kind_of, passes, strength
+from grader.judging.compare.signs import fits, kind_of, name_mistakes, passes
 from grader.judging.verdicts import verdict
 
 
@@ -167,22 +167,34 @@ def diagnose(
     if not failed:
         return
     known = known or catalogue_for(assignment)
-    found = {c.name: matches(assignment, known, c.name, runs[c.name]) for c in failed}
-    verdicts = {c.name: str(c.status) for c in cases}
-    strengths = {}
-    for mistake_id in set().union(*found.values()):
-        fitting = {name for name, ids in found.items() if mistake_id in ids}
-        judged = strength(known.signature(mistake_id), known.mistakes[mistake_id].loses, verdicts, fitting)
-        if judged is not None:
-            strengths[mistake_id] = judged
+    expected = known.expected or expected_for(assignment)
+    named = name_mistakes(
+        plain(known),
+        {c.name: (runs[c.name].status, runs[c.name].exception, runs[c.name].value, runs[c.name].figures) for c in failed},
+        {c.name: str(c.status) for c in cases},
+        checks={c.name: assignment.case(c.name).check for c in failed},
+        expected={c.name: (expected.values[c.name], expected.figures[c.name]) for c in failed},
+        properties=assignment.properties,
+    )
     for case in failed:
-        named = [m for m in found[case.name] if m in strengths]
-        if named:
-            best = min(named, key=lambda m: (not strengths[m][0], -strengths[m][1], m))
-            mistake = known.mistakes[best]
+        if case.name in named:
             # A hidden case names the mistake only: its hint could point at what the case tries.
-            hint = mistake.hint if disclosure.keeps_details(case) else ""
-            case.mistake = {"id": mistake.id, "title": mistake.title, "hint": hint, "certain": strengths[best][0]}
+            hint = named[case.name]["hint"] if disclosure.keeps_details(case) else ""
+            case.mistake = {**named[case.name], "hint": hint}
+
+
+def plain(known: Catalogue, cases: set[str] | None = None) -> dict[str, dict]:
+    """The catalogue as plain data (``grader.judging.compare.signs.name_mistakes``), its signatures
+    and losses cut to ``cases`` where given (the kit carries the public cases' only)."""
+    entries = {}
+    for mistake_id, mistake in known.mistakes.items():
+        signature = known.signature(mistake_id)
+        if cases is not None:
+            signature = {name: sign for name, sign in signature.items() if name in cases}
+        if signature:
+            loses = sorted(mistake.loses if cases is None else mistake.loses & cases)
+            entries[mistake_id] = {"title": mistake.title, "hint": mistake.hint, "loses": loses, "signature": signature}
+    return entries
 
 
 def _failed_by_the_code(case: CaseResult, run: CaseRun) -> bool:

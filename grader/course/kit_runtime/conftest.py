@@ -11,6 +11,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("=", "Übersicht")
         for line in runner.summary(list(runner.OUTCOMES.values())):
             terminalreporter.write_line(line)
+        named = runner.mistake_lines(list(runner.OUTCOMES.values()))
+        if named:
+            terminalreporter.write_sep("=", "Typische Fehler")
+            for line in named:
+                terminalreporter.write_line(line)
     yield
     warning = runner.version_warning()
     if warning:

@@ -59,7 +59,7 @@ def check(notebook: str | os.PathLike | None = None) -> None:
     warning = f"Achtung: {stale}" if stale else ""
     text = [warning] + [
         f"{line}\n    {o.message}" if not o.passed else line for line, o in zip(lines, outcomes, strict=False)
-    ] + lines[len(outcomes):]
+    ] + lines[len(outcomes):] + runner.mistake_lines(outcomes)
     _show(_html(outcomes, lines[-1], warning, runner.version_warning()), "\n".join(filter(None, text)))
 
 

@@ -35,6 +35,7 @@ from harness.api import Context, collect
 from . import cases as case_module
 from . import notebooks
 from .compare import Judgement, judge
+from .compare.signs import name_mistakes, sentence
 
 HERE = Path(__file__).resolve().parent
 KIT = json.loads((HERE / "kit.json").read_text(encoding="utf-8"))
@@ -48,6 +49,8 @@ CHOSEN: Path | None = None
 """The notebook ``check()`` runs the cases against, in place of ``source()``'s choice."""
 OUTCOMES: dict = {}
 """Case name -> its Outcome, as the test run finds them (for the summary)."""
+RUNS: dict = {}
+"""Case name -> (status "ok"/"exception", exception class, value, figures) of its last run."""
 
 
 class TimeLimit(Exception):
@@ -220,6 +223,7 @@ def check(name: str, scratch: Path) -> Judgement:
         ))
     except plain.NotPlain as exc:
         return Judgement(False, str(exc))
+    RUNS[name] = ("ok", "", got, drawn)
     value, shown = expected(name)
     try:
         return judge(case.check, value, got, reveal=True, properties=_properties(), expected_figures=shown, figures=drawn)
@@ -257,6 +261,7 @@ def outcome(name: str, scratch: Path) -> Outcome:
     except KeyboardInterrupt:
         raise
     except BaseException as exc:
+        RUNS[name] = ("exception", type(exc).__name__, None, [])
         return _raised(name, points, exc, "")
     if judgement.passed:
         return Outcome(name, points, "✓", judgement.message)
@@ -286,6 +291,30 @@ def _raised(name: str, points: float, exc: BaseException, where: str) -> Outcome
         converted = notebooks.read(shown)
         message, text = converted.located(message, shown.name), converted.located(text, shown.name)
     return Outcome(name, points, "!", message, text.replace(str(shown), shown.name))
+
+
+def mistakes(outcomes: list[Outcome]) -> dict[str, dict]:
+    """Case name -> the typical mistake its failure shows (``{"id", "title", "hint", "certain"}``),
+    by the grader's rule (``compare/signs.py``) on the public cases judged here."""
+    path = HERE / "mistakes.json"
+    if not path.is_file():
+        return {}
+    catalogue = _plain(json.loads(path.read_text(encoding="utf-8")), (HERE / "mistakes.npz").read_bytes())
+    verdicts = {o.name: "passed" if o.passed else "failed" for o in outcomes if o.mark != "–"}
+    runs = {o.name: RUNS[o.name] for o in outcomes if o.mark in "✗!" and o.name in RUNS}
+    cases = {c.name: c for c in collect(case_module)}
+    return name_mistakes(
+        catalogue, runs, verdicts, checks={name: cases[name].check for name in runs},
+        expected={name: expected(name) for name in runs}, properties=_properties(),
+    )
+
+
+def mistake_lines(outcomes: list[Outcome]) -> list[str]:
+    """A line per failed case that shows a typical mistake, as ``grader check`` prints it."""
+    return [
+        f"{name}: {sentence(m['title'], m['hint'], m['certain'])}"
+        for name, m in sorted(mistakes(outcomes).items(), key=lambda item: [o.name for o in outcomes].index(item[0]))
+    ]
 
 
 def summary(outcomes: list[Outcome]) -> list[str]:

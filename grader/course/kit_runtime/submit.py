@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path} gibt es nicht.", file=sys.stderr)
         return 2
     outcomes = public_cases()
-    print("\n".join(runner.summary(outcomes)))
+    print("\n".join(runner.summary(outcomes) + runner.mistake_lines(outcomes)))
     failing = [o for o in outcomes if not o.passed and o.mark != "–"]
     if failing and not args.trotzdem:
         print(f"Nicht abgegeben: diese öffentlichen Fälle bestehen noch nicht: {', '.join(o.name for o in failing)} "

@@ -98,3 +98,47 @@ def strength(
     if len(fit) == len(predicted) and not contradicted:
         return True, len(fit)
     return (False, len(fit)) if len(fit) >= 2 and 2 * len(fit) >= len(predicted) else None
+
+
+def sentence(title: str, hint: str, certain: bool) -> str:
+    """The German sentence that names a mistake, as reports, ``grader check`` and the kit say it
+    (``reports/mistake.j2``); ``hint`` is "" where the case keeps its details to itself."""
+    named = f"Das entspricht dem typischen Fehler „{title}“" if certain else f"Das könnte der typische Fehler „{title}“ sein"
+    return f"{named} — Hinweis: {hint}" if hint else f"{named}."
+
+
+def name_mistakes(catalogue: Mapping[str, Mapping], runs: Mapping[str, tuple], verdicts: Mapping[str, str], *,
+                  checks: Mapping, expected: Mapping[str, tuple], properties) -> dict[str, dict]:
+    """Case name -> ``{"id", "title", "hint", "certain"}`` for the failed cases a mistake explains.
+
+    The rule of ``grader.judging.diagnosis.diagnose``, for a caller that has the catalogue as
+    plain data (the kit): ``catalogue`` maps a mistake id to ``{"title", "hint", "loses",
+    "signature"}``; ``runs`` a failed case to (run status "ok"/"exception", exception class,
+    value, figures); ``verdicts`` every case that was run to its status; ``checks`` and
+    ``expected`` give each case's check and the reference's (value, figures).
+    """
+    found = {
+        name: {
+            mistake_id
+            for mistake_id, entry in catalogue.items()
+            if (sign := entry["signature"].get(name)) is not None
+            and fits(sign, checks[name], status, exception, value, figures,
+                     expected=expected[name][0], expected_figures=expected[name][1], properties=properties)
+        }
+        for name, (status, exception, value, figures) in runs.items()
+    }
+    strengths = {}
+    for mistake_id in set().union(*found.values()) if found else ():
+        fitting = {name for name, ids in found.items() if mistake_id in ids}
+        entry = catalogue[mistake_id]
+        judged = strength(entry["signature"], frozenset(entry["loses"]), verdicts, fitting)
+        if judged is not None:
+            strengths[mistake_id] = judged
+    named = {}
+    for name, ids in found.items():
+        candidates = [m for m in ids if m in strengths]
+        if candidates:
+            best = min(candidates, key=lambda m: (not strengths[m][0], -strengths[m][1], m))
+            entry = catalogue[best]
+            named[name] = {"id": best, "title": entry["title"], "hint": entry["hint"], "certain": strengths[best][0]}
+    return named
