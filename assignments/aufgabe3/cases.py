@@ -190,6 +190,24 @@ def train_reproducible(m, ctx):
     }
 
 
+@case("train_rbm/epochs-and-batches", points=1, visibility="public", timeout=30, check=EXACT,
+      about="epochs: eine Epoche ändert W, zwei ergeben anderes als eine; batch_size: ein letzter, "
+            "kleinerer Batch wird mittrainiert (5 Muster, batch_size 10).")
+def train_epochs_and_batches(m, ctx):
+    data = _digits(ctx, MNIST_TRAIN)[:25].astype(float)
+
+    def weights(patterns, epochs):
+        rbm = m.train_rbm(patterns.copy(), 10, epochs, 0.1, 10, np.random.default_rng(23))
+        return np.asarray(rbm.W, dtype=float)
+
+    untrained, one, two = weights(data, 0), weights(data, 1), weights(data, 2)
+    return {
+        "eine_epoche_aendert_W": bool(not np.array_equal(one, untrained)),
+        "zwei_epochen_anders_als_eine": bool(not np.array_equal(two, one)),
+        "kleiner_letzter_batch_trainiert": bool(not np.array_equal(weights(data[:5], 2), weights(data[:5], 0))),
+    }
+
+
 @case("train_rbm/data-unchanged", points=1, visibility="public", timeout=30, check=EXACT,
       about="train_rbm lässt das übergebene Array data unverändert (auch nicht umsortiert).")
 def train_data_unchanged(m, ctx):
