@@ -217,7 +217,7 @@ def train_data_unchanged(m, ctx):
     return {"data_unveraendert": bool(np.array_equal(data, before))}
 
 
-@case("train_rbm/batch-order-from-rng", points=1, visibility="hidden", timeout=30,
+@case("train_rbm/batch-order-from-rng", points=1, visibility="public", timeout=30,
       about="Die Reihenfolge der Mini-Batches kommt aus rng: zwei Muster, einmal umgekehrt übergeben, "
             "ergeben im Mittel über 300 Seeds dasselbe Training (eine feste Reihenfolge nicht).")
 def train_batch_order(m, ctx):
