@@ -19,6 +19,7 @@ student kit carries this package and names the same mistakes for public cases.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -117,16 +118,23 @@ def name_mistakes(catalogue: Mapping[str, Mapping], runs: Mapping[str, tuple], v
     value, figures); ``verdicts`` every case that was run to its status; ``checks`` and
     ``expected`` give each case's check and the reference's (value, figures).
     """
-    found = {
-        name: {
+    found = {}
+    for name, (status, exception, value, figures) in runs.items():
+        # A run's kind of failure is the same for every mistake: judged once (a property that
+        # replays a training is most of what naming costs, bench/mistakes.py).
+        kind = functools.cache(
+            lambda: kind_of(checks[name], expected[name][0], expected[name][1], value, figures, properties)  # noqa: B023
+        )
+        found[name] = {
             mistake_id
             for mistake_id, entry in catalogue.items()
             if (sign := entry["signature"].get(name)) is not None
-            and fits(sign, checks[name], status, exception, value, figures,
-                     expected=expected[name][0], expected_figures=expected[name][1], properties=properties)
+            and (
+                status == "ok" and kind() == sign["kind"] if "kind" in sign
+                else fits(sign, checks[name], status, exception, value, figures,
+                          expected=expected[name][0], expected_figures=expected[name][1], properties=properties)
+            )
         }
-        for name, (status, exception, value, figures) in runs.items()
-    }
     strengths = {}
     for mistake_id in set().union(*found.values()) if found else ():
         fitting = {name for name, ids in found.items() if mistake_id in ids}
