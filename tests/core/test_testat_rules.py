@@ -108,14 +108,19 @@ def test_every_required_case_exists_and_its_readme_justifies_it():
             assert f"`{name}`" in readme.split("Pflichtfälle", 1)[-1], (number, name)
 
 
-def test_an_unknown_required_case_is_refused(tmp_path, monkeypatch):
+def _aufgabe1_with(tmp_path, monkeypatch, before: str, after: str) -> None:
+    """Aufgabe 1 loaded from a copy whose assignment.toml has ``before`` replaced by ``after``."""
     folder = tmp_path / "aufgabe1"
     shutil.copytree(assignments.ASSIGNMENTS / "aufgabe1", folder)
     toml = folder / "assignment.toml"
-    toml.write_text(toml.read_text().replace('"train/xor"', '"train/xnor"'))
+    toml.write_text(toml.read_text().replace(before, after))
     monkeypatch.setattr(assignments, "ASSIGNMENTS", Path(tmp_path))
+    assignments.load(1)
+
+
+def test_an_unknown_required_case_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="train/xnor"):
-        assignments.load(1)
+        _aufgabe1_with(tmp_path, monkeypatch, '"train/xor"', '"train/xnor"')
 
 
 def test_failures_of_one_function_point_to_the_smallest_failing_case(graded):
@@ -154,10 +159,5 @@ def test_a_function_failing_on_top_of_a_failing_one_it_builds_on_is_told_once_to
 
 
 def test_builds_on_naming_a_function_without_cases_is_refused(tmp_path, monkeypatch):
-    folder = tmp_path / "aufgabe1"
-    shutil.copytree(assignments.ASSIGNMENTS / "aufgabe1", folder)
-    toml = folder / "assignment.toml"
-    toml.write_text(toml.read_text().replace('train = ["output"]', 'train = ["outptu"]'))
-    monkeypatch.setattr(assignments, "ASSIGNMENTS", Path(tmp_path))
     with pytest.raises(ValueError, match="outptu"):
-        assignments.load(1)
+        _aufgabe1_with(tmp_path, monkeypatch, 'train = ["output"]', 'train = ["outptu"]')

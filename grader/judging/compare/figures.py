@@ -23,9 +23,9 @@ FIGURE_CHECKS = (ShowsPoints, LabelledAxes, ShowsImage, DecreasingCurve)
 def judge_figures(check, expected_figures: Sequence[dict], figures: Sequence[dict]) -> Judgement:
     """Apply a figure check to the student's ``figures`` (the reference's: ``expected_figures``)."""
     if isinstance(check, ShowsPoints):
-        _, problem = points_axes(check, expected_figures, figures)
+        _, problem, kind = points_axes(check, expected_figures, figures)
         if problem:
-            return Judgement(False, problem, _points_kind(problem, check))
+            return Judgement(False, problem, kind)
         return Judgement(True, f"Richtig: die Abbildung zeigt die Punkte ({check.x}, {check.y}).")
     if isinstance(check, LabelledAxes):
         return labelled(check, expected_figures, figures)
@@ -80,22 +80,23 @@ def _is_time_series(line) -> bool:
     return line.ndim == 2 and len(line) > 2 and np.array_equal(line[:, 0], np.arange(len(line)))
 
 
-def points_axes(check, expected_figures: Sequence[dict], figures: Sequence[dict]) -> tuple[dict | None, str]:
-    """(the axes that shows the reference's points, "") or (None, German reason)."""
+def points_axes(check, expected_figures: Sequence[dict], figures: Sequence[dict]) -> tuple[dict | None, str, str]:
+    """(the axes that shows the reference's points, "", "") or (None, German reason, its kind:
+    ``Judgement.kind``, "" where the reason names none)."""
     wanted = points(all_axes(expected_figures))
     if len(wanted) == 0:
         raise ValueError("the reference's figure shows no points")
     if not figures:
-        return None, "Es wurde keine Abbildung erzeugt (keine offene oder zurückgegebene matplotlib-Figure)."
+        return None, "Es wurde keine Abbildung erzeugt (keine offene oder zurückgegebene matplotlib-Figure).", "no-figure"
     drawn = [(ax, p) for ax in all_axes(figures) if len(p := points([ax]))]
     if not drawn:
-        return None, "Die Abbildung ist leer: sie enthält keine Linien oder Punkte."
+        return None, "Die Abbildung ist leer: sie enthält keine Linien oder Punkte.", ""
     share, best = max(((share_shown(wanted, p, check.tol), ax) for ax, p in drawn), key=lambda s: s[0])
     if share >= check.min_share:
-        return best, ""
+        return best, "", ""
     x, y = getattr(check, "x", "x"), getattr(check, "y", "y")
     if max(share_shown(wanted[:, ::-1], p, check.tol) for _, p in drawn) >= check.min_share:
-        return None, f"{x} und {y} sind vertauscht: {x} gehört auf die x-Achse, {y} auf die y-Achse."
+        return None, f"{x} und {y} sind vertauscht: {x} gehört auf die x-Achse, {y} auf die y-Achse.", "transposed"
     reason = (
         f"Kein Diagramm zeigt die erwarteten Punkte ({x}, {y}): höchstens {share:.0%} davon "
         f"sind zu sehen, verlangt sind {check.min_share:.0%}."
@@ -105,19 +106,8 @@ def points_axes(check, expected_figures: Sequence[dict], figures: Sequence[dict]
             " Die Abbildung zeigt offenbar Werte über der Zeit (Schritt auf der x-Achse); "
             f"gefordert ist {y} über {x}."
         )
-    return None, reason
-
-
-def _points_kind(problem: str, check) -> str:
-    """The kind of a ``points_axes`` failure, from its reason."""
-    x, y = getattr(check, "x", "x"), getattr(check, "y", "y")
-    if problem.startswith(f"{x} und {y} sind vertauscht"):
-        return "transposed"
-    if "über der Zeit" in problem:
-        return "over-time"
-    if problem.startswith("Es wurde keine Abbildung"):
-        return "no-figure"
-    return ""
+        return None, reason, "over-time"
+    return None, reason, ""
 
 
 def labelled(check: LabelledAxes, expected_figures: Sequence[dict], figures: Sequence[dict]) -> Judgement:
